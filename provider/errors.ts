@@ -1,0 +1,365 @@
+/**
+ * The provider's error catalogue. One base class, one subclass per failure kind, each with a fixed `name`
+ * and a stable `code`. Callers branch on `err.code` (see `hasCode`), never on `instanceof`: the serialized
+ * dynamic provider and jest's module registry can load two copies of this module.
+ *
+ * Messages say what failed, where, and what to do. They never contain a token or a URL password:
+ * everything that goes into a message passes through provider/redact.ts.
+ */
+import { redactUrlCredentials } from "./redact";
+
+export type ErrorCode =
+  | "GLM_ERR_GITLAB_API" // GitLab answered with a non-2xx status (not 429 after retries)
+  | "GLM_ERR_RATE_LIMITED" // 429 and retries exhausted / delay above the cap
+  | "GLM_ERR_NETWORK" // timeout, reset, refused: the request may or may not have reached GitLab
+  | "GLM_ERR_RETRIES_EXHAUSTED" // retryable failures kept happening; `cause` is the last one
+  | "GLM_ERR_INVALID_INPUT" // a resource input is invalid (property + reason)
+  | "GLM_ERR_CONFIG" // connection settings missing/invalid (names the config key and env var)
+  | "GLM_ERR_SYNC_FAILED" // a waited-for sync ended `failed`; message carries GitLab's last_error (scrubbed)
+  | "GLM_ERR_SYNC_TIMEOUT"; // waiting for a sync exceeded its bound
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.freeze([
+  "GLM_ERR_GITLAB_API",
+  "GLM_ERR_RATE_LIMITED",
+  "GLM_ERR_NETWORK",
+  "GLM_ERR_RETRIES_EXHAUSTED",
+  "GLM_ERR_INVALID_INPUT",
+  "GLM_ERR_CONFIG",
+  "GLM_ERR_SYNC_FAILED",
+  "GLM_ERR_SYNC_TIMEOUT",
+]);
+
+/** `name` lives on the prototype so it is already right when V8 formats the stack at construction. */
+function fixName(ctor: { prototype: object }, name: string): void {
+  Object.defineProperty(ctor.prototype, "name", { value: name, writable: true, configurable: true, enumerable: false });
+}
+
+export class GitLabMirrorsError extends Error {
+  declare readonly name: string;
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(redactUrlCredentials(message), options && "cause" in options ? { cause: options.cause } : undefined);
+    this.code = code;
+  }
+
+  /** Logs and JSON output get the name, code and message too (they are not own enumerable properties). */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as unknown as Record<string, unknown>), name: this.name, code: this.code, message: this.message };
+  }
+}
+fixName(GitLabMirrorsError, "GitLabMirrorsError");
+
+/** The call an HTTP-level error is about. `route` is a template (no ids); `path` has the ids, never a secret. */
+export interface RequestDescription {
+  method: string;
+  route: string;
+  path: string;
+}
+
+export interface GitLabApiErrorInit extends RequestDescription {
+  status: number;
+  gitlabMessage: string;
+  body: unknown;
+  /** Project ref and mirror id the call was about, used to phrase the advice. */
+  project?: number | string;
+  mirrorId?: number;
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? "";
+}
+
+const MIRROR_NOT_FOUND = "404 Not found";
+const PROJECT_NOT_FOUND = "404 Project Not Found";
+
+function projectLabel(init: { project?: number | string; path: string }): string {
+  if (init.project !== undefined) return `project ${init.project}`;
+  const match = /^\/projects\/([^/]+)/.exec(init.path);
+  return match ? `project ${decodeURIComponent(match[1])}` : "the project";
+}
+
+function adviceFor(init: GitLabApiErrorInit): string {
+  const project = projectLabel(init);
+  switch (init.status) {
+    case 400:
+      return "GitLab rejected the request; correct the input it names and try again.";
+    case 401:
+      return `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
+    case 403:
+      return "Check that the token has the api scope (read_api cannot change mirrors) and that its user is not blocked.";
+    case 404:
+      if (init.gitlabMessage === PROJECT_NOT_FOUND) {
+        return `Check the project path or id, and that the token's user can see ${project} (GitLab answers 404 for projects it hides).`;
+      }
+      if (init.gitlabMessage === MIRROR_NOT_FOUND) {
+        const mirror = init.mirrorId !== undefined ? `Mirror ${init.mirrorId}` : "The mirror";
+        return `${mirror} does not exist in ${project}; it may have been deleted outside Pulumi.`;
+      }
+      return "Check the base URL (it must point at the GitLab instance or its /api/v4) and the GitLab version (public_key needs 17.9+, sync 16.11+).";
+    case 405:
+      return `${project} may have moved; use its numeric id or its new path.`;
+    default:
+      if (init.status >= 500) {
+        return "GitLab had a server error; the request may or may not have taken effect. Try again later.";
+      }
+      return "See GitLab's message above.";
+  }
+}
+
+export class GitLabApiError extends GitLabMirrorsError {
+  readonly status: number;
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly gitlabMessage: string;
+  readonly body: unknown;
+
+  constructor(init: GitLabApiErrorInit, options?: { cause?: unknown }) {
+    const gitlabMessage = redactUrlCredentials(init.gitlabMessage);
+    const text = statusText(init.status);
+    super(
+      "GLM_ERR_GITLAB_API",
+      `${init.method} ${init.path} failed: ${init.status}${text ? ` ${text}` : ""} (GitLab: ${JSON.stringify(gitlabMessage)}). ${adviceFor({ ...init, gitlabMessage })}`,
+      options,
+    );
+    this.status = init.status;
+    this.method = init.method;
+    this.route = init.route;
+    this.path = init.path;
+    this.gitlabMessage = gitlabMessage;
+    this.body = init.body;
+  }
+}
+fixName(GitLabApiError, "GitLabApiError");
+
+export interface RateLimitedErrorInit extends RequestDescription {
+  /** How many times the call was retried after a 429 before giving up. */
+  retries: number;
+  /** What GitLab asked us to wait, when that was above the cap (ms). */
+  requestedDelayMs?: number;
+  maxDelayMs?: number;
+  gitlabMessage: string;
+  body: unknown;
+}
+
+export class RateLimitedError extends GitLabMirrorsError {
+  readonly status = 429;
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly retries: number;
+  readonly requestedDelayMs: number | undefined;
+  readonly gitlabMessage: string;
+  readonly body: unknown;
+
+  constructor(init: RateLimitedErrorInit, options?: { cause?: unknown }) {
+    const why =
+      init.requestedDelayMs !== undefined && init.maxDelayMs !== undefined && init.requestedDelayMs > init.maxDelayMs
+        ? `GitLab asked to wait ${Math.ceil(init.requestedDelayMs / 1000)} s, more than maxDelayMs (${init.maxDelayMs} ms)`
+        : `retried ${init.retries} time${init.retries === 1 ? "" : "s"}`;
+    super(
+      "GLM_ERR_RATE_LIMITED",
+      `${init.method} ${init.path} failed: 429 rate limited by GitLab (GitLab: ${JSON.stringify(init.gitlabMessage)}); ${why}. ` +
+        "Lower the parallelism (pulumi up --parallel N), raise maxRetries/maxDelayMs, or ask the GitLab admin about the API rate limit.",
+      options,
+    );
+    this.method = init.method;
+    this.route = init.route;
+    this.path = init.path;
+    this.retries = init.retries;
+    this.requestedDelayMs = init.requestedDelayMs;
+    this.gitlabMessage = redactUrlCredentials(init.gitlabMessage);
+    this.body = init.body;
+  }
+}
+fixName(RateLimitedError, "RateLimitedError");
+
+export interface NetworkErrorInit extends RequestDescription {
+  /** What went wrong, for a person: "timed out after 30000 ms waiting for headers", "connection reset". */
+  reason: string;
+}
+
+export class NetworkError extends GitLabMirrorsError {
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly reason: string;
+
+  constructor(init: NetworkErrorInit, options?: { cause?: unknown }) {
+    super(
+      "GLM_ERR_NETWORK",
+      `${init.method} ${init.path} failed: network error (${init.reason}). The request may or may not have reached GitLab; ` +
+        "check that gitlab:baseUrl is reachable from here, or raise timeoutMs.",
+      options,
+    );
+    this.method = init.method;
+    this.route = init.route;
+    this.path = init.path;
+    this.reason = init.reason;
+  }
+}
+fixName(NetworkError, "NetworkError");
+
+export interface RetriesExhaustedErrorInit extends RequestDescription {
+  attempts: number;
+}
+
+export class RetriesExhaustedError extends GitLabMirrorsError {
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly attempts: number;
+
+  /** `cause` is the last failure and is required: it says what kept going wrong. */
+  constructor(init: RetriesExhaustedErrorInit, options: { cause: unknown }) {
+    const last = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      "GLM_ERR_RETRIES_EXHAUSTED",
+      `${init.method} ${init.path} failed after ${init.attempts} attempts; last error: ${last}`,
+      options,
+    );
+    this.method = init.method;
+    this.route = init.route;
+    this.path = init.path;
+    this.attempts = init.attempts;
+  }
+}
+fixName(RetriesExhaustedError, "RetriesExhaustedError");
+
+export class InvalidInputError extends GitLabMirrorsError {
+  readonly property: string;
+  readonly reason: string;
+
+  constructor(property: string, reason: string, options?: { cause?: unknown }) {
+    super("GLM_ERR_INVALID_INPUT", `Invalid input ${property}: ${reason}`, options);
+    this.property = property;
+    this.reason = reason;
+  }
+}
+fixName(InvalidInputError, "InvalidInputError");
+
+export class ConfigError extends GitLabMirrorsError {
+  /** The config key ("gitlab:baseUrl") or client option ("timeoutMs") at fault. */
+  readonly key: string;
+  readonly envVar: string | undefined;
+  readonly reason: string;
+
+  constructor(key: string, reason: string, options?: { envVar?: string; cause?: unknown }) {
+    const where = options?.envVar ? `${key} (or the ${options.envVar} environment variable)` : key;
+    super("GLM_ERR_CONFIG", `Invalid configuration ${where}: ${reason}`, options);
+    this.key = key;
+    this.envVar = options?.envVar;
+    this.reason = reason;
+  }
+}
+fixName(ConfigError, "ConfigError");
+
+export interface SyncFailedErrorInit {
+  project: number | string;
+  mirrorId: number;
+  /** GitLab's `last_error`; credentials in it are masked here. */
+  lastError: string | null;
+}
+
+export class SyncFailedError extends GitLabMirrorsError {
+  readonly project: number | string;
+  readonly mirrorId: number;
+  readonly lastError: string | null;
+
+  constructor(init: SyncFailedErrorInit, options?: { cause?: unknown }) {
+    const lastError = init.lastError === null ? null : redactUrlCredentials(init.lastError);
+    super(
+      "GLM_ERR_SYNC_FAILED",
+      `Sync of mirror ${init.mirrorId} on project ${init.project} failed (GitLab: ${JSON.stringify(lastError ?? "no last_error")}). ` +
+        "Check the mirror URL's credentials or SSH key and host keys, and that the target accepts pushes.",
+      options,
+    );
+    this.project = init.project;
+    this.mirrorId = init.mirrorId;
+    this.lastError = lastError;
+  }
+}
+fixName(SyncFailedError, "SyncFailedError");
+
+export interface SyncTimeoutErrorInit {
+  project: number | string;
+  mirrorId: number;
+  timeoutMs: number;
+  /** The `update_status` last seen. */
+  lastStatus: string;
+}
+
+export class SyncTimeoutError extends GitLabMirrorsError {
+  readonly project: number | string;
+  readonly mirrorId: number;
+  readonly timeoutMs: number;
+  readonly lastStatus: string;
+
+  constructor(init: SyncTimeoutErrorInit, options?: { cause?: unknown }) {
+    super(
+      "GLM_ERR_SYNC_TIMEOUT",
+      `Sync of mirror ${init.mirrorId} on project ${init.project} did not finish within ${init.timeoutMs} ms ` +
+        `(last update_status: ${JSON.stringify(init.lastStatus)}). GitLab defers repeated syncs by minutes; raise the wait bound or stop waiting.`,
+      options,
+    );
+    this.project = init.project;
+    this.mirrorId = init.mirrorId;
+    this.timeoutMs = init.timeoutMs;
+    this.lastStatus = init.lastStatus;
+  }
+}
+fixName(SyncTimeoutError, "SyncTimeoutError");
+
+function codeOf(err: unknown): unknown {
+  return err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;
+}
+
+export function hasCode(err: unknown, code: ErrorCode): boolean {
+  return codeOf(err) === code;
+}
+
+function apiFields(err: unknown): { status?: unknown; gitlabMessage?: unknown } {
+  return hasCode(err, "GLM_ERR_GITLAB_API") ? (err as { status?: unknown; gitlabMessage?: unknown }) : {};
+}
+
+/** A 404 for the mirror itself (`404 Not found`, lowercase f): the mirror is gone. */
+export function isMirrorNotFound(err: unknown): boolean {
+  const { status, gitlabMessage } = apiFields(err);
+  return status === 404 && gitlabMessage === MIRROR_NOT_FOUND;
+}
+
+/** A 404 for the project (`404 Project Not Found`): wrong path/id, or the token cannot see it. */
+export function isProjectNotFound(err: unknown): boolean {
+  const { status, gitlabMessage } = apiFields(err);
+  return status === 404 && gitlabMessage === PROJECT_NOT_FOUND;
+}
+
+/** The call may have taken effect on GitLab: a network failure, a 5xx, or retries that ran out on those. */
+export function isAmbiguousFailure(err: unknown): boolean {
+  if (hasCode(err, "GLM_ERR_NETWORK")) return true;
+  if (hasCode(err, "GLM_ERR_GITLAB_API")) {
+    const { status } = apiFields(err);
+    return typeof status === "number" && status >= 500;
+  }
+  if (hasCode(err, "GLM_ERR_RETRIES_EXHAUSTED")) {
+    return isAmbiguousFailure((err as { cause?: unknown }).cause);
+  }
+  return false;
+}

@@ -1,0 +1,97 @@
+/**
+ * The public shapes of the GitLab client (the contract with provider/mirror). Type-only module.
+ */
+import type { Dispatcher } from "undici";
+
+export interface ConnectionSettings {
+  /** The instance ("https://gitlab.example.com") or its API ("https://gitlab.example.com/api/v4/"). */
+  baseUrl: string;
+  token: string;
+}
+
+export interface ClientOptions {
+  /** Bound on connecting, on waiting for response headers and on each body gap (ms). */
+  timeoutMs: number;
+  /** Retries after the first attempt (so at most maxRetries + 1 requests per call). */
+  maxRetries: number;
+  /** Backoff base for 5xx and network failures (ms); attempt n waits up to baseDelayMs * 2^n. */
+  baseDelayMs: number;
+  /** Cap on any single wait; a 429 asking for longer fails with GLM_ERR_RATE_LIMITED (ms). */
+  maxDelayMs: number;
+  /** Concurrent requests (and sockets) per GitLab host, shared by every client of that host. */
+  maxConnectionsPerHost: number;
+  /** Injected in tests (port-0 server via a fresh Agent, or MockAgent). */
+  dispatcher?: Dispatcher;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1), for backoff jitter. */
+  random?: () => number;
+  /** Epoch milliseconds. */
+  now?: () => number;
+  userAgent: string;
+}
+
+export type ProjectRef = number | string;
+
+export interface Project {
+  id: number;
+  pathWithNamespace: string;
+  defaultBranch: string | null;
+}
+
+export interface ProjectsApi {
+  /** GET /projects/:id */
+  get(project: ProjectRef): Promise<Project>;
+}
+
+export interface RemoteMirror {
+  id: number;
+  enabled: boolean;
+  url: string | null;
+  updateStatus: string;
+  lastUpdateAt: string | null;
+  lastUpdateStartedAt: string | null;
+  lastSuccessfulUpdateAt: string | null;
+  lastError: string | null;
+  onlyProtectedBranches: boolean;
+  keepDivergentRefs: boolean | null;
+  authMethod: string;
+  hostKeys: { fingerprintSha256: string }[];
+  /** undefined when GitLab (CE) does not return the field. */
+  mirrorBranchRegex?: string | null;
+}
+
+export interface RemoteMirrorCreate {
+  url: string;
+  enabled?: boolean;
+  authMethod?: "password" | "ssh_public_key";
+  onlyProtectedBranches?: boolean;
+  keepDivergentRefs?: boolean;
+  mirrorBranchRegex?: string | null;
+  hostKeys?: string[];
+}
+
+/** Only keys present are sent (snake_case). */
+export type RemoteMirrorUpdate = Omit<Partial<RemoteMirrorCreate>, "url">;
+
+export interface RemoteMirrorsApi {
+  /** GET /projects/:id/remote_mirrors, all pages, per_page=100 */
+  list(project: ProjectRef): Promise<RemoteMirror[]>;
+  /** GET /projects/:id/remote_mirrors/:mirror_id */
+  get(project: ProjectRef, mirrorId: number): Promise<RemoteMirror>;
+  /** GET /projects/:id/remote_mirrors/:mirror_id/public_key */
+  publicKey(project: ProjectRef, mirrorId: number): Promise<string>;
+  /** POST /projects/:id/remote_mirrors (not retried on 5xx/network: not idempotent; 429 is retried) */
+  create(project: ProjectRef, attrs: RemoteMirrorCreate): Promise<RemoteMirror>;
+  /** PUT /projects/:id/remote_mirrors/:mirror_id */
+  update(project: ProjectRef, mirrorId: number, attrs: RemoteMirrorUpdate): Promise<RemoteMirror>;
+  /** POST /projects/:id/remote_mirrors/:mirror_id/sync (204) */
+  sync(project: ProjectRef, mirrorId: number): Promise<void>;
+  /** DELETE /projects/:id/remote_mirrors/:mirror_id (204) */
+  remove(project: ProjectRef, mirrorId: number): Promise<void>;
+}
+
+export interface GitLabClient {
+  readonly apiUrl: string;
+  readonly projects: ProjectsApi;
+  readonly remoteMirrors: RemoteMirrorsApi;
+}

@@ -1,0 +1,41 @@
+/**
+ * Turns the user's gitlab:baseUrl into the API root every path is appended to.
+ * Accepts the instance or its API, with or without a trailing slash, as go-gitlab does.
+ */
+import { ConfigError } from "../errors";
+import { redactUrlCredentials } from "../redact";
+
+const API_SUFFIX = "/api/v4";
+
+function bad(reason: string): ConfigError {
+  return new ConfigError("gitlab:baseUrl", reason, { envVar: "GITLAB_BASE_URL" });
+}
+
+/** "https://gitlab.example.com/" or ".../api/v4/" -> "https://gitlab.example.com/api/v4". */
+export function normaliseApiUrl(baseUrl: string): string {
+  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
+    throw bad("it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com");
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl.trim());
+  } catch (cause) {
+    throw new ConfigError(
+      "gitlab:baseUrl",
+      `${JSON.stringify(redactUrlCredentials(baseUrl.trim()))} is not an absolute URL; use e.g. https://gitlab.example.com`,
+      { envVar: "GITLAB_BASE_URL", cause },
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw bad(`scheme ${url.protocol.replace(/:$/, "")} is not supported; use https:// (or http:// for a local GitLab)`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw bad("it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)");
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw bad("it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com");
+  }
+  let path = url.pathname.replace(/\/+$/, "");
+  if (!path.endsWith(API_SUFFIX)) path += API_SUFFIX;
+  return `${url.origin}${path}`;
+}

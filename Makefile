@@ -1,0 +1,19 @@
+# The two commands a newcomer needs; each installs what it needs first.
+.PHONY: demo test setup build clean
+
+setup:
+	@bash scripts/setup.sh
+
+build:
+	@npx tsc -p tsconfig.json
+
+# The quickstart stack applied by the real pulumi CLI against the local GitLab emulator.
+demo: setup
+	@node dist/scripts/demo.js
+
+# The whole test suite: unit, emulator, provider, dynamic host and end-to-end with the real CLI.
+test: setup
+	@PULUMI_BIN_DIR="$$(bash scripts/setup-pulumi.sh 2>/dev/null)" npx jest
+
+clean:
+	rm -rf dist .tmp

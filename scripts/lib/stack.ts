@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { pulumiBinDir, repoRoot } from "./pulumi-cli";
+
+/** One config value of a stack; `secret` values are encrypted in the stack's config and state. */
+export interface ConfigEntry {
+  value: string;
+  secret?: boolean;
+}
+
+export interface ExampleStackOptions {
+  /** Directory name under examples/ (its Pulumi.yaml names the project). */
+  example: string;
+  stackName: string;
+  /** Holds the local file backend and an isolated PULUMI_HOME: a user's Pulumi account and stacks are never touched. */
+  stateDir: string;
+  config: Record<string, ConfigEntry>;
+}
+
+/** The passphrase that encrypts secrets in these throwaway local stacks. */
+const PASSPHRASE = "gitlab-mirrors-local-stack";
+
+/**
+ * Opens (creating if needed) a stack of one of our examples, run by the real `pulumi` CLI
+ * against a local file backend. The program is the example's compiled index.js run inline
+ * by the Automation API, so no language host plugin is needed.
+ */
+export async function openExampleStack(options: ExampleStackOptions): Promise<Stack> {
+  const binDir = pulumiBinDir();
+  const programPath = path.join(repoRoot, "dist", "examples", options.example, "index.js");
+  const projectName = readProjectName(path.join(repoRoot, "examples", options.example, "Pulumi.yaml"));
+  // Stack config files land in this scratch workspace, never in the example's directory.
+  const workDir = path.join(options.stateDir, "workspace");
+  const backendDir = path.join(options.stateDir, "backend");
+  const pulumiHome = path.join(options.stateDir, "home");
+  for (const dir of [workDir, backendDir, pulumiHome]) fs.mkdirSync(dir, { recursive: true });
+
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(binDir) });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    {
+      stackName: options.stackName,
+      projectName,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      program: async () => ({ ...require(programPath) }),
+    },
+    {
+      workDir,
+      pulumiCommand,
+      pulumiHome,
+      // `main` is the dynamic provider host's working directory: the repository root, whose
+      // node_modules resolves @pulumi/pulumi and gitlab-mirrors as a user's project would.
+      projectSettings: { name: projectName, runtime: "nodejs", main: repoRoot, backend: { url: `file://${backendDir}` } },
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      },
+    },
+  );
+  await stack.setAllConfig(options.config);
+  return stack;
+}
+
+function readProjectName(pulumiYaml: string): string {
+  const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(pulumiYaml, "utf8"));
+  if (!match) throw new Error(`${pulumiYaml} has no 'name:' line`);
+  return match[1];
+}

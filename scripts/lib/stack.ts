@@ -9,9 +9,10 @@ export interface ConfigEntry {
   secret?: boolean;
 }
 
-export interface ExampleStackOptions {
-  /** Directory name under examples/ (its Pulumi.yaml names the project). */
-  example: string;
+export interface StackOptions {
+  /** Compiled program module; its exports become the stack outputs. */
+  programPath: string;
+  projectName: string;
   stackName: string;
   /** Holds the local file backend and an isolated PULUMI_HOME: a user's Pulumi account and stacks are never touched. */
   stateDir: string;
@@ -22,14 +23,12 @@ export interface ExampleStackOptions {
 const PASSPHRASE = "gitlab-mirrors-local-stack";
 
 /**
- * Opens (creating if needed) a stack of one of our examples, run by the real `pulumi` CLI
- * against a local file backend. The program is the example's compiled index.js run inline
- * by the Automation API, so no language host plugin is needed.
+ * Opens (creating if needed) a stack run by the real `pulumi` CLI against a local file backend.
+ * The program is a compiled module run inline by the Automation API, in this process.
  */
-export async function openExampleStack(options: ExampleStackOptions): Promise<Stack> {
+export async function openStack(options: StackOptions): Promise<Stack> {
   const binDir = pulumiBinDir();
-  const programPath = path.join(repoRoot, "dist", "examples", options.example, "index.js");
-  const projectName = readProjectName(path.join(repoRoot, "examples", options.example, "Pulumi.yaml"));
+  const { programPath, projectName } = options;
   // Stack config files land in this scratch workspace, never in the example's directory.
   const workDir = path.join(options.stateDir, "workspace");
   const backendDir = path.join(options.stateDir, "backend");
@@ -62,6 +61,18 @@ export async function openExampleStack(options: ExampleStackOptions): Promise<St
   );
   await stack.setAllConfig(options.config);
   return stack;
+}
+
+/** A stack of one of the examples/ programs (compiled to dist/examples/<name>/index.js). */
+export function openExampleStack(
+  options: Omit<StackOptions, "programPath" | "projectName"> & { example: string },
+): Promise<Stack> {
+  const { example, ...rest } = options;
+  return openStack({
+    ...rest,
+    programPath: path.join(repoRoot, "dist", "examples", example, "index.js"),
+    projectName: readProjectName(path.join(repoRoot, "examples", example, "Pulumi.yaml")),
+  });
 }
 
 function readProjectName(pulumiYaml: string): string {

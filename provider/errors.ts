@@ -16,7 +16,8 @@ export type ErrorCode =
   | "GLM_ERR_INVALID_INPUT" // a resource input is invalid (property + reason)
   | "GLM_ERR_CONFIG" // connection settings missing/invalid (names the config key and env var)
   | "GLM_ERR_SYNC_FAILED" // a waited-for sync ended `failed`; message carries GitLab's last_error (scrubbed)
-  | "GLM_ERR_SYNC_TIMEOUT"; // waiting for a sync exceeded its bound
+  | "GLM_ERR_SYNC_TIMEOUT" // waiting for a sync exceeded its bound
+  | "GLM_ERR_UNEXPECTED_RESPONSE"; // a 2xx whose body does not match the API's schema (wrong baseUrl, proxy page)
 
 export const ERROR_CODES: readonly ErrorCode[] = Object.freeze([
   "GLM_ERR_GITLAB_API",
@@ -27,6 +28,7 @@ export const ERROR_CODES: readonly ErrorCode[] = Object.freeze([
   "GLM_ERR_CONFIG",
   "GLM_ERR_SYNC_FAILED",
   "GLM_ERR_SYNC_TIMEOUT",
+  "GLM_ERR_UNEXPECTED_RESPONSE",
 ]);
 
 /** `name` lives on the prototype so it is already right when V8 formats the stack at construction. */
@@ -326,6 +328,36 @@ export class SyncTimeoutError extends GitLabMirrorsError {
   }
 }
 fixName(SyncTimeoutError, "SyncTimeoutError");
+
+export interface UnexpectedResponseErrorInit extends RequestDescription {
+  status: number;
+  /** What did not match, one line per problem ("0.id: expected number"). */
+  issues: string[];
+}
+
+export class UnexpectedResponseError extends GitLabMirrorsError {
+  readonly status: number;
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+  readonly issues: string[];
+
+  constructor(init: UnexpectedResponseErrorInit, options?: { cause?: unknown }) {
+    const shown = init.issues.slice(0, 5).join("; ") + (init.issues.length > 5 ? `; and ${init.issues.length - 5} more` : "");
+    super(
+      "GLM_ERR_UNEXPECTED_RESPONSE",
+      `${init.method} ${init.path} answered ${init.status} with a body that is not GitLab's ${init.route} response (${shown}). ` +
+        "Check that gitlab:baseUrl points at GitLab itself (not a proxy or login page) and that GitLab is 16.11 or newer.",
+      options,
+    );
+    this.status = init.status;
+    this.method = init.method;
+    this.route = init.route;
+    this.path = init.path;
+    this.issues = init.issues;
+  }
+}
+fixName(UnexpectedResponseError, "UnexpectedResponseError");
 
 function codeOf(err: unknown): unknown {
   return err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;

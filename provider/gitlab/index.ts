@@ -2,7 +2,13 @@
  * The GitLab REST client: public entry point (the contract with provider/mirror).
  */
 import { ConfigError } from "../errors";
+import { resolveClientOptions } from "./options";
+import { agentFor, limiterFor } from "./pool";
+import { createProjectsApi } from "./projects";
+import { createRemoteMirrorsApi } from "./remote-mirrors";
+import { createTransport } from "./transport";
 import type { ClientOptions, ConnectionSettings, GitLabClient } from "./types";
+import { normaliseApiUrl } from "./url";
 
 export type {
   ClientOptions,
@@ -18,12 +24,46 @@ export type {
 } from "./types";
 export { normaliseApiUrl } from "./url";
 export { DEFAULT_CLIENT_OPTIONS } from "./options";
+export { closeAll } from "./pool";
 
-// Placeholders so provider/mirror compiles against the contract; replaced by the transport-backed client.
-export function createGitLabClient(_settings: ConnectionSettings, _options?: Partial<ClientOptions>): GitLabClient {
-  throw new ConfigError("createGitLabClient", "the GitLab client is not implemented yet");
+function validateToken(token: unknown): string {
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new ConfigError("gitlab:token", "is not set; run `pulumi config set --secret gitlab:token <token>`", {
+      envVar: "GITLAB_TOKEN",
+    });
+  }
+  // A control character would be rejected by the HTTP layer with an error that could echo the header.
+  if (/[\u0000-\u001f\u007f]/.test(token)) {
+    throw new ConfigError("gitlab:token", "contains a control character (a stray newline?); set it again without it", {
+      envVar: "GITLAB_TOKEN",
+    });
+  }
+  return token;
 }
 
-export function gitlabClientFor(_settings: ConnectionSettings): GitLabClient {
-  throw new ConfigError("gitlabClientFor", "the GitLab client is not implemented yet");
+/**
+ * A client for one GitLab and one token. Requests share the process-wide limiter of the API URL and,
+ * unless a dispatcher is injected, its pooled keep-alive Agent.
+ */
+export function createGitLabClient(settings: ConnectionSettings, options: Partial<ClientOptions> = {}): GitLabClient {
+  const apiUrl = normaliseApiUrl(settings?.baseUrl);
+  const token = validateToken(settings?.token);
+  const resolved = resolveClientOptions(options);
+  const transport = createTransport({
+    apiUrl,
+    token,
+    dispatcher: resolved.dispatcher ?? agentFor(apiUrl, resolved),
+    limiter: limiterFor(apiUrl, resolved.maxConnectionsPerHost),
+    options: resolved,
+  });
+  return Object.freeze({
+    apiUrl,
+    projects: createProjectsApi(transport, token),
+    remoteMirrors: createRemoteMirrorsApi(transport, token),
+  });
+}
+
+/** The client the provider uses: default options, the shared pool and limiter of the host. */
+export function gitlabClientFor(settings: ConnectionSettings): GitLabClient {
+  return createGitLabClient(settings);
 }

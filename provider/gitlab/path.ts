@@ -1,0 +1,61 @@
+/**
+ * The one place API paths are built. GitLab's `:id` accepts a numeric id or a URL-encoded full path
+ * (`group%2Fsub%2Fapp`: the route requirement is "no slash"); mirror ids are positive integers.
+ */
+import { InvalidInputError } from "../errors";
+import type { ProjectRef } from "./types";
+
+export type Route =
+  | "/projects/:id"
+  | "/projects/:id/remote_mirrors"
+  | "/projects/:id/remote_mirrors/:mirror_id"
+  | "/projects/:id/remote_mirrors/:mirror_id/public_key"
+  | "/projects/:id/remote_mirrors/:mirror_id/sync";
+
+export interface RouteParams {
+  id: ProjectRef;
+  mirror_id?: number;
+}
+
+/** A numeric id as is; a full path URL-encoded. A bare name without a namespace finds nothing on GitLab. */
+export function encodeProjectRef(project: ProjectRef): string {
+  if (typeof project === "number") {
+    if (!Number.isSafeInteger(project) || project <= 0) {
+      throw new InvalidInputError("project", `a numeric project id must be a positive integer, got ${project}`);
+    }
+    return String(project);
+  }
+  if (typeof project !== "string" || project.trim() === "") {
+    throw new InvalidInputError("project", "must be a numeric id or a full path such as group/sub/app");
+  }
+  if (/^\d+$/.test(project)) {
+    if (/^0+$/.test(project)) throw new InvalidInputError("project", "a numeric project id must be a positive integer, got 0");
+    return project;
+  }
+  if (project !== project.trim() || project.startsWith("/") || project.endsWith("/") || project.includes("//")) {
+    throw new InvalidInputError("project", `${JSON.stringify(project)} is not a full project path such as group/sub/app`);
+  }
+  if (!project.includes("/")) {
+    throw new InvalidInputError(
+      "project",
+      `${JSON.stringify(project)} has no namespace; use the full path (group/${project}) or the numeric id`,
+    );
+  }
+  return encodeURIComponent(project);
+}
+
+export function validateMirrorId(mirrorId: number): string {
+  if (typeof mirrorId !== "number" || !Number.isSafeInteger(mirrorId) || mirrorId <= 0) {
+    throw new InvalidInputError("mirrorId", `must be a positive integer, got ${JSON.stringify(mirrorId)}`);
+  }
+  return String(mirrorId);
+}
+
+/** buildPath("/projects/:id/remote_mirrors/:mirror_id", { id: "g/app", mirror_id: 7 }) -> "/projects/g%2Fapp/remote_mirrors/7" */
+export function buildPath(route: Route, params: RouteParams): string {
+  return route.replace(/:mirror_id|:id/g, (name) => {
+    if (name === ":id") return encodeProjectRef(params.id);
+    if (params.mirror_id === undefined) throw new InvalidInputError("mirrorId", `is required for ${route}`);
+    return validateMirrorId(params.mirror_id);
+  });
+}

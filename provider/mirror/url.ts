@@ -1,0 +1,164 @@
+/**
+ * Mirror URL handling: the target URL carries its credentials (GitLab's push-mirror API has no separate
+ * user/password fields), so everything that compares, logs or matches URLs goes through here.
+ */
+
+export const MIRROR_SCHEMES = ["http", "https", "ssh", "git"] as const;
+export type MirrorScheme = (typeof MIRROR_SCHEMES)[number];
+
+export interface ParsedMirrorUrl {
+  scheme: MirrorScheme;
+  /** The URL without userinfo, host lowercased: what GitLab stores and compares for uniqueness. */
+  credentialFree: string;
+  /** Raw (percent-encoded, as WHATWG URL keeps them) userinfo parts; "" when absent. */
+  username: string;
+  password: string;
+  hostname: string;
+  port: string;
+}
+
+export type UrlProblem =
+  | { kind: "not_a_string" }
+  | { kind: "empty" }
+  | { kind: "whitespace" }
+  | { kind: "scp_style"; suggestion: string }
+  | { kind: "unparsable" }
+  | { kind: "scheme"; scheme: string }
+  | { kind: "scheme_case"; scheme: string }
+  | { kind: "no_host" }
+  | { kind: "username"; credentialFree: string };
+
+export type UrlParseResult = { ok: true; url: ParsedMirrorUrl } | { ok: false; problem: UrlProblem };
+
+// user@host:path with no "scheme://": git's scp-like syntax, which GitLab does not accept as a mirror URL.
+const SCP_STYLE = /^(?:([^\s@/:]+)@)?([^\s@/:]+):(?!\/\/)(.+)$/;
+
+export function parseMirrorUrl(raw: unknown): UrlParseResult {
+  if (typeof raw !== "string") return { ok: false, problem: { kind: "not_a_string" } };
+  if (raw.length === 0) return { ok: false, problem: { kind: "empty" } };
+  // WHATWG URL silently drops tabs/newlines and trims spaces; GitLab rejects multi-line URLs. Be strict.
+  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return { ok: false, problem: { kind: "whitespace" } };
+  if (!raw.includes("://")) {
+    const scp = SCP_STYLE.exec(raw);
+    if (scp && (scp[1] !== undefined || scp[2].includes("."))) {
+      const user = scp[1] === undefined ? "" : scp[1] === "git" ? "git@" : "<user>@";
+      const path = scp[3].startsWith("/") ? scp[3] : `/${scp[3]}`;
+      return { ok: false, problem: { kind: "scp_style", suggestion: `ssh://${user}${scp[2]}${path}` } };
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, problem: { kind: "unparsable" } };
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (!(MIRROR_SCHEMES as readonly string[]).includes(scheme)) {
+    return { ok: false, problem: { kind: "scheme", scheme } };
+  }
+  // GitLab compares schemes case-sensitively ("HTTPS://" is blocked); WHATWG would lowercase it silently.
+  if (!raw.startsWith(`${scheme}:`)) return { ok: false, problem: { kind: "scheme_case", scheme: raw.slice(0, scheme.length) } };
+  if (url.hostname === "") return { ok: false, problem: { kind: "no_host" } };
+  const parsed: ParsedMirrorUrl = {
+    scheme: scheme as MirrorScheme,
+    credentialFree: credentialFreeOf(url),
+    username: url.username,
+    password: url.password,
+    hostname: url.hostname.toLowerCase(),
+    port: url.port,
+  };
+  if (parsed.username !== "" && !/^[A-Za-z0-9]/.test(safeDecode(parsed.username))) {
+    return { ok: false, problem: { kind: "username", credentialFree: parsed.credentialFree } };
+  }
+  return { ok: true, url: parsed };
+}
+
+/** A person-readable reason for a URL problem. Never contains the URL's credentials. */
+export function describeUrlProblem(problem: UrlProblem): string {
+  switch (problem.kind) {
+    case "not_a_string":
+      return "must be a string";
+    case "empty":
+      return "must not be empty";
+    case "whitespace":
+      return "must not contain spaces, tabs, line breaks or control characters";
+    case "scp_style":
+      return `scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ${problem.suggestion}`;
+    case "unparsable":
+      return "is not a valid URL (expected e.g. https://user:token@host/group/repo.git or ssh://git@host/group/repo.git)";
+    case "scheme":
+      return `scheme "${problem.scheme}" is not supported; GitLab only mirrors to ${MIRROR_SCHEMES.join(", ")} URLs`;
+    case "scheme_case":
+      return `scheme "${problem.scheme}" must be written in lowercase (GitLab compares schemes case-sensitively)`;
+    case "no_host":
+      return "has no host";
+    case "username":
+      return `the username in ${problem.credentialFree} must start with a letter or a digit (GitLab rejects it otherwise)`;
+  }
+}
+
+function credentialFreeOf(url: URL): string {
+  const host = url.host.toLowerCase();
+  return `${url.protocol}//${host}${url.pathname}${url.search}${url.hash}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The URL without userinfo, for comparison, adoption and log lines. Falls back to a masked form for
+ * strings that do not parse, so a credential can never leak through this function.
+ */
+export function credentialFreeUrl(raw: string): string {
+  let candidate = raw;
+  try {
+    const url = new URL(raw);
+    if (url.host !== "") candidate = credentialFreeOf(url);
+  } catch {
+    // fall through to masking below
+  }
+  // Whatever did not parse into an authority may still hold "user:secret@": mask it.
+  return candidate.replace(/^([A-Za-z][A-Za-z0-9+.-]*:(?:\/\/)?)?[^/]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}*****@`);
+}
+
+/**
+ * Credential-free form of the URL GitLab returns (already masked, e.g. `https://*****:*****@host/p.git`),
+ * or null when GitLab returned null (a URL Ruby could not parse).
+ */
+export function credentialFreeMaskedUrl(masked: string | null): string | null {
+  return masked === null ? null : credentialFreeUrl(masked);
+}
+
+/** True when both URLs point at the same target (scheme, host, port, path) and carry the same credentials. */
+export function sameMirrorUrl(a: string, b: string): { sameTarget: boolean; sameCredentials: boolean } {
+  const pa = parseMirrorUrl(a);
+  const pb = parseMirrorUrl(b);
+  if (!pa.ok || !pb.ok) return { sameTarget: a === b, sameCredentials: a === b };
+  return {
+    sameTarget: pa.url.credentialFree === pb.url.credentialFree,
+    sameCredentials: pa.url.username === pb.url.username && pa.url.password === pb.url.password,
+  };
+}
+
+/** The decoded password (or token-only username) in a URL: a secret to scrub from any text we show. */
+export function urlSecrets(raw: string): string[] {
+  try {
+    const url = new URL(raw);
+    const secrets = [url.password, safeDecode(url.password)];
+    // `https://<token>@host` puts the token in the username; GitLab masks every user except "git".
+    if (url.password === "" && url.username !== "" && url.username !== "git") secrets.push(url.username, safeDecode(url.username));
+    return [...new Set(secrets.filter((s) => s.length > 0))];
+  } catch {
+    return [];
+  }
+}
+
+export function isSshUrl(raw: string): boolean {
+  const parsed = parseMirrorUrl(raw);
+  return parsed.ok && parsed.url.scheme === "ssh";
+}

@@ -1,0 +1,120 @@
+import { diffMirror, FIELD_CHANGE } from "../../provider/mirror/diff";
+import { normaliseInputs } from "../../provider/mirror/inputs";
+import { UNKNOWN } from "../../provider/mirror/unknown";
+
+const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+const ED25519_FP = "SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU"; // ssh-keygen -lf -E sha256
+const OTHER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKRhl1E5q1Yq9H4iyGf7PpV0Jl3N0Q4d6v9c2xkW1aQB";
+
+const INPUTS = { project: "demo/app", url: "https://bot:pass-1@git.example.com/backup/app.git" };
+
+/** Stored outputs as create writes them: every normalised input plus the computed fields. */
+function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...normaliseInputs({ ...INPUTS, ...extra }),
+    projectId: 1,
+    mirrorId: 7,
+    maskedUrl: "https://*****:*****@git.example.com/backup/app.git",
+    updateStatus: "none",
+    hostKeyFingerprints: [],
+    __provider: "exports.handler = ...",
+  };
+}
+
+const NONE = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
+
+describe("diffMirror", () => {
+  it("declares every input field as update or replace", () => {
+    expect(FIELD_CHANGE).toEqual({
+      project: "replace",
+      url: "replace",
+      enabled: "update",
+      authMethod: "update",
+      onlyProtectedBranches: "update",
+      keepDivergentRefs: "update",
+      mirrorBranchRegex: "update",
+      hostKeys: "update",
+      syncOnApply: "update",
+      waitForSync: "update",
+      syncTimeoutSeconds: "update",
+      syncTrigger: "update",
+      adopt: "update",
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ["minimal inputs", {}, {}],
+    ["defaults spelled out", {}, { enabled: true, authMethod: "password", onlyProtectedBranches: false, keepDivergentRefs: false, syncTimeoutSeconds: 300, adopt: false, hostKeys: [] }],
+    ["numeric project equal to the resolved id", {}, { project: 1 }],
+    ["numeric project string equal to the resolved id", {}, { project: "1" }],
+    ["path differing only in case", {}, { project: "Demo/App" }],
+    ["host differing only in case", {}, { url: "https://bot:pass-1@GIT.example.com/backup/app.git" }],
+    ["empty regex vs none", {}, { mirrorBranchRegex: "" }],
+    ["host keys reordered, reformatted", { hostKeys: [ED25519, OTHER_KEY] }, { hostKeys: [`git.example.com ${OTHER_KEY} comment`, ` ${ED25519}`] }],
+    ["host keys vs matching fingerprints stored by read", { hostKeys: [ED25519_FP] }, { hostKeys: [ED25519] }],
+  ])("no change: %s", (_title, old, news) => {
+    expect(diffMirror(state(old), { ...INPUTS, ...news })).toEqual(NONE);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
+    ["enabled", {}, { enabled: false }, ["enabled"]],
+    ["authMethod", { url: "ssh://git@git.example.com/app.git" }, { url: "ssh://git@git.example.com/app.git", authMethod: "ssh_public_key" }, ["authMethod"]],
+    ["onlyProtectedBranches", {}, { onlyProtectedBranches: true }, ["onlyProtectedBranches"]],
+    ["keepDivergentRefs", {}, { keepDivergentRefs: true }, ["keepDivergentRefs"]],
+    ["mirrorBranchRegex set", {}, { mirrorBranchRegex: "^main$" }, ["mirrorBranchRegex"]],
+    ["mirrorBranchRegex removed", { mirrorBranchRegex: "^main$" }, {}, ["mirrorBranchRegex"]],
+    ["hostKeys added", {}, { hostKeys: [ED25519] }, ["hostKeys"]],
+    ["hostKeys changed", { hostKeys: [ED25519] }, { hostKeys: [OTHER_KEY] }, ["hostKeys"]],
+    ["hostKeys drifted (read stored GitLab's fingerprints)", { hostKeys: [] }, { hostKeys: [ED25519] }, ["hostKeys"]],
+    ["syncOnApply", {}, { syncOnApply: true }, ["syncOnApply"]],
+    ["waitForSync", {}, { waitForSync: true }, ["waitForSync"]],
+    ["syncTimeoutSeconds", {}, { syncTimeoutSeconds: 60 }, ["syncTimeoutSeconds"]],
+    ["syncTrigger", { syncTrigger: "1" }, { syncTrigger: "2" }, ["syncTrigger"]],
+    ["adopt", {}, { adopt: true }, ["adopt"]],
+    ["unknown enabled", {}, { enabled: UNKNOWN }, ["enabled"]],
+    ["unknown host key entry", { hostKeys: [ED25519] }, { hostKeys: [UNKNOWN] }, ["hostKeys"]],
+  ])("update in place: %s", (_title, old, news, updates) => {
+    expect(diffMirror(state(old), { ...INPUTS, ...news })).toEqual({ changes: true, replaces: [], updates, deleteBeforeReplace: false });
+  });
+
+  it.each<[string, Record<string, unknown>, string[], boolean]>([
+    ["password rotated (same target: delete first)", { url: "https://bot:pass-2@git.example.com/backup/app.git" }, ["url"], true],
+    ["username changed", { url: "https://bot2:pass-1@git.example.com/backup/app.git" }, ["url"], true],
+    ["credentials removed", { url: "https://git.example.com/backup/app.git" }, ["url"], true],
+    ["path changed (new target: create first)", { url: "https://bot:pass-1@git.example.com/backup/other.git" }, ["url"], false],
+    ["host changed", { url: "https://bot:pass-1@git2.example.com/backup/app.git" }, ["url"], false],
+    ["port changed", { url: "https://bot:pass-1@git.example.com:8443/backup/app.git" }, ["url"], false],
+    ["scheme changed", { url: "http://bot:pass-1@git.example.com/backup/app.git" }, ["url"], false],
+    ["unknown url", { url: UNKNOWN }, ["url"], true],
+    ["project changed", { project: "demo/other" }, ["project"], false],
+    ["numeric project differs from the resolved id", { project: 2 }, ["project"], false],
+    ["unknown project", { project: UNKNOWN }, ["project"], true],
+    ["project and url changed", { project: 2, url: "https://bot:pass-2@git.example.com/backup/app.git" }, ["project", "url"], false],
+  ])("replace: %s", (_title, news, replaces, deleteBeforeReplace) => {
+    expect(diffMirror(state(), { ...INPUTS, ...news })).toEqual({ changes: true, replaces, updates: [], deleteBeforeReplace });
+  });
+
+  it("a path replacing a plain numeric id replaces (it cannot be resolved without network I/O)", () => {
+    expect(diffMirror(state({ project: 1 }), { ...INPUTS, project: "demo/app" }).replaces).toEqual(["project"]);
+  });
+
+  it("reports replaces and updates together", () => {
+    expect(diffMirror(state(), { ...INPUTS, url: "https://bot:pass-2@git.example.com/backup/app.git", enabled: false })).toEqual({
+      changes: true,
+      replaces: ["url"],
+      updates: ["enabled"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  it.each([
+    [{}],
+    [{ project: 5, enabled: false, hostKeys: [ED25519], mirrorBranchRegex: "x", syncTrigger: "t" }],
+    [{ url: "ssh://git@h.example/app.git", authMethod: "ssh_public_key", waitForSync: true }],
+  ])("diff(x, x) has no changes (%#)", (extra) => {
+    const inputs = { ...INPUTS, ...extra };
+    const outputs = { ...normaliseInputs(inputs), projectId: typeof inputs.project === "number" ? inputs.project : 1 };
+    expect(diffMirror(outputs, inputs)).toEqual(NONE);
+    expect(diffMirror(inputs, inputs)).toEqual(NONE);
+  });
+});

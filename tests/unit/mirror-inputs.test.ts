@@ -1,0 +1,168 @@
+import { checkMirrorInputs, INPUT_FIELDS, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
+import { UNKNOWN } from "../../provider/mirror/unknown";
+
+const CONNECTION = { baseUrl: "http://127.0.0.1:3000", token: "glpat-test-token" };
+const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+const GOOD = { project: "demo/app", url: "https://mirror-bot:s3cret-pass@git.example.com/backup/app.git" };
+
+function check(extra: Record<string, unknown>, connection = CONNECTION) {
+  return checkMirrorInputs({ ...GOOD, ...extra }, connection);
+}
+
+describe("checkMirrorInputs", () => {
+  it("accepts minimal and complete valid inputs", () => {
+    expect(check({})).toEqual([]);
+    expect(
+      check({
+        project: 42,
+        url: "ssh://git@git.example.com:2222/backup/app.git",
+        enabled: false,
+        authMethod: "ssh_public_key",
+        onlyProtectedBranches: false,
+        keepDivergentRefs: true,
+        mirrorBranchRegex: "^(main|release/.*)$",
+        hostKeys: [ED25519, `[git.example.com]:2222 ${ED25519}`],
+        syncOnApply: true,
+        waitForSync: true,
+        syncTimeoutSeconds: 3600,
+        syncTrigger: "v1",
+        adopt: true,
+      }),
+    ).toEqual([]);
+  });
+
+  it("ignores keys it does not know, such as the dynamic provider's __provider", () => {
+    expect(check({ __provider: "exports.handler = ..." })).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ["missing project", { project: undefined }, "project", "is required"],
+    ["project zero", { project: 0 }, "project", "must be a positive whole number when given as an id"],
+    ["project fraction", { project: 1.5 }, "project", "must be a positive whole number when given as an id"],
+    ["bare project name", { project: "app" }, "project", 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)'],
+    ["project with trailing slash", { project: "demo/app/" }, "project", 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)'],
+    ["project of wrong type", { project: true }, "project", 'must be a numeric project id or a full path such as "group/app"'],
+    ["missing url", { url: undefined }, "url", "is required"],
+    ["url of wrong type", { url: 7 }, "url", "must be a string"],
+    ["scp-style url", { url: "git@git.example.com:backup/app.git" }, "url", "scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@git.example.com/backup/app.git"],
+    ["ftp url", { url: "ftp://git.example.com/app.git" }, "url", 'scheme "ftp" is not supported; GitLab only mirrors to http, https, ssh, git URLs'],
+    ["bad username", { url: "https://_bot:s3cret-pass@git.example.com/app.git" }, "url", "the username in https://git.example.com/app.git must start with a letter or a digit (GitLab rejects it otherwise)"],
+    ["enabled not boolean", { enabled: "yes" }, "enabled", "must be true or false"],
+    ["bad auth method", { authMethod: "token" }, "authMethod", 'must be "password" or "ssh_public_key"'],
+    ["ssh key auth on https", { authMethod: "ssh_public_key" }, "authMethod", '"ssh_public_key" only works with ssh:// URLs (GitLab uses the key only for SSH pushes); use "password" for a https:// URL'],
+    ["onlyProtectedBranches not boolean", { onlyProtectedBranches: 1 }, "onlyProtectedBranches", "must be true or false"],
+    ["keepDivergentRefs not boolean", { keepDivergentRefs: "false" }, "keepDivergentRefs", "must be true or false"],
+    ["regex too long", { mirrorBranchRegex: "a".repeat(256) }, "mirrorBranchRegex", "is 256 characters long; GitLab allows at most 255"],
+    ["regex invalid", { mirrorBranchRegex: "(main" }, "mirrorBranchRegex", "is not a valid regular expression: /(main/u: Unterminated group"],
+    ["regex lookahead", { mirrorBranchRegex: "^(?!wip/)" }, "mirrorBranchRegex", "uses a negative lookahead ((?!...)), which GitLab's RE2 regex engine does not support"],
+    ["regex lookbehind", { mirrorBranchRegex: "(?<=x)y" }, "mirrorBranchRegex", "uses a lookbehind ((?<=...)), which GitLab's RE2 regex engine does not support"],
+    ["regex backreference", { mirrorBranchRegex: "(a)\\1" }, "mirrorBranchRegex", "uses a backreference (\\1), which GitLab's RE2 regex engine does not support"],
+    ["regex with onlyProtectedBranches", { mirrorBranchRegex: "^main$", onlyProtectedBranches: true }, "mirrorBranchRegex", "cannot be combined with onlyProtectedBranches: true (GitLab rejects both together); remove one of them"],
+    ["hostKeys not a list", { hostKeys: ED25519 }, "hostKeys", "must be a list of strings"],
+    ["hostKeys entry not a string", { hostKeys: [ED25519, 5] }, "hostKeys", "entry 2 must be a string"],
+    ["hostKeys entry not a key", { hostKeys: ["nope"] }, "hostKeys", 'entry 1 is neither a known_hosts line ("host keytype base64") nor a bare key ("keytype base64"); key types: ssh-ed25519, ssh-rsa, ssh-dss, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com'],
+    ["hostKeys type mismatch", { hostKeys: [ED25519.replace("ssh-ed25519", "ssh-rsa")] }, "hostKeys", "entry 1 says ssh-rsa but its key data is a ssh-ed25519 key"],
+    ["too many hostKeys", { hostKeys: Array(11).fill(ED25519) }, "hostKeys", "has 11 entries; GitLab accepts at most 10"],
+    ["sync timeout too long", { syncTimeoutSeconds: 3601 }, "syncTimeoutSeconds", "must be more than 0 and at most 3600 seconds"],
+    ["sync timeout zero", { syncTimeoutSeconds: 0 }, "syncTimeoutSeconds", "must be more than 0 and at most 3600 seconds"],
+    ["sync timeout not a number", { syncTimeoutSeconds: "60" }, "syncTimeoutSeconds", "must be a number of seconds"],
+    ["syncTrigger not a string", { syncTrigger: 3 }, "syncTrigger", "must be a string"],
+    ["syncOnApply not boolean", { syncOnApply: "true" }, "syncOnApply", "must be true or false"],
+    ["waitForSync not boolean", { waitForSync: "no" }, "waitForSync", "must be true or false"],
+    ["adopt not boolean", { adopt: {} }, "adopt", "must be true or false"],
+  ])("%s -> %s: %s", (_title, extra, property, reason) => {
+    expect(check(extra)).toEqual([{ property, reason }]);
+  });
+
+  it("reports every problem at once, connection settings included", () => {
+    const failures = checkMirrorInputs(
+      { project: "", url: "git@h.example.com:x.git", enabled: "on", hostKeys: ["x"], syncTimeoutSeconds: -1 },
+      {},
+    );
+    expect(failures.map((f) => f.property)).toEqual([
+      "gitlab:baseUrl",
+      "gitlab:token",
+      "project",
+      "url",
+      "enabled",
+      "hostKeys",
+      "syncTimeoutSeconds",
+    ]);
+    expect(failures[0].reason).toBe(
+      "is not set: run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL",
+    );
+    expect(failures[1].reason).toBe("is not set: run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN");
+  });
+
+  it("reports a base URL the validator rejects under gitlab:baseUrl", () => {
+    expect(checkMirrorInputs(GOOD, { baseUrl: "nope", token: "t" }, (b) => `"${b}" is not an http(s) URL`)).toEqual([
+      { property: "gitlab:baseUrl", reason: '"nope" is not an http(s) URL' },
+    ]);
+  });
+
+  it("never echoes the URL's credentials in a reason", () => {
+    const secretUrls = [
+      "https://_bot:hunter2-secret@git.example.com/app.git",
+      "ftp://bot:hunter2-secret@git.example.com/app.git",
+      "HTTPS://bot:hunter2-secret@git.example.com/app.git",
+      "https://bot:hunter2-secret@git.example.com/app.git\n",
+    ];
+    for (const url of secretUrls) {
+      const failures = check({ url, authMethod: "ssh_public_key" });
+      expect(failures.length).toBeGreaterThan(0);
+      expect(JSON.stringify(failures)).not.toContain("hunter2");
+    }
+  });
+
+  it("tolerates the preview's unknown sentinel in any field, even booleans and lists", () => {
+    const allUnknown = Object.fromEntries(INPUT_FIELDS.map((f) => [f, UNKNOWN]));
+    expect(checkMirrorInputs(allUnknown, CONNECTION)).toEqual([]);
+    expect(check({ hostKeys: [ED25519, UNKNOWN] })).toEqual([]);
+    expect(check({ url: UNKNOWN, authMethod: "ssh_public_key" })).toEqual([]);
+    expect(check({ onlyProtectedBranches: UNKNOWN, mirrorBranchRegex: "^main$" })).toEqual([]);
+  });
+
+  it("still validates the known fields next to unknown ones", () => {
+    expect(check({ url: UNKNOWN, enabled: "nope" })).toEqual([{ property: "enabled", reason: "must be true or false" }]);
+  });
+});
+
+describe("normalisation", () => {
+  it("applies the documented defaults", () => {
+    expect(normaliseInputs(GOOD)).toEqual({
+      ...GOOD,
+      enabled: true,
+      authMethod: "password",
+      onlyProtectedBranches: false,
+      keepDivergentRefs: false,
+      mirrorBranchRegex: null,
+      hostKeys: [],
+      syncOnApply: false,
+      waitForSync: false,
+      syncTimeoutSeconds: 300,
+      syncTrigger: null,
+      adopt: false,
+    });
+  });
+
+  it("turns a numeric project string into a number, an empty regex into none and trims host keys", () => {
+    const normalised = normaliseInputs({ ...GOOD, project: "42", mirrorBranchRegex: "", hostKeys: [`  ${ED25519} `] });
+    expect(normalised.project).toBe(42);
+    expect(normalised.mirrorBranchRegex).toBeNull();
+    expect(normalised.hostKeys).toEqual([ED25519]);
+  });
+
+  it.each([
+    [{}],
+    [GOOD],
+    [{ ...GOOD, project: "7", enabled: false, mirrorBranchRegex: "", hostKeys: [` ${ED25519}`], syncTrigger: "" }],
+    [{ ...GOOD, authMethod: "ssh_public_key", syncTimeoutSeconds: 10, syncTrigger: "x", adopt: true }],
+  ])("normalising twice changes nothing (%#)", (inputs) => {
+    const once = normaliseInputs(inputs);
+    expect(normaliseInputs(once as unknown as Record<string, unknown>)).toEqual(once);
+  });
+
+  it("passes unknown values through", () => {
+    for (const field of INPUT_FIELDS) expect(normaliseField(field, UNKNOWN)).toBe(UNKNOWN);
+  });
+});

@@ -1,0 +1,100 @@
+import {
+  ConfigError,
+  ERROR_CODES,
+  GitLabApiError,
+  GitLabMirrorsError,
+  hasCode,
+  InvalidInputError,
+  isAmbiguousFailure,
+  isMirrorNotFound,
+  isProjectNotFound,
+  NetworkError,
+  RateLimitedError,
+  RetriesExhaustedError,
+  SyncFailedError,
+  SyncTimeoutError,
+  UnexpectedResponseError,
+} from "../../provider/errors";
+
+const call = { method: "GET", route: "/projects/:id/remote_mirrors/:mirror_id", path: "/projects/42/remote_mirrors/7" };
+const api = (status: number, gitlabMessage: string) => new GitLabApiError({ ...call, status, gitlabMessage, body: { message: gitlabMessage }, project: 42, mirrorId: 7 });
+const network = new NetworkError({ ...call, reason: "connection reset: ECONNRESET" });
+
+describe("the error catalogue", () => {
+  it.each<[GitLabMirrorsError, string, string]>([
+    [api(500, "x"), "GitLabApiError", "GLM_ERR_GITLAB_API"],
+    [new RateLimitedError({ ...call, retries: 3, gitlabMessage: "Retry later", body: "Retry later\n" }), "RateLimitedError", "GLM_ERR_RATE_LIMITED"],
+    [network, "NetworkError", "GLM_ERR_NETWORK"],
+    [new RetriesExhaustedError({ ...call, attempts: 4 }, { cause: network }), "RetriesExhaustedError", "GLM_ERR_RETRIES_EXHAUSTED"],
+    [new InvalidInputError("url", "is required"), "InvalidInputError", "GLM_ERR_INVALID_INPUT"],
+    [new ConfigError("gitlab:baseUrl", "is empty", { envVar: "GITLAB_BASE_URL" }), "ConfigError", "GLM_ERR_CONFIG"],
+    [new SyncFailedError({ project: 42, mirrorId: 7, lastError: "x" }), "SyncFailedError", "GLM_ERR_SYNC_FAILED"],
+    [new SyncTimeoutError({ project: 42, mirrorId: 7, timeoutMs: 1000, lastStatus: "started" }), "SyncTimeoutError", "GLM_ERR_SYNC_TIMEOUT"],
+    [new UnexpectedResponseError({ ...call, status: 200, issues: ["id: bad"] }), "UnexpectedResponseError", "GLM_ERR_UNEXPECTED_RESPONSE"],
+  ])("%s has a fixed name and a stable code, in the stack too", (err, name, code) => {
+    expect(err.name).toBe(name);
+    expect(err.code).toBe(code);
+    expect(ERROR_CODES).toContain(code);
+    expect(hasCode(err, code as never)).toBe(true);
+    expect(String(err)).toBe(`${name}: ${err.message}`);
+    expect(err.stack?.startsWith(`${name}: `)).toBe(true);
+    expect(JSON.parse(JSON.stringify(err))).toMatchObject({ name, code, message: err.message });
+  });
+
+  it("keeps the cause", () => {
+    const cause = new Error("socket hang up");
+    expect(new NetworkError({ ...call, reason: "r" }, { cause }).cause).toBe(cause);
+  });
+
+  it("messages say what failed and what to do", () => {
+    expect(new InvalidInputError("mirrorBranchRegex", "conflicts with onlyProtectedBranches: true").message).toBe(
+      "Invalid input mirrorBranchRegex: conflicts with onlyProtectedBranches: true",
+    );
+    expect(new ConfigError("gitlab:baseUrl", "is empty", { envVar: "GITLAB_BASE_URL" }).message).toBe(
+      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is empty",
+    );
+    expect(new SyncTimeoutError({ project: 42, mirrorId: 7, timeoutMs: 1000, lastStatus: "started" }).message).toBe(
+      'Sync of mirror 7 on project 42 did not finish within 1000 ms (last update_status: "started"). GitLab defers repeated syncs by minutes; raise the wait bound or stop waiting.',
+    );
+    expect(new RetriesExhaustedError({ ...call, attempts: 4 }, { cause: network }).message).toBe(
+      `GET /projects/42/remote_mirrors/7 failed after 4 attempts; last error: ${network.message}`,
+    );
+  });
+
+  it("SyncFailedError scrubs credentials from GitLab's last_error", () => {
+    const err = new SyncFailedError({ project: 42, mirrorId: 7, lastError: "fatal: Authentication failed for 'https://bot:hunter2@example.com/t.git/'" });
+    expect(err.lastError).toBe("fatal: Authentication failed for 'https://*****:*****@example.com/t.git/'");
+    expect(err.message).not.toContain("hunter2");
+    expect(err.message).toBe(
+      "Sync of mirror 7 on project 42 failed (GitLab: \"fatal: Authentication failed for 'https://*****:*****@example.com/t.git/'\"). " +
+        "Check the mirror URL's credentials or SSH key and host keys, and that the target accepts pushes.",
+    );
+  });
+
+  it("no message can carry URL credentials, whoever builds it", () => {
+    expect(new InvalidInputError("url", "https://u:hunter2@h/x is a duplicate").message).toBe("Invalid input url: https://*****:*****@h/x is a duplicate");
+  });
+});
+
+describe("classification helpers branch on code, not instanceof", () => {
+  it.each<[string, unknown, boolean, boolean, boolean]>([
+    // name, error, isMirrorNotFound, isProjectNotFound, isAmbiguousFailure
+    ["mirror 404", api(404, "404 Not found"), true, false, false],
+    ["project 404", api(404, "404 Project Not Found"), false, true, false],
+    ["route 404", api(404, "404 Not Found"), false, false, false],
+    ["401", api(401, "401 Unauthorized"), false, false, false],
+    ["500", api(500, "500 Internal Server Error"), false, false, true],
+    ["502", api(502, "Bad Gateway"), false, false, true],
+    ["network", network, false, false, true],
+    ["exhausted 503", new RetriesExhaustedError({ ...call, attempts: 3 }, { cause: api(503, "x") }), false, false, true],
+    ["exhausted network", new RetriesExhaustedError({ ...call, attempts: 3 }, { cause: network }), false, false, true],
+    ["rate limited", new RateLimitedError({ ...call, retries: 3, gitlabMessage: "", body: null }), false, false, false],
+    ["a copy from another module instance", { code: "GLM_ERR_GITLAB_API", status: 404, gitlabMessage: "404 Not found" }, true, false, false],
+    ["a plain Error", new Error("404 Not found"), false, false, false],
+    ["null", null, false, false, false],
+  ])("%s", (_name, err, mirror, project, ambiguous) => {
+    expect(isMirrorNotFound(err)).toBe(mirror);
+    expect(isProjectNotFound(err)).toBe(project);
+    expect(isAmbiguousFailure(err)).toBe(ambiguous);
+  });
+});

@@ -37,7 +37,9 @@ export interface MirrorDiff {
  * Pure, local diff of the stored state (`olds`: outputs, which carry every normalised input plus
  * `projectId`) against new inputs. Both sides are normalised before comparing.
  */
-export function diffMirror(olds: Record<string, unknown>, news: Record<string, unknown>): MirrorDiff {
+export function diffMirror(oldState: object, newInputs: object): MirrorDiff {
+  const olds = oldState as Record<string, unknown>;
+  const news = newInputs as Record<string, unknown>;
   const replaces: InputField[] = [];
   const updates: InputField[] = [];
   for (const field of INPUT_FIELDS) {

@@ -1,0 +1,146 @@
+/**
+ * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
+ * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
+ */
+import { ConfigError } from "../errors";
+import { gitlabClientFor, normaliseApiUrl } from "../gitlab";
+import {
+  checkMirrorInputs,
+  createMirror,
+  DEFAULT_POLL_INTERVAL_MS,
+  deleteMirror,
+  diffMirror,
+  MirrorContext,
+  MirrorLogger,
+  partialStateOf,
+  ProjectIdCache,
+  readMirror,
+  updateMirror,
+} from "../mirror";
+
+type Props = Record<string, unknown>;
+
+interface Settings {
+  baseUrl?: string;
+  token?: string;
+}
+
+// One per provider process: every resource of an engine run shares the settings and the path cache.
+const processState: { configured: Settings; projectIds: ProjectIdCache } = {
+  configured: {},
+  projectIds: new ProjectIdCache(),
+};
+
+const PROVIDER_KEY = "__provider";
+
+/** The engine shows a dynamic provider's stderr as diagnostics; one line per step. */
+const stderrLogger: MirrorLogger = {
+  info: (message) => process.stderr.write(`[gitlab-mirrors] ${message}\n`),
+  warn: (message) => process.stderr.write(`[gitlab-mirrors] warning: ${message}\n`),
+};
+
+export function configure(settings: Settings): void {
+  processState.configured = {
+    baseUrl: nonEmpty(settings.baseUrl),
+    token: nonEmpty(settings.token),
+  };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Stack config first, then the environment, read at call time (a token rotated before destroy works). */
+function connection(): Settings {
+  return {
+    baseUrl: processState.configured.baseUrl ?? nonEmpty(process.env.GITLAB_BASE_URL),
+    token: processState.configured.token ?? nonEmpty(process.env.GITLAB_TOKEN),
+  };
+}
+
+function pollIntervalMs(): number {
+  const fromEnv = Number(process.env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+}
+
+function context(): MirrorContext {
+  const { baseUrl, token } = connection();
+  if (baseUrl === undefined) {
+    throw new ConfigError("gitlab:baseUrl", "is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com`", {
+      envVar: "GITLAB_BASE_URL",
+    });
+  }
+  if (token === undefined) {
+    throw new ConfigError("gitlab:token", "is not set; run `pulumi config set --secret gitlab:token <token>`", {
+      envVar: "GITLAB_TOKEN",
+    });
+  }
+  return {
+    client: gitlabClientFor({ baseUrl, token }),
+    token,
+    logger: stderrLogger,
+    projectIds: processState.projectIds,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    pollIntervalMs: pollIntervalMs(),
+  };
+}
+
+function baseUrlProblem(baseUrl: string): string | null {
+  try {
+    normaliseApiUrl(baseUrl);
+    return null;
+  } catch (err) {
+    const reason = (err as { reason?: unknown }).reason;
+    return typeof reason === "string" ? reason : String(err);
+  }
+}
+
+export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  return { inputs: news, failures: checkMirrorInputs(news, connection(), baseUrlProblem) };
+}
+
+export async function diff(
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const result = diffMirror(olds, news);
+  return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
+}
+
+/** A partially created/updated mirror is recorded by the engine: keep `__provider` so it can be managed. */
+function keepingProvider(err: unknown, inputs: Props): unknown {
+  const partial = partialStateOf(err);
+  if (partial !== undefined) partial.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
+  return err;
+}
+
+export async function create(inputs: Props): Promise<{ id: string; outs: Props }> {
+  try {
+    const result = await createMirror(inputs, context());
+    return { id: result.id, outs: { ...result.outs } };
+  } catch (err) {
+    throw keepingProvider(err, inputs);
+  }
+}
+
+export async function read(id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
+  const result = await readMirror(id, props, context());
+  // An empty id tells the engine the resource is gone.
+  if (result.gone) return { id: "" };
+  return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+}
+
+export async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  try {
+    const result = await updateMirror(id, olds, news, context());
+    return { outs: { ...result.outs } };
+  } catch (err) {
+    throw keepingProvider(err, news);
+  }
+}
+
+export async function remove(id: string, props: Props): Promise<void> {
+  await deleteMirror(id, props, context());
+}

@@ -1,0 +1,239 @@
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound } from "../errors";
+import type { RemoteMirror } from "../gitlab";
+import { redactAll } from "../redact";
+import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
+import { MirrorContext, scrubbingLogger } from "./context";
+import { diffMirror } from "./diff";
+import { checkMirrorInputs, INPUT_FIELDS, NormalisedInputs, normaliseInputs } from "./inputs";
+import { observedInputs } from "./observed";
+import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
+import { withPartialState } from "./partial-state";
+import { resolveProjectId } from "./project";
+import { syncMirror, SyncTarget } from "./sync";
+import { credentialFreeMaskedUrl, credentialFreeUrl, parseMirrorUrl, urlSecrets } from "./url";
+
+/** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
+
+export interface CreateResult {
+  id: string;
+  outs: MirrorOutputs;
+}
+
+/** `gone` when the mirror no longer exists in GitLab (the engine then drops it from the state). */
+export type ReadResult = { gone: false; id: string; props: MirrorOutputs; inputs: Record<string, unknown> } | { gone: true };
+
+/** Per-call view of the context: a logger and a scrubber that know this mirror's secrets. */
+function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: (text: string) => string } {
+  const secrets = [ctx.token, ...(typeof url === "string" ? urlSecrets(url) : [])];
+  return {
+    ctx: { ...ctx, logger: scrubbingLogger(ctx.logger, secrets) },
+    scrub: (text: string) => redactAll(text, secrets),
+  };
+}
+
+function validated(raw: Record<string, unknown>): NormalisedInputs {
+  // check() already ran in the engine; this guards direct callers and keeps create free of bad requests.
+  const [first] = checkMirrorInputs(raw, { baseUrl: "checked", token: "checked" });
+  if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
+  return normaliseInputs(raw);
+}
+
+function label(project: number | string): string {
+  return String(project);
+}
+
+function needsPublicKey(inputs: NormalisedInputs): boolean {
+  const parsed = parseMirrorUrl(inputs.url);
+  return inputs.authMethod === "ssh_public_key" && parsed.ok && parsed.url.scheme === "ssh";
+}
+
+function sameTarget(mirror: RemoteMirror, url: string): boolean {
+  return credentialFreeMaskedUrl(mirror.url) === credentialFreeUrl(url);
+}
+
+/** The newest mirror of the project whose credential-free URL is the one given. */
+async function findMirrorByUrl(ctx: MirrorContext, projectId: number, url: string): Promise<RemoteMirror | undefined> {
+  const matches = (await ctx.client.remoteMirrors.list(projectId)).filter((m) => sameTarget(m, url));
+  return matches.sort((a, b) => b.id - a.id)[0];
+}
+
+export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
+  const inputs = validated(raw);
+  const { ctx, scrub } = scoped(baseCtx, inputs.url);
+  const name = label(inputs.project);
+  const target = credentialFreeUrl(inputs.url);
+  const projectId = await resolveProjectId(ctx, inputs.project);
+
+  let mirror: RemoteMirror | undefined;
+  if (inputs.adopt) {
+    mirror = await findMirrorByUrl(ctx, projectId, inputs.url);
+    if (mirror !== undefined) {
+      ctx.logger.warn(
+        `${name}: adopted existing mirror ${mirror.id} (${target}); GitLab does not reveal its credentials, so the credentials in url are assumed to be the ones it uses`,
+      );
+    }
+  }
+  if (mirror === undefined) {
+    try {
+      mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(raw, inputs));
+      ctx.logger.info(`${name}: created mirror ${mirror.id} (${target})`);
+    } catch (err) {
+      if (!isAmbiguousFailure(err)) throw err;
+      // The POST may have reached GitLab: look before anyone tries again, and never POST twice.
+      ctx.logger.warn(`${name}: creating the mirror for ${target} may have failed; looking for it`);
+      const found = await findMirrorByUrl(ctx, projectId, inputs.url).catch(() => undefined);
+      if (found === undefined) throw err;
+      mirror = found;
+      ctx.logger.info(`${name}: found mirror ${mirror.id} (${target}) created by the interrupted request`);
+    }
+  }
+
+  const id = resourceId(projectId, mirror.id);
+  let outputs = buildOutputs(inputs, projectId, mirror, undefined, scrub);
+  try {
+    // An adopted or recovered mirror may differ from the inputs; a fresh one matches them already.
+    const changed = diffMirror(buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub), inputs).updates;
+    const attrs = updateAttributes(
+      changed.filter((f) => GITLAB_FIELDS.includes(f)),
+      inputs,
+    );
+    if (Object.keys(attrs).length > 0) {
+      mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
+      ctx.logger.info(`${name}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);
+    }
+    const publicKey = needsPublicKey(inputs) ? await ctx.client.remoteMirrors.publicKey(projectId, mirror.id) : undefined;
+    outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+    if (inputs.syncOnApply) {
+      mirror = await maybeSync(ctx, inputs, { projectId, mirrorId: mirror.id, label: name, scrub }, mirror);
+      outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+    }
+  } catch (err) {
+    throw withPartialState(err, id, outputs);
+  }
+  return { id, outs: outputs };
+}
+
+async function maybeSync(ctx: MirrorContext, inputs: NormalisedInputs, target: SyncTarget, mirror: RemoteMirror): Promise<RemoteMirror> {
+  if (!mirror.enabled) {
+    // GitLab answers 400 to a sync of a disabled mirror.
+    ctx.logger.info(`${target.label}: not syncing mirror ${target.mirrorId}: it is disabled`);
+    return mirror;
+  }
+  return syncMirror(ctx, target, mirror, { enabled: inputs.waitForSync, timeoutSeconds: inputs.syncTimeoutSeconds });
+}
+
+function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
+  if (typeof props.projectId === "number" && typeof props.mirrorId === "number") {
+    return { projectId: props.projectId, mirrorId: props.mirrorId };
+  }
+  const parsed = parseResourceId(id);
+  if (parsed === null) throw new InvalidInputError("id", `"${id}" is not a RemoteMirror id of the form <projectId>:<mirrorId>`);
+  return parsed;
+}
+
+function storedInputs(props: Record<string, unknown>): NormalisedInputs {
+  return normaliseInputs(props);
+}
+
+function inputFieldsOf(inputs: NormalisedInputs): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of INPUT_FIELDS) if (inputs[field] !== null) result[field] = inputs[field];
+  return result;
+}
+
+/**
+ * Refresh. A mirror 404 means the mirror is gone (empty id); a project 404, 401 or 403 is thrown, never
+ * taken as "gone": a token that lost its rights must not drop the mirror from the state.
+ */
+export async function readMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<ReadResult> {
+  const { projectId, mirrorId } = locate(id, props);
+  const { ctx, scrub } = scoped(baseCtx, props.url);
+  const stored = storedInputs(props);
+  const name = label(stored.project ?? projectId);
+  let mirror: RemoteMirror;
+  try {
+    mirror = await ctx.client.remoteMirrors.get(projectId, mirrorId);
+  } catch (err) {
+    if (isMirrorNotFound(err)) {
+      ctx.logger.warn(`${name}: mirror ${mirrorId} no longer exists in GitLab`);
+      return { gone: true };
+    }
+    throw err;
+  }
+  const observed = observedInputs(stored, mirror);
+  const publicKey = needsPublicKey(observed) ? await ctx.client.remoteMirrors.publicKey(projectId, mirrorId) : undefined;
+  const outputs = buildOutputs(observed, projectId, mirror, publicKey, scrub);
+  const drift = diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
+  ctx.logger.info(
+    `${name}: read mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`,
+  );
+  return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: inputFieldsOf(observed) };
+}
+
+/** PUT only what changed; no request at all when nothing GitLab knows changed. */
+export async function updateMirror(
+  id: string,
+  olds: Record<string, unknown>,
+  raw: Record<string, unknown>,
+  baseCtx: MirrorContext,
+): Promise<{ outs: MirrorOutputs }> {
+  const inputs = validated(raw);
+  const { ctx, scrub } = scoped(baseCtx, inputs.url);
+  const { projectId, mirrorId } = locate(id, olds);
+  const name = label(inputs.project);
+  const diff = diffMirror(olds, raw);
+  if (diff.replaces.length > 0) {
+    throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
+  }
+  const attrs = updateAttributes(diff.updates, inputs);
+  const previous = olds as Partial<MirrorOutputs>;
+  let outputs: MirrorOutputs = {
+    ...(olds as unknown as MirrorOutputs),
+    ...inputs,
+    projectId,
+    mirrorId,
+  };
+  delete (outputs as Partial<MirrorOutputs> & Record<string, unknown>).__provider;
+  try {
+    let mirror: RemoteMirror | undefined;
+    if (Object.keys(attrs).length > 0) {
+      mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
+      ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
+    }
+    let publicKey = needsPublicKey(inputs) ? previous.publicKey : undefined;
+    if (needsPublicKey(inputs) && (publicKey === undefined || diff.updates.includes("authMethod"))) {
+      publicKey = await ctx.client.remoteMirrors.publicKey(projectId, mirrorId);
+    }
+    if (mirror !== undefined) outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+    else outputs = withPublicKey(outputs, publicKey);
+
+    const triggered = diff.updates.includes("syncTrigger");
+    if ((inputs.syncOnApply && mirror !== undefined) || triggered) {
+      mirror ??= await ctx.client.remoteMirrors.get(projectId, mirrorId);
+      mirror = await maybeSync(ctx, inputs, { projectId, mirrorId, label: name, scrub }, mirror);
+      outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+    }
+  } catch (err) {
+    throw withPartialState(err, id, outputs);
+  }
+  return { outs: outputs };
+}
+
+function withPublicKey(outputs: MirrorOutputs, publicKey: string | undefined): MirrorOutputs {
+  const { publicKey: _old, ...rest } = outputs;
+  return publicKey === undefined ? rest : { ...rest, publicKey };
+}
+
+/** DELETE; a mirror that is already gone is success. */
+export async function deleteMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<void> {
+  const { projectId, mirrorId } = locate(id, props);
+  const { ctx } = scoped(baseCtx, props.url);
+  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+  try {
+    await ctx.client.remoteMirrors.remove(projectId, mirrorId);
+    ctx.logger.info(`${name}: deleted mirror ${mirrorId}`);
+  } catch (err) {
+    if (!isMirrorNotFound(err)) throw err;
+    ctx.logger.info(`${name}: mirror ${mirrorId} was already gone`);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * One mirror update: list the target's refs, plan (refPlan.ts), push in batches of ten.
+ * HTTP credentials travel in an Authorization header set through GIT_CONFIG_* (not in argv);
+ * SSH uses the mirror's own key and its stored known hosts with strict host key checking.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Repositories } from "../git/repositories";
+import { parseRefLines } from "../git/repositories";
+import type { GitRunner } from "../git/runner";
+import { branchMatches, protectedRuleMatches } from "../model/branchRegex";
+import type { MirrorRecord, ProjectRecord } from "../model/types";
+import { planRefUpdates, type RefPlan } from "./refPlan";
+
+const PUSH_BATCH = 10;
+
+export interface PushOutcome {
+  plan: RefPlan;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function gitConfigEnv(pairs: Array<[string, string]>): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+
+/** Chooses which branches a mirror pushes; an empty selection means all branches. */
+export function branchFilterFor(mirror: MirrorRecord, project: ProjectRecord, localBranches: string[]): (branch: string) => boolean {
+  if (mirror.onlyProtectedBranches) {
+    const rules = project.protectedBranches;
+    if (rules.length === 0) return () => true;
+    return (branch) => rules.some((rule) => protectedRuleMatches(rule, branch));
+  }
+  if (mirror.mirrorBranchRegex) {
+    const pattern = mirror.mirrorBranchRegex;
+    const selected = new Set(localBranches.filter((b) => branchMatches(pattern, b)));
+    if (selected.size === 0) return () => true;
+    return (branch) => selected.has(branch);
+  }
+  return () => true;
+}
+
+export class MirrorPusher {
+  constructor(
+    private readonly git: GitRunner,
+    private readonly repos: Repositories,
+    /** Directory for per-mirror key and known_hosts files (mode 0600). */
+    private readonly sshDir: string,
+  ) {}
+
+  /** Environment and remote URL for talking to the mirror's target. */
+  private remoteAccess(mirror: MirrorRecord): { remote: string; env: Record<string, string>; secrets: Array<string | undefined> } {
+    const { user, password, authMethod, sshPrivateKey, sshKnownHosts } = mirror.credentials;
+    const secrets = [user === "git" ? undefined : user, password];
+    const scheme = /^([a-z]+):/i.exec(mirror.url)?.[1].toLowerCase();
+    if (scheme === "ssh") {
+      const dir = path.join(this.sshDir, `mirror-${mirror.id}`);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const knownHostsFile = path.join(dir, "known_hosts");
+      fs.writeFileSync(knownHostsFile, sshKnownHosts ? `${sshKnownHosts}\n` : "", { mode: 0o600 });
+      const command = ["ssh", "-F", "/dev/null", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes",
+        "-o", `UserKnownHostsFile=${shellQuote(knownHostsFile)}`, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes"];
+      if (authMethod === "ssh_public_key" && sshPrivateKey) {
+        const keyFile = path.join(dir, "id_rsa");
+        fs.writeFileSync(keyFile, sshPrivateKey, { mode: 0o600 });
+        fs.chmodSync(keyFile, 0o600);
+        command.push("-i", shellQuote(keyFile));
+      } else {
+        command.push("-o", "IdentityFile=none");
+      }
+      // With key auth GitLab drops the password from the remote URL; only the user stays.
+      const remote = user ? mirror.url.replace(/^ssh:\/\//i, `ssh://${encodeURIComponent(user)}@`) : mirror.url;
+      return { remote, env: { GIT_SSH_COMMAND: command.join(" ") }, secrets };
+    }
+    const pairs: Array<[string, string]> = [["credential.helper", ""]];
+    const effectivePassword = authMethod === "ssh_public_key" ? undefined : password;
+    if (user !== undefined || effectivePassword !== undefined) {
+      const basic = Buffer.from(`${user ?? ""}:${effectivePassword ?? ""}`).toString("base64");
+      pairs.push(["http.extraHeader", `Authorization: Basic ${basic}`]);
+    }
+    return { remote: mirror.url, env: gitConfigEnv(pairs), secrets };
+  }
+
+  async push(mirror: MirrorRecord, project: ProjectRecord): Promise<PushOutcome> {
+    const repo = this.repos.projectRepo(project.id);
+    const access = this.remoteAccess(mirror);
+    const run = (args: string[]) => this.git.run(args, { cwd: repo, env: access.env, secrets: access.secrets });
+    const local = await this.repos.refs(repo);
+    const listed = await run(["ls-remote", "--refs", access.remote]);
+    const remote = parseRefLines(listed.stdout);
+    const head = await this.repos.headBranch(repo);
+    const defaultRef = head && local.has(`refs/heads/${head}`) ? `refs/heads/${head}` : undefined;
+    const localBranches = [...local.keys()].filter((r) => r.startsWith("refs/heads/")).map((r) => r.slice(11));
+    const plan = await planRefUpdates({
+      local,
+      remote,
+      branchFilter: branchFilterFor(mirror, project, localBranches),
+      keepDivergentRefs: mirror.keepDivergentRefs === true,
+      defaultRef,
+      isAncestor: (a, d) => this.repos.isAncestor(repo, a, d),
+    });
+    const refspecs = [...plan.updates, ...plan.deletions];
+    for (let i = 0; i < refspecs.length; i += PUSH_BATCH) {
+      await run(["push", "--porcelain", access.remote, ...refspecs.slice(i, i + PUSH_BATCH)]);
+    }
+    return { plan };
+  }
+}

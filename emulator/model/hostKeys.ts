@@ -1,0 +1,106 @@
+/**
+ * `host_keys` input -> stored known_hosts text (RemoteMirrors::HostKeysConverter), and stored
+ * known_hosts -> response fingerprints (MirrorHostKey entity).
+ */
+import { createHash } from "node:crypto";
+
+export const MAX_HOST_KEYS = 10;
+
+const SUPPORTED_TYPES = new Set([
+  "ssh-rsa",
+  "ssh-dss",
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+]);
+
+/** Decodes `<type> <base64>`; undefined unless the blob is a key of the named, supported type. */
+export function parsePublicKey(type: string, base64: string): Buffer | undefined {
+  if (!SUPPORTED_TYPES.has(type) || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+  const blob = Buffer.from(base64, "base64");
+  if (blob.length < 4) return undefined;
+  const nameLength = blob.readUInt32BE(0);
+  if (nameLength + 4 > blob.length) return undefined;
+  if (blob.subarray(4, 4 + nameLength).toString("latin1") !== type) return undefined;
+  return blob.length > 4 + nameLength ? blob : undefined;
+}
+
+export function fingerprintSha256(blob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** The key part of a known_hosts line (skipping the host field and an optional @marker). */
+function keyOfKnownHostsLine(line: string): Buffer | undefined {
+  const tokens = line.trim().split(/\s+/);
+  if (tokens[0]?.startsWith("@")) tokens.shift();
+  if (tokens.length < 3) return undefined;
+  return parsePublicKey(tokens[1], tokens[2]);
+}
+
+export type HostKeysResult = { ok: true; knownHosts: string | undefined } | { ok: false; detail: string };
+
+/** The `[host]:port` or `host` prefix GitLab gives bare keys. */
+function knownHostsName(mirrorUrl: string): string | undefined {
+  try {
+    const parsed = new URL(mirrorUrl.trim());
+    const host = parsed.hostname;
+    if (host === "") return undefined;
+    return parsed.port === "" || parsed.port === "22" ? host : `[${host}]:${parsed.port}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Converts the request's `host_keys` into known_hosts text. An empty list clears the stored
+ * keys (undefined); any bad entry rejects the whole list.
+ */
+export function convertHostKeys(entries: string[], mirrorUrl: string): HostKeysResult {
+  if (entries.length > MAX_HOST_KEYS) return { ok: false, detail: `too many host keys (maximum is ${MAX_HOST_KEYS})` };
+  const lines: string[] = [];
+  const bad: string[] = [];
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    const tokens = entry.split(/\s+/);
+    const fullForm = tokens.length >= 3 && /^(ssh-|ecdsa-)/.test(tokens[1]);
+    if (fullForm) {
+      // Form-encoding turns "+" into spaces; only the base64 field can hold them, so rejoin it.
+      if (keyOfKnownHostsLine(entry)) lines.push(entry);
+      else {
+        const repaired = [tokens[0], tokens[1], tokens.slice(2).join("+")].join(" ");
+        if (keyOfKnownHostsLine(repaired)) lines.push(repaired);
+        else bad.push(entry);
+      }
+      continue;
+    }
+    const type = tokens[0];
+    let key = parsePublicKey(type, tokens[1] ?? "") ? tokens[1] : undefined;
+    if (!key && tokens.length > 2) {
+      const joined = tokens.slice(1).join("+");
+      if (parsePublicKey(type, joined)) key = joined;
+    }
+    if (!key) {
+      bad.push(entry);
+      continue;
+    }
+    const host = knownHostsName(mirrorUrl);
+    if (!host) return { ok: false, detail: "cannot determine hostname from URL for bare key" };
+    lines.push(`${host} ${type} ${key}`);
+  }
+  if (bad.length > 0) return { ok: false, detail: bad.join(", ") };
+  return { ok: true, knownHosts: lines.length > 0 ? lines.join("\n") : undefined };
+}
+
+export function hostKeyFingerprints(knownHosts: string | undefined): Array<{ fingerprint_sha256: string }> {
+  if (!knownHosts) return [];
+  const out: Array<{ fingerprint_sha256: string }> = [];
+  for (const line of knownHosts.split("\n")) {
+    const blob = keyOfKnownHostsLine(line);
+    if (blob) out.push({ fingerprint_sha256: fingerprintSha256(blob) });
+  }
+  return out;
+}

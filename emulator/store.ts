@@ -1,0 +1,171 @@
+/**
+ * The emulator's state, kept in memory and, with a data directory, in one JSON file written
+ * atomically (temp file, fsync, rename, fsync of the directory) so a crash mid-write leaves
+ * either the old or the new file, never a torn one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_SETTINGS, type EmulatorSeed } from "./seed";
+import type { MirrorRecord, ProjectRecord, StoreState, UserRecord } from "./model/types";
+import type { TargetSeed } from "./seed";
+
+export const STORE_FILE = "store.json";
+
+export function stateFromSeed(seed: EmulatorSeed, now: number): StoreState {
+  return {
+    version: 1,
+    settings: { ...DEFAULT_SETTINGS, ...(seed.settings ?? {}) },
+    users: (seed.users ?? []).map((u) => ({ username: u.username, admin: u.admin ?? false, tokens: [...(u.tokens ?? [])] })),
+    projects: (seed.projects ?? []).map((p) => ({
+      id: p.id,
+      path: p.path,
+      visibility: p.visibility ?? "private",
+      members: { ...(p.members ?? {}) },
+      protectedBranches: [...(p.protectedBranches ?? [])],
+      defaultBranch: p.defaultBranch ?? "main",
+      remoteMirrorAvailableOverridden: false,
+      createdAt: now,
+    })),
+    targets: (seed.targets ?? []).map((t) => ({ ...t })),
+    mirrors: [],
+    nextMirrorId: 1,
+  };
+}
+
+export class Store {
+  private state: StoreState;
+
+  /** `file` undefined keeps the state in memory only. */
+  constructor(private readonly file: string | undefined, initial: StoreState) {
+    this.state = initial;
+  }
+
+  /** Loads the file when it exists (a restart), otherwise starts from `initial` and writes it. */
+  static open(file: string | undefined, initial: () => StoreState): { store: Store; restored: boolean } {
+    if (file && fs.existsSync(file)) {
+      const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as StoreState;
+      if (parsed.version !== 1) throw new Error(`unsupported emulator store version in ${file}`);
+      return { store: new Store(file, parsed), restored: true };
+    }
+    const store = new Store(file, initial());
+    store.persist();
+    return { store, restored: false };
+  }
+
+  get settings(): StoreState["settings"] {
+    return this.state.settings;
+  }
+
+  replaceState(next: StoreState): void {
+    this.state = next;
+    this.persist();
+  }
+
+  findUserByToken(token: string): { user: UserRecord; scopes: string[] } | undefined {
+    for (const user of this.state.users) {
+      const match = user.tokens.find((t) => t.token === token);
+      if (match) return { user, scopes: match.scopes };
+    }
+    return undefined;
+  }
+
+  /** Users are numbered by seed order, starting at 1. */
+  userId(username: string): number {
+    return this.state.users.findIndex((u) => u.username === username) + 1;
+  }
+
+  findUser(username: string): UserRecord | undefined {
+    return this.state.users.find((u) => u.username === username);
+  }
+
+  projects(): readonly ProjectRecord[] {
+    return this.state.projects;
+  }
+
+  findProjectById(id: number): ProjectRecord | undefined {
+    return this.state.projects.find((p) => p.id === id);
+  }
+
+  /** GitLab finds full paths case-insensitively. */
+  findProjectByPath(fullPath: string): ProjectRecord | undefined {
+    const wanted = fullPath.toLowerCase();
+    return this.state.projects.find((p) => p.path.toLowerCase() === wanted);
+  }
+
+  targets(): readonly TargetSeed[] {
+    return this.state.targets;
+  }
+
+  findTarget(targetPath: string): TargetSeed | undefined {
+    return this.state.targets.find((t) => t.path === targetPath);
+  }
+
+  addTarget(target: TargetSeed): void {
+    this.state.targets.push({ ...target });
+    this.persist();
+  }
+
+  mirrorsOf(projectId: number): MirrorRecord[] {
+    return this.state.mirrors.filter((m) => m.projectId === projectId).sort((a, b) => a.id - b.id);
+  }
+
+  findMirror(id: number): MirrorRecord | undefined {
+    return this.state.mirrors.find((m) => m.id === id);
+  }
+
+  insertMirror(build: (id: number) => MirrorRecord): MirrorRecord {
+    const mirror = build(this.state.nextMirrorId);
+    this.state.nextMirrorId += 1;
+    this.state.mirrors.push(mirror);
+    this.persist();
+    return mirror;
+  }
+
+  /** Applies `change` to the live record and persists. Returns the record, or undefined if it is gone. */
+  updateMirror(id: number, change: (mirror: MirrorRecord) => void): MirrorRecord | undefined {
+    const mirror = this.findMirror(id);
+    if (!mirror) return undefined;
+    change(mirror);
+    this.persist();
+    return mirror;
+  }
+
+  updateProject(id: number, change: (project: ProjectRecord) => void): void {
+    const project = this.findProjectById(id);
+    if (!project) return;
+    change(project);
+    this.persist();
+  }
+
+  deleteMirror(id: number): boolean {
+    const index = this.state.mirrors.findIndex((m) => m.id === id);
+    if (index < 0) return false;
+    this.state.mirrors.splice(index, 1);
+    this.persist();
+    return true;
+  }
+
+  private persist(): void {
+    if (!this.file) return;
+    writeFileAtomic(this.file, JSON.stringify(this.state, null, 2) + "\n");
+  }
+}
+
+export function writeFileAtomic(file: string, content: string): void {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(temp, "w", 0o600);
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  const dirFd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(dirFd);
+  } finally {
+    fs.closeSync(dirFd);
+  }
+}

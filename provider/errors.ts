@@ -69,6 +69,8 @@ export interface GitLabApiErrorInit extends RequestDescription {
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
+  301: "Moved Permanently",
+  302: "Found",
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -118,6 +120,9 @@ function adviceFor(init: GitLabApiErrorInit): string {
     case 405:
       return `${project} may have moved; use its numeric id or its new path.`;
     default:
+      if (init.status >= 300 && init.status < 400) {
+        return `GitLab redirected the request, which it does when ${project} was renamed or moved; use the numeric project id or the new path.`;
+      }
       if (init.status >= 500) {
         return "GitLab had a server error; the request may or may not have taken effect. Try again later.";
       }

@@ -77,6 +77,15 @@ describe("GET /projects/:id", () => {
     expect(isMirrorNotFound(err)).toBe(false);
   });
 
+  it("a 301 for a moved project is reported, not followed, with what to do", async () => {
+    fake.on("GET", "/projects/old%2Fapp", { status: 301, headers: { location: `${fake.apiUrl}/projects/42` } });
+    const err = await failure(client().projects.get("old/app"));
+    expect(err.message).toBe(
+      'GET /projects/old%2Fapp failed: 301 Moved Permanently (GitLab: ""). GitLab redirected the request, which it does when project old/app was renamed or moved; use the numeric project id or the new path.',
+    );
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("answers a 200 that is not GitLab's (a login page) with GLM_ERR_UNEXPECTED_RESPONSE", async () => {
     fake.on("GET", "/projects/42", { status: 200, text: "<html>Sign in</html>", headers: { "content-type": "text/html" } });
     const err = await failure(client().projects.get(42));

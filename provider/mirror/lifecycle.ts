@@ -9,7 +9,7 @@ import { observedInputs } from "./observed";
 import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
 import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
-import { syncMirror, SyncTarget } from "./sync";
+import { requestSync, syncMirror, SyncTarget } from "./sync";
 import { credentialFreeMaskedUrl, credentialFreeUrl, parseMirrorUrl, urlSecrets } from "./url";
 
 /** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
@@ -104,7 +104,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
     const publicKey = needsPublicKey(inputs) ? await ctx.client.remoteMirrors.publicKey(projectId, mirror.id) : undefined;
     outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     if (inputs.syncOnApply) {
-      mirror = await maybeSync(ctx, inputs, { projectId, mirrorId: mirror.id, label: name, scrub }, mirror);
+      mirror = (await maybeSync(ctx, inputs, { projectId, mirrorId: mirror.id, label: name, scrub }, mirror)) ?? mirror;
       outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     }
   } catch (err) {
@@ -113,13 +113,27 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   return { id, outs: outputs };
 }
 
-async function maybeSync(ctx: MirrorContext, inputs: NormalisedInputs, target: SyncTarget, mirror: RemoteMirror): Promise<RemoteMirror> {
-  if (!mirror.enabled) {
-    // GitLab answers 400 to a sync of a disabled mirror.
+/**
+ * Sync (and wait, if asked) unless the mirror is disabled: GitLab answers 400 to a sync of a disabled
+ * mirror. `current` is the mirror as last seen; without it, and without waiting, only the sync is sent.
+ */
+async function maybeSync(
+  ctx: MirrorContext,
+  inputs: NormalisedInputs,
+  target: SyncTarget,
+  current: RemoteMirror | undefined,
+): Promise<RemoteMirror | undefined> {
+  const enabled = current?.enabled ?? inputs.enabled;
+  if (!enabled) {
     ctx.logger.info(`${target.label}: not syncing mirror ${target.mirrorId}: it is disabled`);
-    return mirror;
+    return current;
   }
-  return syncMirror(ctx, target, mirror, { enabled: inputs.waitForSync, timeoutSeconds: inputs.syncTimeoutSeconds });
+  if (!inputs.waitForSync) {
+    await requestSync(ctx, target);
+    return current;
+  }
+  const before = current ?? (await ctx.client.remoteMirrors.get(target.projectId, target.mirrorId));
+  return syncMirror(ctx, target, before, inputs.syncTimeoutSeconds);
 }
 
 function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
@@ -209,9 +223,8 @@ export async function updateMirror(
 
     const triggered = diff.updates.includes("syncTrigger");
     if ((inputs.syncOnApply && mirror !== undefined) || triggered) {
-      mirror ??= await ctx.client.remoteMirrors.get(projectId, mirrorId);
       mirror = await maybeSync(ctx, inputs, { projectId, mirrorId, label: name, scrub }, mirror);
-      outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+      if (mirror !== undefined) outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     }
   } catch (err) {
     throw withPartialState(err, id, outputs);

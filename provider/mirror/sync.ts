@@ -14,7 +14,7 @@ export interface SyncTarget {
 const RUNNING = new Set(["started", "to_retry"]);
 
 /**
- * POST …/sync, then optionally poll until the run it asked for ends. GitLab answers 204 both when it
+ * POST …/sync, then poll until the run it asked for ends. GitLab answers 204 both when it
  * schedules a run and when one is already running, and it can defer a run by minutes, so a run counts as
  * ours once `last_update_started_at` moves past the value seen before the request (or, if a run was
  * already going, when that run ends). Returns the last mirror seen.
@@ -22,15 +22,12 @@ const RUNNING = new Set(["started", "to_retry"]);
 export async function syncMirror(
   ctx: MirrorContext,
   target: SyncTarget,
-  before: RemoteMirror,
-  wait: { enabled: boolean; timeoutSeconds: number },
+  before: Pick<RemoteMirror, "updateStatus" | "lastUpdateStartedAt">,
+  timeoutSeconds: number,
 ): Promise<RemoteMirror> {
   const { projectId, mirrorId, label } = target;
-  await ctx.client.remoteMirrors.sync(projectId, mirrorId);
-  ctx.logger.info(`${label}: requested a sync of mirror ${mirrorId}`);
-  if (!wait.enabled) return before;
-
-  const timeoutMs = wait.timeoutSeconds * 1000;
+  await requestSync(ctx, target);
+  const timeoutMs = timeoutSeconds * 1000;
   const deadline = ctx.now() + timeoutMs;
   const wasRunning = RUNNING.has(before.updateStatus);
   let lastStatus = before.updateStatus;
@@ -53,4 +50,10 @@ export async function syncMirror(
     if (remaining <= 0) throw new SyncTimeoutError({ project: label, mirrorId, timeoutMs, lastStatus });
     await ctx.sleep(Math.min(ctx.pollIntervalMs, remaining));
   }
+}
+
+/** POST …/sync without waiting. */
+export async function requestSync(ctx: MirrorContext, target: SyncTarget): Promise<void> {
+  await ctx.client.remoteMirrors.sync(target.projectId, target.mirrorId);
+  ctx.logger.info(`${target.label}: requested a sync of mirror ${target.mirrorId}`);
 }

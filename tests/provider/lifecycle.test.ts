@@ -1,0 +1,282 @@
+import { closeAll } from "../../provider/gitlab";
+import { createMirror, deleteMirror, diffMirror, readMirror, updateMirror } from "../../provider/mirror";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  api,
+  collectingLogger,
+  CollectingLogger,
+  counters,
+  createTarget,
+  RecordingProxy,
+  resetCounters,
+  ROOT_TOKEN,
+  startRecordingProxy,
+  TARGET_PASSWORD,
+  targetUrl,
+  testContext,
+} from "./support";
+
+let gl: RunningEmulator;
+let proxy: RecordingProxy;
+let logger: CollectingLogger;
+let targetCount = 0;
+
+beforeAll(async () => {
+  gl = await startEmulator();
+  proxy = await startRecordingProxy(gl.baseUrl);
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await closeAll();
+  await gl.close();
+});
+
+beforeEach(() => {
+  logger = collectingLogger();
+  proxy.requests.length = 0;
+});
+
+// GitLab caps a project at 10 enabled mirrors: leave none behind.
+afterEach(async () => {
+  const list = await api(gl.baseUrl, "GET", "/projects/1/remote_mirrors?per_page=100");
+  for (const mirror of list.body as { id: number }[]) await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${mirror.id}`);
+});
+
+/** A fresh mirror target (GitLab rejects a second mirror with the same URL in a project). */
+async function freshTarget(): Promise<string> {
+  targetCount += 1;
+  const path = `backup/lifecycle-${targetCount}`;
+  await createTarget(gl.baseUrl, path, "mirror-bot", TARGET_PASSWORD);
+  return targetUrl(gl.baseUrl, path);
+}
+
+const ctx = () => testContext(gl.baseUrl, ROOT_TOKEN, logger);
+const proxied = () => testContext(proxy.baseUrl, ROOT_TOKEN, logger);
+
+describe("RemoteMirror lifecycle against the emulator", () => {
+  it("creates, reads, updates and deletes a mirror", async () => {
+    const url = await freshTarget();
+    const inputs = { project: "demo/app", url };
+    const created = await createMirror(inputs, ctx());
+
+    const mirrorId = created.outs.mirrorId;
+    expect(created.id).toBe(`1:${mirrorId}`);
+    expect(created.outs).toMatchObject({
+      project: "demo/app",
+      url,
+      projectId: 1,
+      enabled: true,
+      authMethod: "password",
+      onlyProtectedBranches: false,
+      keepDivergentRefs: false,
+      mirrorBranchRegex: null,
+      hostKeys: [],
+      maskedUrl: url.replace(`mirror-bot:${TARGET_PASSWORD}`, "*****:*****"),
+      updateStatus: "none",
+      lastError: null,
+      hostKeyFingerprints: [],
+    });
+    expect(created.outs.publicKey).toBeUndefined();
+    const inGitLab = await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`);
+    expect(inGitLab.status).toBe(200);
+    expect(inGitLab.body).toMatchObject({ id: mirrorId, enabled: true, only_protected_branches: false });
+    expect(logger.lines).toContain(`info: demo/app: created mirror ${mirrorId} (${url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "")})`);
+
+    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    expect(read.gone).toBe(false);
+    if (read.gone) return;
+    expect(read.props).toEqual(created.outs);
+    expect(diffMirror(read.props, inputs).changes).toBe(false);
+
+    const updated = await updateMirror(created.id, read.props as unknown as Record<string, unknown>, { ...inputs, enabled: false, keepDivergentRefs: true }, ctx());
+    expect(updated.outs).toMatchObject({ enabled: false, keepDivergentRefs: true, mirrorId, projectId: 1 });
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).body).toMatchObject({ enabled: false, keep_divergent_refs: true });
+
+    await deleteMirror(created.id, updated.outs as unknown as Record<string, unknown>, ctx());
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).status).toBe(404);
+  });
+
+  it("POSTs only the keys the user set, plus enabled", async () => {
+    const url = await freshTarget();
+    await createMirror({ project: 1, url, keepDivergentRefs: false, mirrorBranchRegex: "^main$" }, proxied());
+    const posts = proxy.requests.filter((r) => r.method === "POST");
+    expect(posts).toEqual([
+      { method: "POST", path: "/api/v4/projects/1/remote_mirrors", body: { url, enabled: true, keep_divergent_refs: false, mirror_branch_regex: "^main$" } },
+    ]);
+    // A numeric project is used as is: no project lookup.
+    expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/v4/projects/1/remote_mirrors"]);
+  });
+
+  it("resolves a project path once per process (cached)", async () => {
+    const context = proxied();
+    await createMirror({ project: "demo/app", url: await freshTarget() }, context);
+    await createMirror({ project: "demo/app", url: await freshTarget() }, context);
+    expect(proxy.requests.filter((r) => r.method === "GET").map((r) => r.path)).toEqual(["/api/v4/projects/demo%2Fapp"]);
+  });
+
+  it("PUTs only the changed keys, and never both only_protected_branches and mirror_branch_regex", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url, onlyProtectedBranches: true }, ctx());
+    proxy.requests.length = 0;
+    const olds = created.outs as unknown as Record<string, unknown>;
+    const updated = await updateMirror(created.id, olds, { project: 1, url, mirrorBranchRegex: "^release/" }, proxied());
+    expect(proxy.requests).toEqual([
+      { method: "PUT", path: `/api/v4/projects/1/remote_mirrors/${created.outs.mirrorId}`, body: { mirror_branch_regex: "^release/" } },
+    ]);
+    expect(updated.outs).toMatchObject({ onlyProtectedBranches: false, mirrorBranchRegex: "^release/" });
+    expect(logger.lines).toContain(`info: 1: updated mirror ${created.outs.mirrorId} (mirrorBranchRegex)`);
+
+    proxy.requests.length = 0;
+    await updateMirror(created.id, updated.outs as unknown as Record<string, unknown>, { project: 1, url, onlyProtectedBranches: true }, proxied());
+    expect(proxy.requests.map((r) => r.body)).toEqual([{ only_protected_branches: true }]);
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).body).toMatchObject({
+      only_protected_branches: true,
+      mirror_branch_regex: null,
+    });
+  });
+
+  it("sends no request at all for an update that changes nothing GitLab knows", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url }, ctx());
+    await resetCounters(gl.baseUrl);
+    const olds = created.outs as unknown as Record<string, unknown>;
+    const updated = await updateMirror(created.id, olds, { project: 1, url, enabled: true, syncOnApply: true, syncTimeoutSeconds: 60 }, ctx());
+    expect((await counters(gl.baseUrl)).total).toBe(0);
+    expect(updated.outs).toEqual({ ...created.outs, syncOnApply: true, syncTimeoutSeconds: 60 });
+  });
+
+  it("a syncTrigger-only change sends only the sync call", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url, syncTrigger: "a" }, ctx());
+    await resetCounters(gl.baseUrl);
+    await updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "b" }, ctx());
+    expect(await counters(gl.baseUrl)).toEqual({ total: 1, routes: { "POST /projects/:id/remote_mirrors/:mirror_id/sync": 1 } });
+    expect(logger.lines).toContain(`info: 1: requested a sync of mirror ${created.outs.mirrorId}`);
+  });
+
+  it("does not sync a disabled mirror (GitLab would answer 400)", async () => {
+    const url = await freshTarget();
+    await resetCounters(gl.baseUrl);
+    const created = await createMirror({ project: 1, url, enabled: false, syncOnApply: true }, ctx());
+    expect((await counters(gl.baseUrl)).routes).toEqual({ "POST /projects/:id/remote_mirrors": 1 });
+    expect(logger.lines).toContain(`info: 1: not syncing mirror ${created.outs.mirrorId}: it is disabled`);
+  });
+
+  it("read after an out-of-band disable shows the drift, and the next diff updates it back", async () => {
+    const url = await freshTarget();
+    const inputs = { project: "demo/app", url };
+    const created = await createMirror(inputs, ctx());
+    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.outs.mirrorId}`, { enabled: false });
+
+    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    expect(read.gone).toBe(false);
+    if (read.gone) return;
+    expect(read.props.enabled).toBe(false);
+    expect(read.inputs.enabled).toBe(false);
+    expect(read.props.url).toBe(url);
+    expect(diffMirror(read.props, inputs)).toEqual({ changes: true, replaces: [], updates: ["enabled"], deleteBeforeReplace: false });
+    expect(logger.lines).toContain(`info: demo/app: read mirror ${created.outs.mirrorId} (none); changed outside Pulumi: enabled`);
+
+    await updateMirror(created.id, read.props as unknown as Record<string, unknown>, inputs, ctx());
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).body).toMatchObject({ enabled: true });
+  });
+
+  it("read after an out-of-band delete reports the mirror gone", async () => {
+    const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
+    expect((await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).status).toBe(204);
+    expect(await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx())).toEqual({ gone: true });
+    expect(logger.lines).toContain(`warn: 1: mirror ${created.outs.mirrorId} no longer exists in GitLab`);
+  });
+
+  it("read of a mirror in a project that does not exist throws instead of reporting it gone", async () => {
+    const read = readMirror("999:1", { projectId: 999, mirrorId: 1, project: 999 }, ctx());
+    await expect(read).rejects.toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 404, gitlabMessage: "404 Project Not Found" });
+  });
+
+  it("delete twice is fine", async () => {
+    const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
+    const props = created.outs as unknown as Record<string, unknown>;
+    await deleteMirror(created.id, props, ctx());
+    await expect(deleteMirror(created.id, props, ctx())).resolves.toBeUndefined();
+    expect(logger.lines).toContain(`info: 1: mirror ${created.outs.mirrorId} was already gone`);
+  });
+
+  it("host keys: refresh compares fingerprints and records drift so the next update re-sends the keys", async () => {
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+    const fingerprint = "SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU";
+    const url = await freshTarget();
+    const inputs = { project: 1, url, hostKeys: [key] };
+    const created = await createMirror(inputs, ctx());
+    expect(created.outs.hostKeyFingerprints).toEqual([fingerprint]);
+
+    const clean = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    if (clean.gone) throw new Error("mirror unexpectedly gone");
+    expect(clean.props.hostKeys).toEqual([key]);
+    expect(diffMirror(clean.props, inputs).changes).toBe(false);
+
+    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.outs.mirrorId}`, { host_keys: [] });
+    const drifted = await readMirror(created.id, clean.props as unknown as Record<string, unknown>, ctx());
+    if (drifted.gone) throw new Error("mirror unexpectedly gone");
+    expect(drifted.props.hostKeyFingerprints).toEqual([]);
+    expect(diffMirror(drifted.props, inputs).updates).toEqual(["hostKeys"]);
+
+    proxy.requests.length = 0;
+    const repaired = await updateMirror(created.id, drifted.props as unknown as Record<string, unknown>, inputs, proxied());
+    expect(proxy.requests.map((r) => r.body)).toEqual([{ host_keys: [key] }]);
+    expect(repaired.outs.hostKeyFingerprints).toEqual([fingerprint]);
+  });
+
+  it("adopt takes over an existing mirror with the same credential-free URL instead of creating one", async () => {
+    const url = await freshTarget();
+    const existing = await api(gl.baseUrl, "POST", "/projects/1/remote_mirrors", { url: url.replace(TARGET_PASSWORD, "old-password"), enabled: false });
+    expect(existing.status).toBe(201);
+    const existingId = (existing.body as { id: number }).id;
+
+    const adopted = await createMirror({ project: 1, url, adopt: true }, proxied());
+    expect(adopted.id).toBe(`1:${existingId}`);
+    expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v4/projects/1/remote_mirrors",
+      `PUT /api/v4/projects/1/remote_mirrors/${existingId}`,
+    ]);
+    expect(proxy.requests[1].body).toEqual({ enabled: true });
+    expect(adopted.outs.enabled).toBe(true);
+    const line = logger.lines.find((l) => l.includes("adopted"));
+    expect(line).toBe(
+      `warn: 1: adopted existing mirror ${existingId} (${url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "")}); GitLab does not reveal its credentials, so the credentials in url are assumed to be the ones it uses`,
+    );
+  });
+
+  it("adopt creates the mirror when none matches", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url, adopt: true }, proxied());
+    expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v4/projects/1/remote_mirrors",
+      "POST /api/v4/projects/1/remote_mirrors",
+    ]);
+    expect(created.outs.adopt).toBe(true);
+  });
+
+  it("fetches the public key of an ssh:// mirror that uses ssh_public_key, and re-reads it when auth switches to it", async () => {
+    const sshUrl = `ssh://git@127.0.0.1:2222/backup/ssh-${Date.now()}.git`;
+    const created = await createMirror({ project: 1, url: sshUrl, authMethod: "ssh_public_key" }, ctx());
+    expect(created.outs.publicKey).toMatch(/^ssh-rsa AAAA/);
+
+    const other = `ssh://git@127.0.0.1:2222/backup/ssh-other-${Date.now()}.git`;
+    const plain = await createMirror({ project: 1, url: other }, ctx());
+    expect(plain.outs.publicKey).toBeUndefined();
+    const switched = await updateMirror(plain.id, plain.outs as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "ssh_public_key" }, ctx());
+    expect(switched.outs.publicKey).toMatch(/^ssh-rsa AAAA/);
+    const back = await updateMirror(plain.id, switched.outs as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "password" }, ctx());
+    expect(back.outs.publicKey).toBeUndefined();
+  });
+
+  it("rejects invalid inputs before sending anything", async () => {
+    await resetCounters(gl.baseUrl);
+    await expect(createMirror({ project: 1, url: "git@host.example:x.git" }, ctx())).rejects.toMatchObject({
+      code: "GLM_ERR_INVALID_INPUT",
+      property: "url",
+    });
+    expect((await counters(gl.baseUrl)).total).toBe(0);
+  });
+});

@@ -74,13 +74,34 @@ export class MirrorScheduler {
 
   private schedule(mirrorId: number, scheduledAt: number, delayMs: number, tries: number): void {
     if (this.closed) return;
-    const handle = this.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      if (this.closed) return;
-      const run = this.perform(mirrorId, scheduledAt, tries).finally(() => this.inFlight.delete(run));
+    // A run due now counts as in flight from the moment it is scheduled, so `idle()` waits for it
+    // (and for its retries) rather than returning in the gap before the timer fires.
+    let release: () => void = () => undefined;
+    const pending = delayMs <= 0 ? new Promise<void>((resolve) => { release = resolve; }) : undefined;
+    if (pending) this.inFlight.add(pending);
+    const settle = (): void => {
+      if (pending) this.inFlight.delete(pending);
+      release();
+    };
+    const timer: TimerHandle = this.clock.setTimeout(() => {
+      this.timers.delete(entry);
+      if (this.closed) {
+        settle();
+        return;
+      }
+      const run: Promise<void> = this.perform(mirrorId, scheduledAt, tries).finally(() => {
+        this.inFlight.delete(run);
+        settle();
+      });
       this.inFlight.add(run);
     }, delayMs);
-    this.timers.add(handle);
+    const entry: TimerHandle = {
+      cancel: () => {
+        timer.cancel();
+        settle();
+      },
+    };
+    this.timers.add(entry);
   }
 
   private async perform(mirrorId: number, scheduledAt: number, tries: number): Promise<void> {

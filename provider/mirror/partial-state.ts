@@ -11,7 +11,12 @@ export interface PartialState {
 
 export function withPartialState(err: unknown, id: string, properties: object): Error & PartialState {
   const error = err instanceof Error ? err : new Error(String(err));
-  return Object.assign(error, { id, properties: { ...properties }, reasons: [error.message] });
+  // The properties hold the secret url input (the engine re-marks it secret in the state); keep them
+  // out of JSON.stringify and util.inspect of the error so a logged error cannot leak it.
+  for (const [key, value] of Object.entries({ id, properties: { ...properties }, reasons: [error.message] })) {
+    Object.defineProperty(error, key, { value, enumerable: false, configurable: true, writable: true });
+  }
+  return error as Error & PartialState;
 }
 
 export function partialStateOf(err: unknown): PartialState | undefined {

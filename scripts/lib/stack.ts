@@ -40,8 +40,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     {
       stackName: options.stackName,
       projectName,
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      program: async () => ({ ...require(programPath) }),
+      program: async () => loadProgram(programPath),
     },
     {
       workDir,
@@ -61,6 +60,16 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   );
   await stack.setAllConfig(options.config);
   return stack;
+}
+
+/**
+ * Runs the program module afresh: Node caches modules, and a second operation in the same
+ * process would otherwise register no resources and plan to delete them all.
+ */
+function loadProgram(programPath: string): Record<string, unknown> {
+  delete require.cache[require.resolve(programPath)];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { ...(require(programPath) as Record<string, unknown>) };
 }
 
 /** A stack of one of the examples/ programs (compiled to dist/examples/<name>/index.js). */

@@ -4,6 +4,8 @@
  * system's git and ssh configuration.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { scrubSecrets } from "./scrub";
 
 export interface CommandResult {
@@ -53,6 +55,23 @@ export class GitRunner {
   private readonly children = new Set<ChildProcessWithoutNullStreams>();
 
   constructor(private readonly options: GitRunnerOptions) {}
+
+  /**
+   * Environment that answers git's username/password prompts from variables, so HTTP credentials
+   * never appear in argv or in the URL git prints, and a wrong password fails with git's own
+   * "Authentication failed" message.
+   */
+  credentialEnv(user: string | undefined, password: string | undefined): Record<string, string> {
+    const script = path.join(this.options.homeDir, "askpass.sh");
+    if (!fs.existsSync(script)) {
+      fs.writeFileSync(
+        script,
+        '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$GLM_MIRROR_USER" ;;\n  *) printf \'%s\\n\' "$GLM_MIRROR_PASSWORD" ;;\nesac\n',
+        { mode: 0o700 },
+      );
+    }
+    return { GIT_ASKPASS: script, GLM_MIRROR_USER: user ?? "", GLM_MIRROR_PASSWORD: password ?? "" };
+  }
 
   baseEnv(): Record<string, string> {
     return {

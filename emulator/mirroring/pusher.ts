@@ -79,13 +79,9 @@ export class MirrorPusher {
       const remote = user ? mirror.url.replace(/^ssh:\/\//i, `ssh://${encodeURIComponent(user)}@`) : mirror.url;
       return { remote, env: { GIT_SSH_COMMAND: command.join(" ") }, secrets };
     }
-    const pairs: Array<[string, string]> = [["credential.helper", ""]];
     const effectivePassword = authMethod === "ssh_public_key" ? undefined : password;
-    if (user !== undefined || effectivePassword !== undefined) {
-      const basic = Buffer.from(`${user ?? ""}:${effectivePassword ?? ""}`).toString("base64");
-      pairs.push(["http.extraHeader", `Authorization: Basic ${basic}`]);
-    }
-    return { remote: mirror.url, env: gitConfigEnv(pairs), secrets };
+    const env = { ...gitConfigEnv([["credential.helper", ""]]), ...this.git.credentialEnv(user, effectivePassword) };
+    return { remote: mirror.url, env, secrets };
   }
 
   async push(mirror: MirrorRecord, project: ProjectRecord): Promise<PushOutcome> {

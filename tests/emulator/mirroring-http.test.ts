@@ -217,7 +217,7 @@ describe("sync over HTTP", () => {
     const wrong = withAuth(target.url, "bot", "wrong-secret-password");
     const { final } = await mirrorAndSync(1, { url: wrong });
     expect(final.update_status).toBe("failed");
-    expect(final.last_error).toEqual(expect.stringContaining("ls-remote"));
+    expect(final.last_error).toContain("fatal: Authentication failed for");
     expect(final.last_error).not.toContain("wrong-secret-password");
     expect(final.last_error).not.toContain(Buffer.from("bot:wrong-secret-password").toString("base64"));
     expect(await remoteRefs(target.authUrl)).toEqual({});

@@ -39,10 +39,11 @@ const stderrLogger: MirrorLogger = {
   warn: (message) => process.stderr.write(`[gitlab-mirrors] warning: ${message}\n`),
 };
 
-export function configure(settings: Settings): void {
+/** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
+export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   processState.configured = {
-    baseUrl: nonEmpty(settings.baseUrl),
-    token: nonEmpty(settings.token),
+    baseUrl: nonEmpty(req.config.get("gitlab:baseUrl")),
+    token: nonEmpty(req.config.get("gitlab:token")),
   };
 }
 

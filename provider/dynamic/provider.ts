@@ -2,24 +2,27 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as Handlers from "./handlers";
 
 /**
- * The object handed to `pulumi.dynamic.Resource`, serialized into every resource's state as `__provider`.
- * Each method only `require`s the installed handlers at run time and delegates, so the serialized text
- * stays tiny and identical across versions, and the code that runs is always the installed one
- * (pulumi-provider-mechanics §1.2, §1.8). Nothing here may capture a client, a schema or a secret.
+ * The object handed to `pulumi.dynamic.Resource`, serialized into every resource's state as `__provider`
+ * (twice per resource, and sent on every call: budget 2 KB). Each method only `require`s the installed
+ * handlers at run time and delegates, so the text stays tiny and identical across versions and the code
+ * that runs is always the installed one (pulumi-provider-mechanics §1.2, §1.8). Nothing here may capture
+ * a client, a schema or a secret.
+ *
+ * The module path sits in a captured object rather than in each method: the serializer emits a captured
+ * object once, but would inline a captured string (or a helper function's wrapper) into every method.
  */
-function handlers(): typeof Handlers {
-  return require("gitlab-mirrors/provider/dynamic/handlers");
-}
+const impl = { path: "gitlab-mirrors/provider/dynamic/handlers" };
+
+type H = typeof Handlers;
 
 export const remoteMirrorProvider: pulumi.dynamic.ResourceProvider = {
-  // Stores the settings before the first await: the host caches the provider before configure resolves.
-  async configure(req) {
-    handlers().configure({ baseUrl: req.config.get("gitlab:baseUrl"), token: req.config.get("gitlab:token") });
-  },
-  check: (olds, news) => handlers().check(olds, news),
-  diff: (id, olds, news) => handlers().diff(id, olds, news),
-  create: (inputs) => handlers().create(inputs),
-  read: (id, props) => handlers().read(id, props),
-  update: (id, olds, news) => handlers().update(id, olds, news),
-  delete: (id, props) => handlers().remove(id, props),
+  // handlers.configure stores the settings before any await: the host caches the provider before
+  // configure resolves, so a concurrent call could otherwise run unconfigured (mechanics §1.3).
+  configure: (...a: Parameters<H["configure"]>) => require(impl.path).configure(...a),
+  check: (...a: Parameters<H["check"]>) => require(impl.path).check(...a),
+  diff: (...a: Parameters<H["diff"]>) => require(impl.path).diff(...a),
+  create: (...a: Parameters<H["create"]>) => require(impl.path).create(...a),
+  read: (...a: Parameters<H["read"]>) => require(impl.path).read(...a),
+  update: (...a: Parameters<H["update"]>) => require(impl.path).update(...a),
+  delete: (...a: Parameters<H["remove"]>) => require(impl.path).remove(...a),
 };

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 
 export const ROOT_TOKEN = "glpat-emulator-root-token";
@@ -10,9 +11,12 @@ export const ALICE_TOKEN = "glpat-emulator-alice-token";
 export const TARGET_USER = "mirror-bot";
 export const TARGET_PASSWORD = "emulator-target-password";
 
+/** No keep-alive: emulators restart on the same port in some tests, and a pooled socket would be stale. */
+const noKeepAlive = new Agent({ pipelining: 0 });
+
 export interface HttpResult {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   text: string;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: any;
@@ -40,7 +44,7 @@ export async function call(baseUrl: string, method: string, pathAndQuery: string
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     body = search.toString();
   }
-  const response = await fetch(`${baseUrl}${pathAndQuery}`, { method, headers, body });
+  const response = await undiciFetch(`${baseUrl}${pathAndQuery}`, { method, headers, body, dispatcher: noKeepAlive });
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -1,0 +1,105 @@
+/**
+ * Restarting with --data-dir loses nothing (mirrors, ids, keys, credentials, statuses,
+ * repositories), the temporary data dir goes away on close, and a crash mid-write leaves a
+ * readable store.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { writeFileAtomic } from "../../emulator/store";
+import { call, remoteRefs, tempDir, withAuth, WorkTree, ROOT_TOKEN, TARGET_PASSWORD, TARGET_USER } from "./helpers";
+
+let work: string;
+beforeAll(() => {
+  work = tempDir("persist");
+});
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("restart with a data directory", () => {
+  it("keeps mirrors, ids, keys, credentials, statuses and repositories", async () => {
+    const dataDir = path.join(work, "data");
+    const root = { token: ROOT_TOKEN };
+    let first: RunningEmulator | undefined = await startEmulator({ dataDir });
+    let second: RunningEmulator | undefined;
+    try {
+      const targetUrl = `${first.baseUrl}/-/targets/backup/app.git`;
+      const tree = await WorkTree.clone(withAuth(`${first.baseUrl}/demo/app.git`, "root", ROOT_TOKEN), path.join(work, "clone"));
+      const firstHead = await tree.commit("first", "main");
+      await tree.run(["push", "--quiet", "origin", "main"]);
+      const created = await call(first.apiUrl, "POST", "/projects/1/remote_mirrors", {
+        ...root,
+        json: { url: withAuth(targetUrl, TARGET_USER, TARGET_PASSWORD), enabled: true, keep_divergent_refs: true },
+      });
+      const ssh = await call(first.apiUrl, "POST", "/projects/1/remote_mirrors", {
+        ...root,
+        json: { url: "ssh://git@mirror.example.com/x.git", auth_method: "ssh_public_key" },
+      });
+      await call(first.apiUrl, "POST", `/projects/1/remote_mirrors/${created.body.id}/sync`, root);
+      await first.idle();
+      const before = (await call(first.apiUrl, "GET", "/projects/1/remote_mirrors", root)).body;
+      expect(before[0].update_status).toBe("finished");
+      const key = (await call(first.apiUrl, "GET", `/projects/1/remote_mirrors/${ssh.body.id}/public_key`, root)).body;
+      const port = Number(new URL(first.baseUrl).port);
+      await first.close();
+      first = undefined;
+      expect(fs.existsSync(dataDir)).toBe(true);
+
+      // Same port, so the stored mirror URL still points at the target.
+      second = await startEmulator({ dataDir, port });
+      const after = (await call(second.apiUrl, "GET", "/projects/1/remote_mirrors", root)).body;
+      expect(after).toEqual(before);
+      expect((await call(second.apiUrl, "GET", `/projects/1/remote_mirrors/${ssh.body.id}/public_key`, root)).body).toEqual(key);
+      const next = await call(second.apiUrl, "POST", "/projects/1/remote_mirrors", { ...root, json: { url: "https://m.example.com/next.git" } });
+      expect(next.body.id).toBe(ssh.body.id + 1);
+
+      // The repositories survived, and the stored target credentials still push.
+      const secondTarget = `${second.baseUrl}/-/targets/backup/app.git`;
+      expect((await remoteRefs(withAuth(secondTarget, TARGET_USER, TARGET_PASSWORD)))["refs/heads/main"]).toBe(firstHead);
+      await tree.run(["remote", "set-url", "origin", withAuth(`${second.baseUrl}/demo/app.git`, "root", ROOT_TOKEN)]);
+      const secondHead = await tree.commit("second", "main");
+      await tree.run(["push", "--quiet", "origin", "main"]);
+      await second.idle();
+      const status = (await call(second.apiUrl, "GET", `/projects/1/remote_mirrors/${created.body.id}`, root)).body;
+      expect(status).toMatchObject({ update_status: "finished", last_error: null });
+      expect((await remoteRefs(withAuth(secondTarget, TARGET_USER, TARGET_PASSWORD)))["refs/heads/main"]).toBe(secondHead);
+    } finally {
+      await first?.close();
+      await second?.close();
+    }
+  });
+
+  it("removes a temporary data directory on close", async () => {
+    const running = await startEmulator();
+    expect(fs.existsSync(path.join(running.dataDir, "store.json"))).toBe(true);
+    await running.close();
+    expect(fs.existsSync(running.dataDir)).toBe(false);
+  });
+});
+
+describe("atomic store writes", () => {
+  it("leave the previous file intact when a temp file was left behind by a crash", async () => {
+    const dataDir = path.join(work, "torn");
+    const running = await startEmulator({ dataDir });
+    await call(running.apiUrl, "POST", "/projects/1/remote_mirrors", { token: ROOT_TOKEN, json: { url: "https://m.example.com/torn.git" } });
+    await running.close();
+    fs.writeFileSync(path.join(dataDir, ".store.json.99999.tmp"), '{"version": 1, "mirr');
+    const again = await startEmulator({ dataDir });
+    try {
+      expect((await call(again.apiUrl, "GET", "/projects/1/remote_mirrors", { token: ROOT_TOKEN })).body).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it("replace the file in one step and leave no temp files behind", () => {
+    const file = path.join(work, "atomic.json");
+    for (let i = 0; i < 50; i += 1) {
+      writeFileAtomic(file, JSON.stringify({ i, padding: "x".repeat(10_000 + i) }));
+      expect(JSON.parse(fs.readFileSync(file, "utf8")).i).toBe(i);
+    }
+    expect(fs.readdirSync(work).filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+});
+

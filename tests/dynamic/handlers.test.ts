@@ -1,0 +1,58 @@
+import * as handlers from "../../provider/dynamic/handlers";
+
+const GOOD = { project: "demo/app", url: "https://bot:pw@git.example.com/app.git" };
+const config = (values: Record<string, string>) => ({ config: { get: (key: string) => values[key] } });
+
+describe("dynamic handlers: connection settings", () => {
+  const saved = { base: process.env.GITLAB_BASE_URL, token: process.env.GITLAB_TOKEN };
+
+  afterEach(async () => {
+    await handlers.configure(config({}));
+    for (const [key, value] of [["GITLAB_BASE_URL", saved.base], ["GITLAB_TOKEN", saved.token]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it("check fails on gitlab:baseUrl and gitlab:token when neither config nor environment sets them", async () => {
+    delete process.env.GITLAB_BASE_URL;
+    delete process.env.GITLAB_TOKEN;
+    await handlers.configure(config({}));
+    const result = await handlers.check({}, GOOD);
+    expect(result.failures.map((f) => f.property)).toEqual(["gitlab:baseUrl", "gitlab:token"]);
+    expect(result.inputs).toBe(GOOD);
+  });
+
+  it("falls back to GITLAB_BASE_URL and GITLAB_TOKEN, read at call time", async () => {
+    await handlers.configure(config({}));
+    process.env.GITLAB_BASE_URL = "https://gitlab.example.com";
+    process.env.GITLAB_TOKEN = "glpat-from-env";
+    expect((await handlers.check({}, GOOD)).failures).toEqual([]);
+  });
+
+  it("reports a malformed base URL from the stack config under gitlab:baseUrl", async () => {
+    await handlers.configure(config({ "gitlab:baseUrl": "ftp://gitlab.example.com", "gitlab:token": "t" }));
+    expect((await handlers.check({}, GOOD)).failures).toEqual([
+      { property: "gitlab:baseUrl", reason: "scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
+    ]);
+  });
+
+  it("create without any connection settings fails with GLM_ERR_CONFIG naming the key and variable", async () => {
+    delete process.env.GITLAB_BASE_URL;
+    delete process.env.GITLAB_TOKEN;
+    await expect(handlers.create(GOOD)).rejects.toMatchObject({
+      code: "GLM_ERR_CONFIG",
+      message:
+        "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com`",
+    });
+  });
+
+  it("diff passes through changes, replaces and deleteBeforeReplace only", async () => {
+    const olds = { ...GOOD, projectId: 1, mirrorId: 7 };
+    expect(await handlers.diff("1:7", olds, { ...GOOD, url: "https://bot:pw2@git.example.com/app.git" })).toEqual({
+      changes: true,
+      replaces: ["url"],
+      deleteBeforeReplace: true,
+    });
+  });
+});

@@ -9,6 +9,7 @@ export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undef
     if (!secret || secret.length < 3) continue;
     variants.add(secret);
     variants.add(encodeURIComponent(secret));
+    variants.add(encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
     variants.add(Buffer.from(secret).toString("base64"));
   }
   for (const v of [...variants].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);

@@ -7,6 +7,7 @@ export {
   MAX_HOST_KEYS,
   MAX_SYNC_TIMEOUT_SECONDS,
   checkMirrorInputs,
+  inputFailures,
   normaliseInputs,
 } from "./inputs";
 export type { AuthMethod, CheckFailure, ConnectionCandidate, InputField, MirrorInputs, NormalisedInputs } from "./inputs";

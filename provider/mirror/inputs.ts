@@ -118,7 +118,12 @@ export function checkMirrorInputs(
   connection: ConnectionCandidate,
   validateBaseUrl: (baseUrl: string) => string | null = () => null,
 ): CheckFailure[] {
-  const failures: CheckFailure[] = [...connectionFailures(connection, validateBaseUrl)];
+  return [...connectionFailures(connection, validateBaseUrl), ...inputFailures(raw)];
+}
+
+/** The input part of check: every problem of the resource's own inputs, unknown fields skipped. */
+export function inputFailures(raw: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const known: Record<string, unknown> = {};
   const unknownMask: Partial<Record<InputField, true>> = {};
   for (const field of INPUT_FIELDS) {

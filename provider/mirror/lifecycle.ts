@@ -4,7 +4,7 @@ import { redactAll } from "../redact";
 import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
-import { checkMirrorInputs, INPUT_FIELDS, NormalisedInputs, normaliseInputs } from "./inputs";
+import { INPUT_FIELDS, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
 import { observedInputs } from "./observed";
 import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
 import { withPartialState } from "./partial-state";
@@ -33,7 +33,7 @@ function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: 
 
 function validated(raw: Record<string, unknown>): NormalisedInputs {
   // check() already ran in the engine; this guards direct callers and keeps create free of bad requests.
-  const [first] = checkMirrorInputs(raw, { baseUrl: "checked", token: "checked" });
+  const [first] = inputFailures(raw);
   if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
   return normaliseInputs(raw);
 }
@@ -65,8 +65,10 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   const projectId = await resolveProjectId(ctx, inputs.project);
 
   let mirror: RemoteMirror | undefined;
+  let existing = false;
   if (inputs.adopt) {
     mirror = await findMirrorByUrl(ctx, projectId, inputs.url);
+    existing = mirror !== undefined;
     if (mirror !== undefined) {
       ctx.logger.warn(
         `${name}: adopted existing mirror ${mirror.id} (${target}); GitLab does not reveal its credentials, so the credentials in url are assumed to be the ones it uses`,
@@ -84,6 +86,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       const found = await findMirrorByUrl(ctx, projectId, inputs.url).catch(() => undefined);
       if (found === undefined) throw err;
       mirror = found;
+      existing = true;
       ctx.logger.info(`${name}: found mirror ${mirror.id} (${target}) created by the interrupted request`);
     }
   }
@@ -91,12 +94,10 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   const id = resourceId(projectId, mirror.id);
   let outputs = buildOutputs(inputs, projectId, mirror, undefined, scrub);
   try {
-    // An adopted or recovered mirror may differ from the inputs; a fresh one matches them already.
-    const changed = diffMirror(buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub), inputs).updates;
-    const attrs = updateAttributes(
-      changed.filter((f) => GITLAB_FIELDS.includes(f)),
-      inputs,
-    );
+    // An adopted or recovered mirror may differ from the inputs; one we just created matches them.
+    const observed = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
+    const changed = existing ? diffMirror(observed, inputs).updates.filter((f) => GITLAB_FIELDS.includes(f)) : [];
+    const attrs = updateAttributes(changed, inputs);
     if (Object.keys(attrs).length > 0) {
       mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
       ctx.logger.info(`${name}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);

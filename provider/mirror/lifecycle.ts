@@ -92,11 +92,11 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   }
 
   const id = resourceId(projectId, mirror.id);
-  let outputs = buildOutputs(inputs, projectId, mirror, undefined, scrub);
+  // Until the PUT below succeeds, an adopted or recovered mirror is recorded as GitLab has it.
+  let outputs = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
   try {
     // An adopted or recovered mirror may differ from the inputs; one we just created matches them.
-    const observed = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
-    const changed = existing ? diffMirror(observed, inputs).updates.filter((f) => GITLAB_FIELDS.includes(f)) : [];
+    const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => GITLAB_FIELDS.includes(f)) : [];
     const attrs = updateAttributes(changed, inputs);
     if (Object.keys(attrs).length > 0) {
       mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
@@ -185,7 +185,13 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: inputFieldsOf(observed) };
 }
 
-/** PUT only what changed; no request at all when nothing GitLab knows changed. */
+/**
+ * PUT only what changed; no request at all when nothing GitLab knows changed.
+ *
+ * A failed PUT leaves the stored state as it was, so the next `up` tries again. Once the PUT went
+ * through, a later failure (public key, sync) carries the new state, except that `syncTrigger` keeps its
+ * old value: the sync it asked for did not complete, and the next `up` should ask again.
+ */
 export async function updateMirror(
   id: string,
   olds: Record<string, unknown>,
@@ -201,34 +207,30 @@ export async function updateMirror(
     throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
   }
   const attrs = updateAttributes(diff.updates, inputs);
-  const previous = olds as Partial<MirrorOutputs>;
-  let outputs: MirrorOutputs = {
-    ...(olds as unknown as MirrorOutputs),
-    ...inputs,
-    projectId,
-    mirrorId,
-  };
-  delete (outputs as Partial<MirrorOutputs> & Record<string, unknown>).__provider;
+  let mirror: RemoteMirror | undefined;
+  if (Object.keys(attrs).length > 0) {
+    mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
+    ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
+  }
+  const { __provider: _code, ...stored } = olds;
+  let outputs: MirrorOutputs =
+    mirror !== undefined
+      ? buildOutputs(inputs, projectId, mirror, undefined, scrub)
+      : { ...(stored as unknown as MirrorOutputs), ...inputs, projectId, mirrorId };
+  const triggered = diff.updates.includes("syncTrigger");
   try {
-    let mirror: RemoteMirror | undefined;
-    if (Object.keys(attrs).length > 0) {
-      mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
-      ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
-    }
-    let publicKey = needsPublicKey(inputs) ? previous.publicKey : undefined;
+    let publicKey = needsPublicKey(inputs) ? (olds as Partial<MirrorOutputs>).publicKey : undefined;
     if (needsPublicKey(inputs) && (publicKey === undefined || diff.updates.includes("authMethod"))) {
       publicKey = await ctx.client.remoteMirrors.publicKey(projectId, mirrorId);
     }
-    if (mirror !== undefined) outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
-    else outputs = withPublicKey(outputs, publicKey);
-
-    const triggered = diff.updates.includes("syncTrigger");
+    outputs = withPublicKey(outputs, publicKey);
     if ((inputs.syncOnApply && mirror !== undefined) || triggered) {
-      mirror = await maybeSync(ctx, inputs, { projectId, mirrorId, label: name, scrub }, mirror);
-      if (mirror !== undefined) outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
+      const synced = await maybeSync(ctx, inputs, { projectId, mirrorId, label: name, scrub }, mirror);
+      if (synced !== undefined) outputs = buildOutputs(inputs, projectId, synced, publicKey, scrub);
     }
   } catch (err) {
-    throw withPartialState(err, id, outputs);
+    const oldTrigger = normaliseInputs(olds).syncTrigger;
+    throw withPartialState(err, id, triggered ? { ...outputs, syncTrigger: oldTrigger } : outputs);
   }
   return { outs: outputs };
 }

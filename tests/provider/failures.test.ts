@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, deleteMirror, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirror, deleteMirror, partialStateOf, readMirror, updateMirror } from "../../provider/mirror";
 import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } from "../../emulator";
 import {
   ALICE_TOKEN,
@@ -210,6 +210,30 @@ describe("sync", () => {
       "PUT /projects/:id/remote_mirrors/:mirror_id": 1,
       "POST /projects/:id/remote_mirrors/:mirror_id/sync": 1,
     });
+  });
+});
+
+describe("update failures leave a state the next up can repair", () => {
+  it("a failed PUT carries no partial state, so the engine keeps the old state and retries next time", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url }, ctx());
+    await setFaults(gl.baseUrl, { routes: ["PUT /projects/:id/remote_mirrors/:mirror_id"], errors: { status: 400, count: 1 } });
+    const err = await rejection(updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, enabled: false }, ctx()));
+    expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
+    expect(partialStateOf(err)).toBeUndefined();
+  });
+
+  it("a failed sync after a syncTrigger change records the old trigger, so the next up asks again", async () => {
+    const url = await freshTarget();
+    const created = await createMirror({ project: 1, url, syncTrigger: "one" }, ctx());
+    await setFaults(gl.baseUrl, { routes: ["POST /projects/:id/remote_mirrors/:mirror_id/sync"], errors: { status: 400, count: 1 } });
+    const err = await rejection(
+      updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "two", keepDivergentRefs: true }, ctx()),
+    );
+    expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
+    const partial = partialStateOf(err);
+    expect(partial?.id).toBe(created.id);
+    expect(partial?.properties).toMatchObject({ syncTrigger: "one", keepDivergentRefs: true });
   });
 });
 

@@ -7,9 +7,15 @@
  *   node dist/scripts/stack-cli.js <up|preview|refresh|destroy|export> --program FILE
  *     --project NAME --stack NAME --state-dir DIR --config-file FILE
  */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
+import * as path from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { pulumiBinDir } from "./lib/pulumi-cli";
 import { ConfigEntry, openStack } from "./lib/stack";
+
+const execFileAsync = promisify(execFile);
 
 type Operation = "up" | "preview" | "refresh" | "destroy" | "export";
 const OPERATIONS: readonly Operation[] = ["up", "preview", "refresh", "destroy", "export"];
@@ -56,8 +62,16 @@ async function run(): Promise<unknown> {
       const result = await stack.destroy({ onOutput });
       return { changes: result.summary.resourceChanges };
     }
-    case "export":
-      return { deployment: await stack.exportStack() };
+    case "export": {
+      // The CLI's own `pulumi stack export`: the Automation API's exportStack() adds --show-secrets.
+      const workspace = stack.workspace as LocalWorkspace;
+      const { stdout } = await execFileAsync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], {
+        cwd: workspace.workDir,
+        env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { deployment: JSON.parse(stdout) as unknown };
+    }
   }
 }
 

@@ -1,0 +1,149 @@
+/**
+ * The quickstart example through the real pulumi CLI (file backend) against the emulator:
+ * the whole life of one push mirror, as a platform team would run it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
+import { GitLabActor, repoRoot, TestStack } from "./support";
+
+jest.setTimeout(300_000);
+
+const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
+const PROJECT_ID = 1;
+const TARGET = DEFAULT_SEED.targets![0];
+
+describe("examples/quickstart with the real pulumi CLI", () => {
+  let gitlab: RunningEmulator;
+  let actor: GitLabActor;
+  let stack: TestStack;
+  let sourceDir: string;
+  let targetUrl: string;
+  let sourceRefs: Map<string, string>;
+
+  beforeAll(async () => {
+    gitlab = await startEmulator();
+    actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
+    sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-src-"));
+    await makeSampleRepository(sourceDir);
+    const projectUrl = withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", ROOT_TOKEN);
+    await pushAll(sourceDir, projectUrl);
+    sourceRefs = await listRemoteRefs(projectUrl);
+    targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
+    stack = new TestStack(path.join(repoRoot, "dist", "examples", "quickstart", "index.js"), "quickstart", {
+      "gitlab:baseUrl": { value: gitlab.baseUrl },
+      "gitlab:token": { value: ROOT_TOKEN, secret: true },
+      "quickstart:project": { value: "demo/app" },
+      "quickstart:targetUrl": { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
+    });
+  });
+
+  afterAll(async () => {
+    stack?.dispose();
+    await gitlab?.close();
+    if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
+  });
+
+  let firstMirrorId: number;
+
+  /** The RemoteMirror's outputs as `pulumi stack export` shows them (refresh does not re-run the program). */
+  async function mirrorState(): Promise<Record<string, unknown>> {
+    const { deployment } = await stack.expectOk("export");
+    const resources = (deployment as { deployment: { resources: Array<{ type: string; outputs: Record<string, unknown> }> } })
+      .deployment.resources;
+    const mirror = resources.find((r) => r.type.endsWith(":RemoteMirror"));
+    if (!mirror) throw new Error("no RemoteMirror in the state");
+    return mirror.outputs;
+  }
+
+  test("up creates the mirror and, with sync, the target receives every branch and tag", async () => {
+    const result = await stack.expectOk("up");
+    expect(result.changes).toEqual({ create: 2 });
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    expect(mirrors[0].enabled).toBe(true);
+    firstMirrorId = mirrors[0].id;
+    expect(result.outputs?.mirrorId.value).toBe(firstMirrorId);
+    expect(result.outputs?.projectId.value).toBe(PROJECT_ID);
+    expect(result.outputs?.updateStatus.value).toBe("finished");
+    expect(result.outputs?.maskedUrl.value).toBe(`${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`);
+
+    const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
+    expect(Object.fromEntries(targetRefs)).toEqual(Object.fromEntries(sourceRefs));
+    expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/feature/login", "refs/heads/main", "refs/tags/v1.0.0"]);
+  });
+
+  test("a second preview reports no changes and makes zero API requests", async () => {
+    await actor.resetCounters();
+    const result = await stack.expectOk("preview");
+    expect(result.changes).toEqual({ same: 2 });
+    expect((await actor.counters()).total).toBe(0);
+  });
+
+  test("the exported state holds neither the token nor the target password in plaintext", async () => {
+    const result = await stack.expectOk("export");
+    const state = JSON.stringify(result.deployment);
+    expect(state).toContain(`"mirrorId":${firstMirrorId}`);
+    expect(state).not.toContain(ROOT_TOKEN);
+    expect(state).not.toContain(TARGET.password);
+  });
+
+  test("changing enabled updates the mirror in place", async () => {
+    stack.config["quickstart:enabled"] = { value: "false" };
+    stack.config["quickstart:sync"] = { value: "false" };
+    const result = await stack.expectOk("up");
+    expect(result.changes).toEqual({ same: 1, update: 1 });
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors.map((m) => [m.id, m.enabled])).toEqual([[firstMirrorId, false]]);
+    stack.config["quickstart:enabled"] = { value: "true" };
+    expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
+    expect((await actor.mirrors(PROJECT_ID))[0].enabled).toBe(true);
+  });
+
+  test("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
+    const put = await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${firstMirrorId}`, { enabled: false });
+    expect(put.status).toBe(200);
+    const refresh = await stack.expectOk("refresh");
+    expect(refresh.changes).toEqual({ same: 1, update: 1 });
+    expect(await mirrorState()).toMatchObject({ mirrorId: firstMirrorId, enabled: false });
+    const up = await stack.expectOk("up");
+    expect(up.changes).toEqual({ same: 1, update: 1 });
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors.map((m) => [m.id, m.enabled])).toEqual([[firstMirrorId, true]]);
+  });
+
+  test("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
+    const rotated = "rotated-target-password";
+    stack.config["quickstart:targetUrl"] = { value: withCredentials(targetUrl, TARGET.username, rotated), secret: true };
+    const result = await stack.expectOk("up");
+    expect(result.changes).toEqual({ same: 1, replace: 1 });
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    expect(mirrors[0].id).not.toBe(firstMirrorId);
+    expect(result.outputs?.mirrorId.value).toBe(mirrors[0].id);
+    const state = JSON.stringify((await stack.expectOk("export")).deployment);
+    expect(state).not.toContain(rotated);
+    expect(result.log).not.toContain(rotated);
+    firstMirrorId = mirrors[0].id;
+  });
+
+  test("deleting the mirror out of band drops it on refresh, and the next up recreates it", async () => {
+    const del = await actor.api("DELETE", `/projects/${PROJECT_ID}/remote_mirrors/${firstMirrorId}`);
+    expect(del.status).toBe(204);
+    const refresh = await stack.expectOk("refresh");
+    expect(refresh.changes).toEqual({ same: 1, delete: 1 });
+    const up = await stack.expectOk("up");
+    expect(up.changes).toEqual({ same: 1, create: 1 });
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    expect(mirrors[0].id).not.toBe(firstMirrorId);
+  });
+
+  test("destroy removes the mirror from GitLab", async () => {
+    const result = await stack.expectOk("destroy");
+    expect(result.changes).toEqual({ delete: 2 });
+    expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
+  });
+});

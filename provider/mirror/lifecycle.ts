@@ -146,10 +146,6 @@ function locate(id: string, props: Record<string, unknown>): { projectId: number
   return parsed;
 }
 
-function storedInputs(props: Record<string, unknown>): NormalisedInputs {
-  return normaliseInputs(props);
-}
-
 function inputFieldsOf(inputs: NormalisedInputs): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of INPUT_FIELDS) if (inputs[field] !== null) result[field] = inputs[field];
@@ -163,7 +159,7 @@ function inputFieldsOf(inputs: NormalisedInputs): Record<string, unknown> {
 export async function readMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<ReadResult> {
   const { projectId, mirrorId } = locate(id, props);
   const { ctx, scrub } = scoped(baseCtx, props.url);
-  const stored = storedInputs(props);
+  const stored = normaliseInputs(props);
   const name = label(stored.project ?? projectId);
   let mirror: RemoteMirror;
   try {

@@ -6,26 +6,38 @@ import { createHash } from "node:crypto";
 
 export const MAX_HOST_KEYS = 10;
 
-const SUPPORTED_TYPES = new Set([
-  "ssh-rsa",
-  "ssh-dss",
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "sk-ssh-ed25519@openssh.com",
-  "sk-ecdsa-sha2-nistp256@openssh.com",
-]);
+/** Key type -> number of SSH wire strings in its public blob (name included). */
+const BLOB_FIELDS: Record<string, number> = {
+  "ssh-rsa": 3,
+  "ssh-dss": 5,
+  "ssh-ed25519": 2,
+  "ecdsa-sha2-nistp256": 3,
+  "ecdsa-sha2-nistp384": 3,
+  "ecdsa-sha2-nistp521": 3,
+  "sk-ssh-ed25519@openssh.com": 3,
+  "sk-ecdsa-sha2-nistp256@openssh.com": 4,
+};
 
-/** Decodes `<type> <base64>`; undefined unless the blob is a key of the named, supported type. */
+/**
+ * Decodes `<type> <base64>`; undefined unless the blob is exactly a key of the named, supported
+ * type (the right number of fields and nothing after them, so a truncated key is refused).
+ */
 export function parsePublicKey(type: string, base64: string): Buffer | undefined {
-  if (!SUPPORTED_TYPES.has(type) || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+  const fields = BLOB_FIELDS[type];
+  if (fields === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
   const blob = Buffer.from(base64, "base64");
-  if (blob.length < 4) return undefined;
-  const nameLength = blob.readUInt32BE(0);
-  if (nameLength + 4 > blob.length) return undefined;
-  if (blob.subarray(4, 4 + nameLength).toString("latin1") !== type) return undefined;
-  return blob.length > 4 + nameLength ? blob : undefined;
+  let offset = 0;
+  const values: Buffer[] = [];
+  for (let i = 0; i < fields; i += 1) {
+    if (offset + 4 > blob.length) return undefined;
+    const length = blob.readUInt32BE(offset);
+    if (offset + 4 + length > blob.length) return undefined;
+    values.push(blob.subarray(offset + 4, offset + 4 + length));
+    offset += 4 + length;
+  }
+  if (offset !== blob.length || values[0].toString("latin1") !== type) return undefined;
+  if (type.includes("ed25519") && values[1].length !== 32) return undefined;
+  return blob;
 }
 
 export function fingerprintSha256(blob: Buffer): string {
@@ -38,6 +50,16 @@ function keyOfKnownHostsLine(line: string): Buffer | undefined {
   if (tokens[0]?.startsWith("@")) tokens.shift();
   if (tokens.length < 3) return undefined;
   return parsePublicKey(tokens[1], tokens[2]);
+}
+
+/**
+ * Form encoding turns "+" into spaces. Everything after the leading fields is key data, so each
+ * space there (runs included: "++" becomes two spaces) is turned back into "+".
+ */
+function repairBase64(entry: string, ...leading: string[]): string {
+  let rest = entry;
+  for (const field of leading) rest = rest.slice(rest.indexOf(field) + field.length).replace(/^\s/, "");
+  return rest.replace(/ /g, "+");
 }
 
 export type HostKeysResult = { ok: true; knownHosts: string | undefined } | { ok: false; detail: string };
@@ -68,10 +90,9 @@ export function convertHostKeys(entries: string[], mirrorUrl: string): HostKeysR
     const tokens = entry.split(/\s+/);
     const fullForm = tokens.length >= 3 && /^(ssh-|ecdsa-)/.test(tokens[1]);
     if (fullForm) {
-      // Form-encoding turns "+" into spaces; only the base64 field can hold them, so rejoin it.
       if (keyOfKnownHostsLine(entry)) lines.push(entry);
       else {
-        const repaired = [tokens[0], tokens[1], tokens.slice(2).join("+")].join(" ");
+        const repaired = `${tokens[0]} ${tokens[1]} ${repairBase64(entry, tokens[0], tokens[1])}`;
         if (keyOfKnownHostsLine(repaired)) lines.push(repaired);
         else bad.push(entry);
       }
@@ -80,8 +101,8 @@ export function convertHostKeys(entries: string[], mirrorUrl: string): HostKeysR
     const type = tokens[0];
     let key = parsePublicKey(type, tokens[1] ?? "") ? tokens[1] : undefined;
     if (!key && tokens.length > 2) {
-      const joined = tokens.slice(1).join("+");
-      if (parsePublicKey(type, joined)) key = joined;
+      const repaired = repairBase64(entry, type);
+      if (parsePublicKey(type, repaired)) key = repaired;
     }
     if (!key) {
       bad.push(entry);

@@ -199,12 +199,16 @@ describe("POST /projects/:id/remote_mirrors", () => {
       expect(res.body.host_keys).toEqual([{ fingerprint_sha256: otherHostKey.fingerprint }, { fingerprint_sha256: hostKey.fingerprint }]);
     });
 
-    it("repairs base64 whose '+' became spaces in a form body", async () => {
-      const [type, data] = hostKey.line.split(" ");
-      const withSpaces = `${type} ${data.replace(/\+/g, " ")}`;
-      const res = await api("POST", "/projects/1/remote_mirrors", { ...root, form: { url: "ssh://git@mirror.example.com/keys-c.git", "host_keys[]": [withSpaces] } });
+    it("repairs base64 whose '+' (even '++') became spaces in a form body", async () => {
+      const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILgrcOKfaT8aC2W3++h9l1iBMpbStOZ69Wb1oq+s9S+M";
+      const fingerprint = "SHA256:hv/LKuWdd7LjHftREWMQFnq81vbTrdrmSf96zCaCRGk";
+      const spaced = key.replace(/\+/g, " ");
+      const res = await api("POST", "/projects/1/remote_mirrors", {
+        ...root,
+        form: { url: "ssh://git@mirror.example.com/keys-c.git", "host_keys[]": [spaced, `other.example.com ${spaced}`] },
+      });
       expect(res.status).toBe(201);
-      expect(res.body.host_keys).toEqual([{ fingerprint_sha256: hostKey.fingerprint }]);
+      expect(res.body.host_keys).toEqual([{ fingerprint_sha256: fingerprint }, { fingerprint_sha256: fingerprint }]);
     });
 
     it("rejects more than ten keys", async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import type { MirrorOutputs } from "../../provider/mirror/outputs";
 
 /**
  * The inputs of a {@link RemoteMirror}. GitLab's API names are given in brackets.
@@ -73,31 +74,7 @@ export interface RemoteMirrorArgs {
 }
 
 /** The properties of a {@link RemoteMirror} once created: every input (defaults applied) plus GitLab's view. */
-export interface RemoteMirrorOutputs {
-  project: number | string;
-  url: string;
-  enabled: boolean;
-  authMethod: "password" | "ssh_public_key";
-  onlyProtectedBranches: boolean;
-  keepDivergentRefs: boolean;
-  mirrorBranchRegex: string | null;
-  hostKeys: string[];
-  syncOnApply: boolean;
-  waitForSync: boolean;
-  syncTimeoutSeconds: number;
-  syncTrigger: string | null;
-  adopt: boolean;
-  mirrorId: number;
-  projectId: number;
-  maskedUrl: string | null;
-  updateStatus: string;
-  lastError: string | null;
-  lastUpdateAt: string | null;
-  lastUpdateStartedAt: string | null;
-  lastSuccessfulUpdateAt: string | null;
-  publicKey: string | undefined;
-  hostKeyFingerprints: string[];
-}
+export type RemoteMirrorOutputs = MirrorOutputs;
 
 const OUTPUT_ONLY = [
   "mirrorId",

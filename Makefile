@@ -11,8 +11,10 @@ build:
 demo: setup
 	@node dist/scripts/demo.js
 
-# The whole test suite: unit, emulator, provider, dynamic host and end-to-end with the real CLI.
+# The whole test suite: the Go language host's tests, then jest: unit, emulator, provider,
+# dynamic host and end to end with the real CLI.
 test: setup
+	@cd scripts/language-host && GOFLAGS=-mod=mod go test -count=1 ./...
 	@PULUMI_BIN_DIR="$$(bash scripts/setup-pulumi.sh 2>/dev/null)" npx jest
 
 clean:

@@ -31,6 +31,9 @@ export type { EmulatorSeed, TargetSeed, EmulatorSettings, UserSeed, ProjectSeed,
 export { DEFAULT_SEED, parseSeed } from "./seed";
 export { ManualClock, systemClock, type Clock } from "./clock";
 
+/** How long close() lets running mirror pushes finish before killing them. */
+const DEFAULT_CLOSE_GRACE_MS = 10_000;
+
 export interface EmulatorOptions {
   seed?: EmulatorSeed;
   /** Everything persists here across restarts; without it a temporary directory is used and removed. */
@@ -41,6 +44,8 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Key generator, replaceable to speed up tests; defaults to RSA 4096. */
   generateKey?: () => Promise<SshKeyPair>;
+  /** How long close() waits for running mirror pushes before killing them (default 10 s). */
+  closeGraceMs?: number;
 }
 
 export interface RunningEmulator {
@@ -183,11 +188,16 @@ class EmulatorImpl implements Emulator {
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closed ??= (async () => {
+        // Pushes first: a mirror may be pushing into one of our own targets over this server.
+        // A push that hangs (an unresponsive target) is killed after a grace period.
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, this.options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS).unref());
+        await Promise.race([this.scheduler.close(), grace]);
+        this.git.killAll();
+        await this.scheduler.idle();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await this.scheduler.close();
         this.git.killAll();
         if (this.temporary) fs.rmSync(this.dataDir, { recursive: true, force: true });
       })();

@@ -3,7 +3,7 @@
  * string), a timeout, captured output, and a clean environment that ignores the user's and the
  * system's git and ssh configuration.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { scrubSecrets } from "./scrub";
@@ -44,6 +44,15 @@ export class GitCommandError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const STDERR_TAIL = 2_000;
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
 
 export interface GitRunnerOptions {
   /** An empty directory used as HOME so no user configuration leaks in. */
@@ -52,7 +61,7 @@ export interface GitRunnerOptions {
 }
 
 export class GitRunner {
-  private readonly children = new Set<ChildProcessWithoutNullStreams>();
+  private readonly children = new Set<ChildProcess>();
 
   constructor(private readonly options: GitRunnerOptions) {}
 
@@ -87,34 +96,52 @@ export class GitRunner {
     };
   }
 
-  /** Runs `git <args>` to completion. */
+  /**
+   * Runs `git <args>` to completion. Git runs in its own process group so a timeout or
+   * `killAll` also stops its helpers (git-remote-http, ssh), which hold the output pipes.
+   */
   run(args: string[], options: RunOptions = {}): Promise<CommandResult> {
     const okCodes = new Set([0, ...(options.okExitCodes ?? [])]);
     return new Promise((resolve, reject) => {
-      const child = execFile(
-        this.options.gitBinary ?? "git",
-        args,
-        {
-          cwd: options.cwd,
-          env: { ...this.baseEnv(), ...(options.env ?? {}) },
-          timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          maxBuffer: 64 * 1024 * 1024,
-          encoding: "utf8",
-          killSignal: "SIGKILL",
-        },
-        (error, stdout, stderr) => {
-          const exitCode = error ? (typeof error.code === "number" ? error.code : null) : 0;
-          if (exitCode !== null && okCodes.has(exitCode)) {
-            resolve({ stdout, stderr, exitCode });
-            return;
-          }
-          const timedOut = Boolean(error && (error as { killed?: boolean }).killed && exitCode === null);
-          const tail = scrubSecrets(String(stderr).slice(-STDERR_TAIL).trim(), options.secrets ?? []);
-          reject(new GitCommandError(args, exitCode, tail, timedOut));
-        },
-      );
-      if (options.input !== undefined) child.stdin?.end(options.input);
-      else child.stdin?.end();
+      const child = spawn(this.options.gitBinary ?? "git", args, {
+        cwd: options.cwd,
+        env: { ...this.baseEnv(), ...(options.env ?? {}) },
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: true,
+      });
+      this.children.add(child);
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let outputBytes = 0;
+      child.stdout.on("data", (d: Buffer) => {
+        outputBytes += d.length;
+        if (outputBytes <= MAX_OUTPUT_BYTES) stdout.push(d);
+      });
+      child.stderr.on("data", (d: Buffer) => stderr.push(d));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child);
+      }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      let finished = false;
+      const finish = (exitCode: number | null, spawnError?: Error): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        this.children.delete(child);
+        const out = Buffer.concat(stdout).toString("utf8");
+        const err = Buffer.concat(stderr).toString("utf8") + (spawnError ? spawnError.message : "");
+        if (!timedOut && exitCode !== null && okCodes.has(exitCode)) {
+          resolve({ stdout: out, stderr: err, exitCode });
+          return;
+        }
+        const tail = scrubSecrets(err.slice(-STDERR_TAIL).trim(), options.secrets ?? []);
+        reject(new GitCommandError(args, exitCode, tail, timedOut));
+      };
+      child.once("error", (error) => finish(null, error));
+      child.once("close", (code) => finish(code));
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(options.input ?? undefined);
     });
   }
 
@@ -127,6 +154,7 @@ export class GitRunner {
       cwd,
       env: { ...this.baseEnv(), ...env },
       stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
     });
     this.children.add(child);
     child.once("close", () => this.children.delete(child));
@@ -134,6 +162,6 @@ export class GitRunner {
   }
 
   killAll(): void {
-    for (const child of this.children) child.kill("SIGKILL");
+    for (const child of this.children) killGroup(child);
   }
 }

@@ -4,6 +4,7 @@
  * readable store.
  */
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { writeFileAtomic } from "../../emulator/store";
@@ -67,6 +68,28 @@ describe("restart with a data directory", () => {
     } finally {
       await first?.close();
       await second?.close();
+    }
+  });
+
+  it("close() kills a push that hangs past the grace period", async () => {
+    const sockets = new Set<net.Socket>();
+    const hang = net.createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve));
+    const port = (hang.address() as net.AddressInfo).port;
+    const running = await startEmulator({ closeGraceMs: 300 });
+    try {
+      const created = await call(running.apiUrl, "POST", "/projects/1/remote_mirrors", {
+        token: ROOT_TOKEN,
+        json: { url: `http://127.0.0.1:${port}/hang.git`, enabled: true },
+      });
+      await call(running.apiUrl, "POST", `/projects/1/remote_mirrors/${created.body.id}/sync`, { token: ROOT_TOKEN });
+      for (let i = 0; i < 100 && sockets.size === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(sockets.size).toBe(1);
+      await running.close();
+      expect(fs.existsSync(running.dataDir)).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hang.close(() => resolve()));
     }
   });
 

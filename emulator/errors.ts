@@ -23,6 +23,12 @@ export type ValidationErrors = Record<string, string[]>;
 
 const INSUFFICIENT_SCOPE_DESCRIPTION = "The request requires higher privileges than provided by the access token.";
 
+function invalidToken(code: string, description: string): EmulatorError {
+  return new EmulatorError(code, 401, { error: "invalid_token", error_description: description }, {
+    "WWW-Authenticate": `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`,
+  });
+}
+
 /** code -> (status, body). The body builders take only the variable part of GitLab's text. */
 export const errors = Object.freeze({
   /** Unknown or invisible project (`not_found!('Project')`). */
@@ -32,6 +38,14 @@ export const errors = Object.freeze({
   /** Plain `not_found!` (public_key of a mirror without SSH key auth). */
   notFound: () => new EmulatorError("EMU_ERR_NOT_FOUND", 404, { message: "404 Not Found" }),
   unauthorized: () => new EmulatorError("EMU_ERR_UNAUTHORIZED", 401, { message: "401 Unauthorized" }),
+  tokenExpired: () => invalidToken("EMU_ERR_TOKEN_EXPIRED", "Token is expired. You can either do re-authorization or token refresh."),
+  tokenRevoked: () => invalidToken("EMU_ERR_TOKEN_REVOKED", "Token was revoked. You have to re-authorize from the user."),
+  /** `find_project!` on an old path with a method other than GET. */
+  movedProjectWrite: () =>
+    new EmulatorError("EMU_ERR_MOVED_PROJECT", 405, { message: "Non GET methods are not allowed for moved projects" }),
+  /** GET on an old path: a permanent redirect to the same URL with the numeric id. */
+  movedProjectRedirect: (location: string) =>
+    new EmulatorError("EMU_ERR_MOVED_PROJECT_REDIRECT", 301, { message: `This resource has been moved permanently to ${location}.` }, { Location: location }),
   insufficientScope: (requiredScope: string) =>
     new EmulatorError(
       "EMU_ERR_INSUFFICIENT_SCOPE",

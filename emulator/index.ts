@@ -132,7 +132,7 @@ class EmulatorImpl implements Emulator {
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const rawPath = (req.url ?? "/").split("?")[0];
     if (rawPath === "/api/v4" || rawPath.startsWith("/api/v4/")) {
-      await handleApi({ router: this.router, store: this.store, counters: this.counters, faults: this.faults }, req, res, rawPath.slice("/api/v4".length));
+      await handleApi({ router: this.router, store: this.store, counters: this.counters, faults: this.faults, now: () => this.clock.now() }, req, res, rawPath.slice("/api/v4".length));
       return;
     }
     if (rawPath.startsWith("/-/emulator/")) {
@@ -151,7 +151,7 @@ class EmulatorImpl implements Emulator {
       );
       return;
     }
-    const gitDeps = { store: this.store, repos: this.repos, git: this.git, onProjectPush: (id: number) => this.scheduler.onProjectPush(id) };
+    const gitDeps = { store: this.store, repos: this.repos, git: this.git, onProjectPush: (id: number) => this.scheduler.onProjectPush(id), now: () => this.clock.now() };
     if (rawPath.startsWith("/-/targets/")) {
       if (await handleTargetGit(gitDeps, req, res, rawPath.slice("/-/targets".length))) return;
     } else if (await handleProjectGit(gitDeps, req, res, rawPath)) {

@@ -22,6 +22,10 @@ export interface EmulatorSettings {
 export interface TokenSeed {
   token: string;
   scopes: string[];
+  /** ISO date or time; from then on the token answers GitLab's "Token is expired" 401. */
+  expiresAt?: string;
+  /** A revoked token answers GitLab's "Token was revoked" 401. */
+  revoked?: boolean;
 }
 
 export interface UserSeed {
@@ -39,6 +43,8 @@ export interface ProjectSeed {
   /** Protected-branch rules; `*` is a wildcard as in GitLab. */
   protectedBranches?: string[];
   defaultBranch?: string;
+  /** Old full paths of a moved project: GET through them redirects (301), other methods get 405. */
+  previousPaths?: string[];
 }
 
 /** A plain repository served at `<base>/-/targets/<path>.git` with basic auth: a mirror target. */
@@ -104,7 +110,14 @@ const seedSchema = z.strictObject({
         username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
         admin: z.boolean().optional(),
         tokens: z
-          .array(z.strictObject({ token: z.string().min(8), scopes: z.array(z.enum(["api", "read_api", "read_repository", "write_repository"])) }))
+          .array(
+            z.strictObject({
+              token: z.string().min(8),
+              scopes: z.array(z.enum(["api", "read_api", "read_repository", "write_repository"])),
+              expiresAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date").optional(),
+              revoked: z.boolean().optional(),
+            }),
+          )
           .optional(),
       }),
     )
@@ -118,6 +131,7 @@ const seedSchema = z.strictObject({
         members: z.record(z.string(), z.enum(["guest", "reporter", "developer", "maintainer", "owner"])).optional(),
         protectedBranches: z.array(z.string().min(1)).optional(),
         defaultBranch: z.string().min(1).optional(),
+        previousPaths: z.array(repoPath).optional(),
       }),
     )
     .optional(),
@@ -152,9 +166,11 @@ export function parseSeed(input: unknown): EmulatorSeed {
   const paths = new Set<string>();
   for (const project of seed.projects ?? []) {
     if (ids.has(project.id)) problems.push(`projects: duplicate id ${project.id}`);
-    if (paths.has(project.path.toLowerCase())) problems.push(`projects: duplicate path ${project.path}`);
+    for (const p of [project.path, ...(project.previousPaths ?? [])]) {
+      if (paths.has(p.toLowerCase())) problems.push(`projects: duplicate path ${p}`);
+      paths.add(p.toLowerCase());
+    }
     ids.add(project.id);
-    paths.add(project.path.toLowerCase());
     for (const member of Object.keys(project.members ?? {})) {
       if (!usernames.has(member)) problems.push(`projects.${project.path}.members: unknown user ${member}`);
     }

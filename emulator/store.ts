@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SETTINGS, type EmulatorSeed } from "./seed";
 import type { MirrorRecord, ProjectRecord, StoreState, UserRecord } from "./model/types";
-import type { TargetSeed } from "./seed";
+import type { TargetSeed, TokenSeed } from "./seed";
 
 export const STORE_FILE = "store.json";
 
@@ -23,6 +23,7 @@ export function stateFromSeed(seed: EmulatorSeed, now: number): StoreState {
       members: { ...(p.members ?? {}) },
       protectedBranches: [...(p.protectedBranches ?? [])],
       defaultBranch: p.defaultBranch ?? "main",
+      previousPaths: [...(p.previousPaths ?? [])],
       remoteMirrorAvailableOverridden: false,
       createdAt: now,
     })),
@@ -61,10 +62,10 @@ export class Store {
     this.persist();
   }
 
-  findUserByToken(token: string): { user: UserRecord; scopes: string[] } | undefined {
+  findUserByToken(token: string): { user: UserRecord; token: TokenSeed } | undefined {
     for (const user of this.state.users) {
       const match = user.tokens.find((t) => t.token === token);
-      if (match) return { user, scopes: match.scopes };
+      if (match) return { user, token: match };
     }
     return undefined;
   }
@@ -90,6 +91,12 @@ export class Store {
   findProjectByPath(fullPath: string): ProjectRecord | undefined {
     const wanted = fullPath.toLowerCase();
     return this.state.projects.find((p) => p.path.toLowerCase() === wanted);
+  }
+
+  /** A project reached through one of its old paths (GitLab's redirect routes). */
+  findMovedProject(oldPath: string): ProjectRecord | undefined {
+    const wanted = oldPath.toLowerCase();
+    return this.state.projects.find((p) => (p.previousPaths ?? []).some((old) => old.toLowerCase() === wanted));
   }
 
   targets(): readonly TargetSeed[] {

@@ -28,12 +28,23 @@ export function tokenFrom(headers: IncomingHttpHeaders, params: Record<string, u
   return typeof param === "string" && param !== "" ? param : undefined;
 }
 
-/** An unknown token is a 401 before anything else; no token is an anonymous caller. */
-export function authenticate(store: Store, token: string | undefined): Caller | undefined {
+/** An unknown, expired or revoked token is a 401 before anything else; no token is an anonymous caller. */
+export function authenticate(store: Store, token: string | undefined, now: number): Caller | undefined {
   if (token === undefined) return undefined;
   const found = store.findUserByToken(token);
   if (!found) throw errors.unauthorized();
-  return found;
+  if (found.token.revoked) throw errors.tokenRevoked();
+  if (found.token.expiresAt !== undefined && Date.parse(found.token.expiresAt) <= now) throw errors.tokenExpired();
+  return { user: found.user, scopes: found.token.scopes };
+}
+
+/** The same checks for git over HTTP, where every failure simply asks for credentials again. */
+export function callerForGit(store: Store, token: string, now: number): Caller | undefined {
+  try {
+    return authenticate(store, token, now);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `api` allows everything; `read_api` only GET/HEAD (allow_access_with_scope). */
@@ -73,14 +84,33 @@ export function canPushToProject(project: ProjectRecord, caller: Caller | undefi
 }
 
 /** `find_project`: all digits is an id, a value with a slash is a full path, anything else finds nothing. */
-export function findProject(store: Store, id: string): ProjectRecord | undefined {
-  if (/^-?\d+$/.test(id)) return store.findProjectById(Number(id));
-  if (id.includes("/")) return store.findProjectByPath(id);
-  return undefined;
+export function findProject(store: Store, id: string): { project: ProjectRecord; moved: boolean } | undefined {
+  if (/^-?\d+$/.test(id)) {
+    const project = store.findProjectById(Number(id));
+    return project && { project, moved: false };
+  }
+  if (!id.includes("/")) return undefined;
+  const current = store.findProjectByPath(id);
+  if (current) return { project: current, moved: false };
+  const moved = store.findMovedProject(id);
+  return moved && { project: moved, moved: true };
 }
 
-export function findReadableProject(store: Store, id: string, caller: Caller | undefined): ProjectRecord {
-  const project = findProject(store, id);
-  if (!project || !canReadProject(project, caller)) throw errors.projectNotFound();
-  return project;
+export interface ProjectLookup {
+  id: string;
+  caller: Caller | undefined;
+  method: string;
+  /** Builds the same request URL with the numeric id, for the moved-project redirect. */
+  redirectTo(projectId: number): string;
+}
+
+/** `find_project!`: invisible is 404; an old path redirects GETs (301) and refuses the rest (405). */
+export function findReadableProject(store: Store, lookup: ProjectLookup): ProjectRecord {
+  const found = findProject(store, lookup.id);
+  if (!found || !canReadProject(found.project, lookup.caller)) throw errors.projectNotFound();
+  if (found.moved) {
+    if (lookup.method === "GET" || lookup.method === "HEAD") throw errors.movedProjectRedirect(lookup.redirectTo(found.project.id));
+    throw errors.movedProjectWrite();
+  }
+  return found.project;
 }

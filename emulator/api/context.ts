@@ -4,6 +4,8 @@ import type { Repositories } from "../git/repositories";
 import type { SshKeyPair } from "../model/sshKey";
 import type { Store } from "../store";
 import type { ProjectRecord, MirrorRecord } from "../model/types";
+import type { ApiRequest } from "../http/router";
+import type { ProjectLookup } from "./access";
 
 export interface ServerLocation {
   baseUrl: string;
@@ -32,4 +34,20 @@ export interface ApiContext {
 export function computedEnabled(ctx: Pick<ApiContext, "store" | "repos">, mirror: MirrorRecord, project: ProjectRecord): boolean {
   const available = ctx.store.settings.mirrorAvailable || project.remoteMirrorAvailableOverridden;
   return mirror.enabled && available && ctx.repos.exists(ctx.repos.projectRepo(project.id));
+}
+
+/** The project lookup for a request: its `:id`, caller, method, and the moved-project redirect URL. */
+export function projectLookup(ctx: Pick<ApiContext, "location">, req: ApiRequest): ProjectLookup {
+  return {
+    id: req.pathParams.id,
+    caller: req.caller,
+    method: req.method,
+    redirectTo(projectId: number): string {
+      // /api/v4/projects/<id>/... with the numeric id in place of the old path.
+      const segments = req.url.pathname.split("/");
+      const index = segments.indexOf("projects") + 1;
+      segments[index] = String(projectId);
+      return `${ctx.location().baseUrl}${segments.join("/")}${req.url.search}`;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { errors } from "../errors";
 import type { Router } from "../http/router";
 import type { ProjectRecord } from "../model/types";
 import { findReadableProject } from "./access";
-import type { ApiContext } from "./context";
+import { projectLookup, type ApiContext } from "./context";
 
 export const EMULATED_VERSION = "18.9.0";
 
@@ -38,7 +38,7 @@ function projectView(ctx: ApiContext, project: ProjectRecord): Record<string, un
 export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
   router.add("GET", "/projects/:id", async (req) => ({
     status: 200,
-    body: projectView(ctx, findReadableProject(ctx.store, req.pathParams.id, req.caller)),
+    body: projectView(ctx, findReadableProject(ctx.store, projectLookup(ctx, req))),
   }));
 
   router.add("GET", "/user", async (req) => {

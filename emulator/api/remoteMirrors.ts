@@ -12,13 +12,13 @@ import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, type Params } from "../http/params";
 import type { ApiRequest, ApiResponse, Router } from "../http/router";
 import { canAdminRemoteMirrors, findReadableProject } from "./access";
-import { computedEnabled, type ApiContext } from "./context";
+import { computedEnabled, projectLookup, type ApiContext } from "./context";
 
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 100;
 
 function authorizedProject(ctx: ApiContext, req: ApiRequest): ProjectRecord {
-  const project = findReadableProject(ctx.store, req.pathParams.id, req.caller);
+  const project = findReadableProject(ctx.store, projectLookup(ctx, req));
   if (!canAdminRemoteMirrors(project, req.caller, ctx.store.settings.mirrorAvailable)) throw errors.unauthorized();
   return project;
 }

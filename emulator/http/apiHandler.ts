@@ -16,6 +16,7 @@ export interface ApiHandlerDeps {
   store: Store;
   counters: RequestCounters;
   faults: Faults;
+  now(): number;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, head = false): void {
@@ -76,7 +77,7 @@ export async function handleApi(deps: ApiHandlerDeps, req: IncomingMessage, res:
     }
     if (lookup.kind === "not-found") throw errors.routeNotFound();
     if (lookup.kind === "method-not-allowed") throw errors.methodNotAllowed(lookup.allowed);
-    const caller = authenticate(deps.store, tokenFrom(req.headers, params));
+    const caller = authenticate(deps.store, tokenFrom(req.headers, params), deps.now());
     checkApiScope(caller, method);
     const response = await lookup.route.handler({ method, pathParams: lookup.pathParams, params, headers: req.headers, caller, url });
     sendJson(res, response.status, response.body, response.headers, head);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
-import { canPushToProject, canReadProject, type Caller } from "../api/access";
+import { callerForGit, canPushToProject, canReadProject, type Caller } from "../api/access";
 import type { Repositories } from "../git/repositories";
 import type { GitRunner } from "../git/runner";
 import type { Store } from "../store";
@@ -16,6 +16,7 @@ export interface GitRouteDeps {
   repos: Repositories;
   git: GitRunner;
   onProjectPush(projectId: number): void;
+  now(): number;
 }
 
 const REPO_PATH = /^\/(.+?)\.git(\/.*)?$/;
@@ -45,7 +46,7 @@ export async function handleProjectGit(deps: GitRouteDeps, req: IncomingMessage,
   const credentials = basicCredentials(req);
   let caller: Caller | undefined;
   if (credentials) {
-    const found = deps.store.findUserByToken(credentials.password);
+    const found = callerForGit(deps.store, credentials.password, deps.now());
     if (!found) {
       askForCredentials(res, "GitLab");
       return true;

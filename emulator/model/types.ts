@@ -17,6 +17,7 @@ export interface ProjectRecord {
   members: Record<string, Role>;
   protectedBranches: string[];
   defaultBranch: string;
+  previousPaths: string[];
   /** Set when an admin saves a mirror while the instance setting `mirror_available` is off. */
   remoteMirrorAvailableOverridden: boolean;
   createdAt: number;

@@ -62,6 +62,31 @@ describe("GET /projects/:id", () => {
     expect(param.status).toBe(200);
   });
 
+  it("answers GitLab's invalid_token 401s for expired and revoked tokens", async () => {
+    const expired = await api("GET", "/projects/2", { token: TOKENS.expired });
+    expect([expired.status, expired.body]).toEqual([401, {
+      error: "invalid_token",
+      error_description: "Token is expired. You can either do re-authorization or token refresh.",
+    }]);
+    expect(expired.headers.get("www-authenticate")).toMatch(/^Bearer realm="Protected by OAuth 2.0", error="invalid_token"/);
+    const revoked = await api("GET", "/projects/2", { token: TOKENS.revoked });
+    expect([revoked.status, revoked.body]).toEqual([401, {
+      error: "invalid_token",
+      error_description: "Token was revoked. You have to re-authorize from the user.",
+    }]);
+  });
+
+  it("redirects GETs through a moved project's old path (301) and refuses other methods (405)", async () => {
+    const moved = await fetch(`${emulator.apiUrl}/projects/old-group%2Fapp/remote_mirrors?per_page=5`, {
+      headers: { "PRIVATE-TOKEN": TOKENS.alice },
+      redirect: "manual",
+    });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get("location")).toBe(`${emulator.apiUrl}/projects/2/remote_mirrors?per_page=5`);
+    const write = await api("POST", "/projects/old-group%2Fapp/remote_mirrors", { token: TOKENS.alice, json: { url: "https://x.example.com/y.git" } });
+    expect([write.status, write.body]).toEqual([405, { message: "Non GET methods are not allowed for moved projects" }]);
+  });
+
   it("answers 401 for an unknown token, even on a public project", async () => {
     const res = await api("GET", "/projects/2", { token: "glpat-unknown-token" });
     expect([res.status, res.body]).toEqual([401, { message: "401 Unauthorized" }]);

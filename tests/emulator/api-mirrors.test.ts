@@ -125,6 +125,16 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect(res.body).toMatchObject({ enabled: false, only_protected_branches: true, keep_divergent_refs: true });
   });
 
+  it("accepts multipart bodies", async () => {
+    const form = new FormData();
+    form.append("url", "https://mirror.example.com/multipart.git");
+    form.append("enabled", "true");
+    form.append("keep_divergent_refs", "f");
+    const res = await fetch(`${emulator.apiUrl}/projects/1/remote_mirrors`, { method: "POST", headers: { "PRIVATE-TOKEN": TOKENS.root }, body: form });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ url: "https://mirror.example.com/multipart.git", enabled: true, keep_divergent_refs: false });
+  });
+
   it("coerces JSON 1/0 and query-string booleans", async () => {
     const json = await create({ url: uniqueUrl(), enabled: 1, keep_divergent_refs: 0 });
     expect(json.body).toMatchObject({ enabled: true, keep_divergent_refs: false });

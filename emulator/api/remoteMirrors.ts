@@ -88,13 +88,14 @@ function knownHostsFor(hostKeys: string[] | undefined, url: string): string | nu
   return converted.knownHosts ?? null;
 }
 
-async function ensureKey(ctx: ApiContext, draft: MirrorDraft): Promise<void> {
+/** Returns true when it had to wait for a new key (so the caller re-checks what may have changed). */
+async function ensureKey(ctx: ApiContext, draft: MirrorDraft): Promise<boolean> {
   // Generated once when ssh_public_key is chosen, even without an SSH URL; never regenerated.
-  if (draft.credentials.authMethod === "ssh_public_key" && !draft.credentials.sshPrivateKey) {
-    const key = await ctx.generateKey();
-    draft.credentials.sshPrivateKey = key.privateKeyPem;
-    draft.credentials.sshPublicKey = key.publicKey;
-  }
+  if (draft.credentials.authMethod !== "ssh_public_key" || draft.credentials.sshPrivateKey) return false;
+  const key = await ctx.generateKey();
+  draft.credentials.sshPrivateKey = key.privateKeyPem;
+  draft.credentials.sshPublicKey = key.publicKey;
+  return true;
 }
 
 function validateOrThrow(ctx: ApiContext, draft: MirrorDraft, project: ProjectRecord, creating: boolean, wasEnabled: boolean): void {
@@ -202,7 +203,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
     };
     const draft = applyAttributes(blank, { ...attrs, url: attrs.url ?? "", knownHosts }, edition);
     validateOrThrow(ctx, draft, project, true, false);
-    await ensureKey(ctx, draft);
+    if (await ensureKey(ctx, draft)) validateOrThrow(ctx, draft, project, true, false); // others may have saved meanwhile
     recordOverride(ctx, req, project);
     const saved = ctx.store.insertMirror((id) => ({ ...draft, id, onlyProtectedBranches: draft.onlyProtectedBranches ?? false }));
     return { status: 201, body: view(ctx, saved, project) };
@@ -216,7 +217,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
     const knownHosts = knownHostsFor(attrs.hostKeys, fullUrl(mirror.url, mirror.credentials));
     const draft = applyAttributes(mirror, { ...attrs, knownHosts }, edition);
     validateOrThrow(ctx, draft, project, false, mirror.enabled);
-    await ensureKey(ctx, draft);
+    if (await ensureKey(ctx, draft)) validateOrThrow(ctx, draft, project, false, mirror.enabled);
     // Credential setters mark `credentials` changed whenever they are assigned.
     if (attrs.authMethod !== undefined || attrs.hostKeys !== undefined) resetRunFields(draft);
     draft.updatedAt = ctx.clock.now();

@@ -177,6 +177,13 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect((await create({ url: `https://a:b@${url}` }, 2)).status).toBe(201);
   });
 
+  it("creates only one of two concurrent duplicates, even while a key is being generated", async () => {
+    const json = { url: "ssh://git@mirror.example.com/concurrent.git", auth_method: "ssh_public_key" };
+    const results = await Promise.all([create(json), create(json)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
+    expect(results.find((r) => r.status === 400)!.body).toEqual({ message: { url: ["has already been taken"] } });
+  });
+
   it("rejects mirroring a project to itself over HTTP and SSH", async () => {
     const base = new URL(emulator.baseUrl);
     for (const url of [

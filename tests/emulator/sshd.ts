@@ -1,8 +1,9 @@
 /**
  * A throwaway sshd on 127.0.0.1 for SSH mirroring tests: its own config, host key,
  * AuthorizedKeysFile and port in a temp dir, run in the foreground (`-D -e`).
- * When run as root, sshd insists on its privilege-separation directory; it is created if
- * missing and removed again on stop.
+ * When run as root, sshd insists on its privilege-separation directory /run/sshd (what the
+ * openssh-server service would create). It is created if missing and deliberately left in place:
+ * suites run in parallel, and removing it under another suite's sshd would break that sshd.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -67,11 +68,7 @@ export async function startSshd(): Promise<TestSshd> {
     "LogLevel ERROR",
     "",
   ].join("\n"));
-  let createdPrivsep = false;
-  if (process.getuid?.() === 0 && !fs.existsSync(PRIVSEP_DIR)) {
-    fs.mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
-    createdPrivsep = true;
-  }
+  if (process.getuid?.() === 0) fs.mkdirSync(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
   const child: ChildProcess = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d) => { stderr += d.toString(); });
@@ -93,7 +90,6 @@ export async function startSshd(): Promise<TestSshd> {
     async stop() {
       child.kill("SIGTERM");
       await exited;
-      if (createdPrivsep) fs.rmdirSync(PRIVSEP_DIR);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

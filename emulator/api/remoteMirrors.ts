@@ -10,7 +10,7 @@ import { fullUrl } from "../model/mirrorUrl";
 import { authMethodOf, mirrorView } from "../model/mirrorView";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, type Params } from "../http/params";
-import type { ApiRequest, ApiResponse, Router } from "../http/router";
+import type { ApiRequest, Router } from "../http/router";
 import { canAdminRemoteMirrors, findReadableProject } from "./access";
 import { computedEnabled, projectLookup, type ApiContext } from "./context";
 

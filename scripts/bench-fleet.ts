@@ -212,7 +212,10 @@ class ProcessSampler {
       const pid = queue.pop()!;
       queue.push(...(children.get(pid) ?? []));
       const stat = stats.get(pid)!;
-      const kind = kindOf(pid, stat.comm, readCmdline(pid), this.emulatorPid);
+      // A process may exec (the plugin's sh wrapper becomes node); an exiting one has an empty cmdline.
+      const cmdline = readCmdline(pid);
+      const previous = this.lastTicks.get(pid)?.kind;
+      const kind = cmdline === "" && previous !== undefined ? previous : kindOf(pid, stat.comm, cmdline, this.emulatorPid);
       this.peakKb.set(kind, Math.max(this.peakKb.get(kind) ?? 0, readHighWaterKb(pid)));
       if (!this.firstTicks.has(pid)) this.firstTicks.set(pid, pid === this.emulatorPid ? stat.cpuTicks : 0);
       this.lastTicks.set(pid, { kind, ticks: stat.cpuTicks });

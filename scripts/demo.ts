@@ -59,8 +59,11 @@ async function main(): Promise<void> {
     for (const [ref, sha] of refs) process.stdout.write(`    ${sha.slice(0, 12)} ${ref}\n`);
 
     step("pulumi preview: a second run has nothing to change");
+    const counters = `${gitlab.baseUrl}/-/emulator/counters`;
+    await fetch(counters, { method: "DELETE" });
     const preview = await stack.preview();
-    step(`pulumi preview finished: ${JSON.stringify(preview.changeSummary)}`);
+    const { total } = (await (await fetch(counters)).json()) as { total: number };
+    step(`pulumi preview finished: ${JSON.stringify(preview.changeSummary)}, ${total} GitLab API requests`);
 
     step("pulumi destroy: removing the mirror");
     await stack.destroy({ onOutput: (text) => process.stderr.write(text) });

@@ -17,6 +17,12 @@ export interface EmulatorSettings {
   maxEnabledMirrorsPerProject?: number;
   /** When true, a sync within GitLab's back-off window (1 min protected-only, 5 min otherwise) is delayed. */
   syncBackoff?: boolean;
+  /**
+   * Not a GitLab setting: when false (the default), the emulator pushes only to loopback targets
+   * (127.0.0.0/8, ::1, localhost) and fails a mirror pointing anywhere else without contacting it,
+   * so tests and trials never send traffic off the machine by accident.
+   */
+  allowRemotePushes?: boolean;
 }
 
 export interface TokenSeed {
@@ -67,6 +73,7 @@ export const DEFAULT_SETTINGS: Readonly<Required<EmulatorSettings>> = Object.fre
   mirrorAvailable: true,
   maxEnabledMirrorsPerProject: 10,
   syncBackoff: false,
+  allowRemotePushes: false,
 });
 
 /** Used when no seed is given: one admin, one maintainer, one project, one target. */
@@ -102,6 +109,7 @@ const seedSchema = z.strictObject({
       mirrorAvailable: z.boolean().optional(),
       maxEnabledMirrorsPerProject: z.number().int().min(0).optional(),
       syncBackoff: z.boolean().optional(),
+      allowRemotePushes: z.boolean().optional(),
     })
     .optional(),
   users: z

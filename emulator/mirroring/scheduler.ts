@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from "../clock";
 import type { Store } from "../store";
 import type { Repositories } from "../git/repositories";
 import { scrubSecrets } from "../git/scrub";
-import { blockReason, fullUrl } from "../model/mirrorUrl";
+import { blockReason, fullUrl, remotePushReason } from "../model/mirrorUrl";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { computedEnabled } from "../api/context";
 import { divergedMessage } from "./refPlan";
@@ -131,6 +131,11 @@ export class MirrorScheduler {
     const blocked = blockReason(fullUrl(mirror.url, mirror.credentials), { allowLocalRequests: this.store.settings.allowLocalRequests });
     if (blocked) {
       this.retryOrFail(mirror, `The remote mirror URL is invalid: ${blocked}`, scheduledAt, tries, true);
+      return;
+    }
+    const offMachine = remotePushReason(mirror.url, this.store.settings.allowRemotePushes);
+    if (offMachine) {
+      this.retryOrFail(mirror, offMachine, scheduledAt, tries, true);
       return;
     }
     const now = this.clock.now();

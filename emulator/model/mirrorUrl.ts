@@ -153,6 +153,23 @@ export function localAddressReason(hostname: string): string | undefined {
   return undefined;
 }
 
+/** Why the emulator will not push to this URL: any host but loopback, unless remote pushes are allowed. */
+export function remotePushReason(url: string, allowRemotePushes: boolean): string | undefined {
+  if (allowRemotePushes) return undefined;
+  let host: string;
+  try {
+    host = new URL(url.trim()).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  } catch {
+    return undefined; // blockReason reports unparsable URLs
+  }
+  const ip = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1] ?? host;
+  const loopback =
+    host === "localhost" || host.endsWith(".localhost") || ip === "::1" || (net.isIPv4(ip) && inV4(ip, "127.0.0.0", 8));
+  return loopback
+    ? undefined
+    : `the emulator pushes only to loopback targets (127.0.0.0/8, ::1, localhost); ${host} was not contacted. Set settings.allowRemotePushes to true in the seed to push elsewhere`;
+}
+
 export interface SelfLocation {
   /** Host names under which the emulator serves its projects. */
   hosts: string[];

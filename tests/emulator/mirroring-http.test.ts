@@ -224,6 +224,19 @@ describe("sync over HTTP", () => {
   });
 });
 
+describe("targets off the machine", () => {
+  it("are never contacted by default: the mirror fails with the reason and the host untouched", async () => {
+    await projectTree(1);
+    const { final } = await mirrorAndSync(1, { url: "https://bot:off-machine-secret@mirror.example.com/group/app.git" });
+    expect(final.update_status).toBe("failed");
+    expect(final.last_error).toBe(
+      "the emulator pushes only to loopback targets (127.0.0.0/8, ::1, localhost); mirror.example.com was not contacted. " +
+        "Set settings.allowRemotePushes to true in the seed to push elsewhere",
+    );
+    expect(final.last_update_started_at).toBeNull();
+  });
+});
+
 describe("sync while an update is running", () => {
   let server: net.Server;
   const sockets = new Set<net.Socket>();

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { redactUrlCredentials } from "../../provider/redact";
 
 const execFileAsync = promisify(execFile);
 
@@ -16,11 +17,6 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "demo@example.invalid",
 };
 
-/** Hides URL userinfo so a failing command never prints a password or token. */
-function scrub(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1*****@");
-}
-
 /** Runs git with an argument array (never a shell string) and returns its stdout. */
 export async function git(args: string[], cwd?: string): Promise<string> {
   try {
@@ -33,8 +29,8 @@ export async function git(args: string[], cwd?: string): Promise<string> {
     return stdout;
   } catch (err) {
     const e = err as { code?: number | string; stderr?: string };
-    const stderrTail = scrub(String(e.stderr ?? "")).trim().split("\n").slice(-5).join("\n");
-    throw new Error(`git ${scrub(args.join(" "))} failed (exit ${e.code}): ${stderrTail}`);
+    const stderrTail = redactUrlCredentials(String(e.stderr ?? "")).trim().split("\n").slice(-5).join("\n");
+    throw new Error(`git ${redactUrlCredentials(args.join(" "))} failed (exit ${e.code}): ${stderrTail}`);
   }
 }
 

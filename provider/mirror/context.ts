@@ -25,18 +25,24 @@ export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
 /** Project path -> numeric id, per GitLab API URL; one per provider process (paths rarely move). */
 export class ProjectIdCache {
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<string, Promise<number>>();
 
-  get(apiUrl: string, path: string): number | undefined {
-    return this.ids.get(this.key(apiUrl, path));
-  }
-
-  set(apiUrl: string, path: string, id: number): void {
-    this.ids.set(this.key(apiUrl, path), id);
-  }
-
-  private key(apiUrl: string, path: string): string {
-    return `${apiUrl}\n${path.toLowerCase()}`;
+  /**
+   * The id of `path` on the GitLab at `apiUrl`, looked up once: concurrent callers share the one
+   * pending lookup (a fleet creating many mirrors in a project sends a single GET), and a failed lookup
+   * is forgotten so the next caller tries again.
+   */
+  resolve(apiUrl: string, path: string, lookup: () => Promise<number>): Promise<number> {
+    const key = `${apiUrl}\n${path.toLowerCase()}`;
+    let pending = this.ids.get(key);
+    if (pending === undefined) {
+      pending = lookup();
+      this.ids.set(key, pending);
+      pending.catch(() => {
+        if (this.ids.get(key) === pending) this.ids.delete(key);
+      });
+    }
+    return pending;
   }
 }
 

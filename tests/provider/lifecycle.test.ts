@@ -155,6 +155,25 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     expect(logger.lines).toContain(`info: 1: requested a sync of mirror ${created.outs.mirrorId}`);
   });
 
+  // Regression: the fleet benchmark saw one GET /projects/:id per concurrent create, not one per project.
+  it("concurrent creates in a project given by its path look the project up once", async () => {
+    const urls = await Promise.all([1, 2, 3, 4, 5].map(() => freshTarget()));
+    await resetCounters(gl.baseUrl);
+    const shared = ctx();
+    const created = await Promise.all(urls.map((url) => createMirror({ project: "demo/app", url }, shared)));
+    expect(created.map((c) => c.outs.projectId)).toEqual([1, 1, 1, 1, 1]);
+    expect((await counters(gl.baseUrl)).routes).toEqual({ "GET /projects/:id": 1, "POST /projects/:id/remote_mirrors": 5 });
+  });
+
+  it("a failed project lookup is not remembered: the next create looks again", async () => {
+    const url = await freshTarget();
+    const shared = ctx();
+    await expect(createMirror({ project: "demo/missing", url }, shared)).rejects.toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 404 });
+    await resetCounters(gl.baseUrl);
+    await expect(createMirror({ project: "demo/missing", url }, shared)).rejects.toMatchObject({ status: 404 });
+    expect((await counters(gl.baseUrl)).routes).toEqual({ "GET /projects/:id": 1 });
+  });
+
   it("does not sync a disabled mirror (GitLab would answer 400)", async () => {
     const url = await freshTarget();
     await resetCounters(gl.baseUrl);

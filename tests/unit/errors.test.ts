@@ -21,17 +21,17 @@ const api = (status: number, gitlabMessage: string) => new GitLabApiError({ ...c
 const network = new NetworkError({ ...call, reason: "connection reset: ECONNRESET" });
 
 describe("the error catalogue", () => {
-  it.each<[GitLabMirrorsError, string, string]>([
-    [api(500, "x"), "GitLabApiError", "GLM_ERR_GITLAB_API"],
-    [new RateLimitedError({ ...call, retries: 3, gitlabMessage: "Retry later", body: "Retry later\n" }), "RateLimitedError", "GLM_ERR_RATE_LIMITED"],
-    [network, "NetworkError", "GLM_ERR_NETWORK"],
-    [new RetriesExhaustedError({ ...call, attempts: 4 }, { cause: network }), "RetriesExhaustedError", "GLM_ERR_RETRIES_EXHAUSTED"],
-    [new InvalidInputError("url", "is required"), "InvalidInputError", "GLM_ERR_INVALID_INPUT"],
-    [new ConfigError("gitlab:baseUrl", "is empty", { envVar: "GITLAB_BASE_URL" }), "ConfigError", "GLM_ERR_CONFIG"],
-    [new SyncFailedError({ project: 42, mirrorId: 7, lastError: "x" }), "SyncFailedError", "GLM_ERR_SYNC_FAILED"],
-    [new SyncTimeoutError({ project: 42, mirrorId: 7, timeoutMs: 1000, lastStatus: "started" }), "SyncTimeoutError", "GLM_ERR_SYNC_TIMEOUT"],
-    [new UnexpectedResponseError({ ...call, status: 200, issues: ["id: bad"] }), "UnexpectedResponseError", "GLM_ERR_UNEXPECTED_RESPONSE"],
-  ])("%s has a fixed name and a stable code, in the stack too", (err, name, code) => {
+  it.each<[string, GitLabMirrorsError, string]>([
+    ["GitLabApiError", api(500, "x"), "GLM_ERR_GITLAB_API"],
+    ["RateLimitedError", new RateLimitedError({ ...call, retries: 3, gitlabMessage: "Retry later", body: "Retry later\n" }), "GLM_ERR_RATE_LIMITED"],
+    ["NetworkError", network, "GLM_ERR_NETWORK"],
+    ["RetriesExhaustedError", new RetriesExhaustedError({ ...call, attempts: 4 }, { cause: network }), "GLM_ERR_RETRIES_EXHAUSTED"],
+    ["InvalidInputError", new InvalidInputError("url", "is required"), "GLM_ERR_INVALID_INPUT"],
+    ["ConfigError", new ConfigError("gitlab:baseUrl", "is empty", { envVar: "GITLAB_BASE_URL" }), "GLM_ERR_CONFIG"],
+    ["SyncFailedError", new SyncFailedError({ project: 42, mirrorId: 7, lastError: "x" }), "GLM_ERR_SYNC_FAILED"],
+    ["SyncTimeoutError", new SyncTimeoutError({ project: 42, mirrorId: 7, timeoutMs: 1000, lastStatus: "started" }), "GLM_ERR_SYNC_TIMEOUT"],
+    ["UnexpectedResponseError", new UnexpectedResponseError({ ...call, status: 200, issues: ["id: bad"] }), "GLM_ERR_UNEXPECTED_RESPONSE"],
+  ])("%s has a fixed name and a stable code, in the stack too", (name, err, code) => {
     expect(err.name).toBe(name);
     expect(err.code).toBe(code);
     expect(ERROR_CODES).toContain(code);

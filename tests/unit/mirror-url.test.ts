@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from "../../provider/redact";
 import {
   credentialFreeMaskedUrl,
   credentialFreeUrl,
@@ -79,7 +80,7 @@ describe("mirror URL parsing", () => {
     ["nonsense", "is not a valid URL (expected e.g. https://user:token@host/group/repo.git or ssh://git@host/group/repo.git)"],
     ["ssh:///p.git", "has no host"],
     ["https://-bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit (GitLab rejects it otherwise)"],
-  ])("rejects %j", (raw, reason) => {
+  ].map(([raw, reason]) => [redactUrlCredentials(JSON.stringify(raw)), raw, reason]))("rejects %s", (_title, raw, reason) => {
     const parsed = parseMirrorUrl(raw);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {

@@ -1,3 +1,4 @@
+import { titledByFirstCell } from "../support/titles";
 /** The seven remote-mirror endpoints: success and error cases with exact bodies (reference §1-§3). */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -87,18 +88,18 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect([res.status, res.body]).toEqual([400, { message: { url: ["can't be blank"] } }]);
   });
 
-  it.each([
+  it.each(titledByFirstCell([
     ["ftp://mirror.example.com/x.git", "Only allowed schemes are http, https, ssh, git"],
     ["HTTPS://mirror.example.com/x.git", "Only allowed schemes are http, https, ssh, git"],
     ["git@mirror.example.com:group/x.git", "URI is invalid"],
     ["https://-user:secret@mirror.example.com/x.git", "Username needs to start with an alphanumeric character"],
     ["https://mirror.example.com/x.git\nhttps://other", "URI is invalid"],
-  ])("blocks %j: %s", async (url, reason) => {
+  ]))("blocks %s", async (_title, url, reason) => {
     const res = await create({ url });
     expect([res.status, res.body]).toEqual([400, { message: { url: [`is blocked: ${reason}`] } }]);
   });
 
-  it.each([
+  it.each(titledByFirstCell([
     ["https://user:s3cret-pass@mirror.example.com/a.git", "https://*****:*****@mirror.example.com/a.git"],
     ["https://git:s3cret-pass@mirror.example.com/b.git", "https://git:*****@mirror.example.com/b.git"],
     ["https://glpat-s3cret-token@mirror.example.com/c.git", "https://*****@mirror.example.com/c.git"],
@@ -106,7 +107,7 @@ describe("POST /projects/:id/remote_mirrors", () => {
     ["ssh://git@mirror.example.com/e.git", "ssh://git@mirror.example.com/e.git"],
     ["ssh://deploy@mirror.example.com/f.git", "ssh://*****@mirror.example.com/f.git"],
     ["https://mirror.example.com/g.git", "https://mirror.example.com/g.git"],
-  ])("stores credentials apart and masks %j", async (url, masked) => {
+  ]))("stores credentials apart and masks %s", async (_title, url, masked) => {
     const res = await create({ url });
     expect(res.status).toBe(201);
     expect(res.body.url).toBe(masked);

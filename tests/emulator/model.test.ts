@@ -1,3 +1,4 @@
+import { titledByFirstCell } from "../support/titles";
 /** The emulator's pure rules, table-driven: ref planning, URL splitting/masking, scrubbing, regex checks. */
 import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/refPlan";
 import { fullUrl, maskedUrl, splitCredentials } from "../../emulator/model/mirrorUrl";
@@ -64,13 +65,13 @@ describe("planRefUpdates", () => {
 });
 
 describe("mirror URLs", () => {
-  it.each([
+  it.each(titledByFirstCell<[string, Record<string, string>]>([
     ["https://user:p@ss@host/x.git", { url: "https://host/x.git", user: "user", password: "p@ss" }],
     ["https://tok@host/x.git", { url: "https://host/x.git", user: "tok" }],
     ["https://us%40er:pw@host/x.git", { url: "https://host/x.git", user: "us%40er", password: "pw" }],
     ["  ssh://git@host:2222/x.git ", { url: "ssh://host:2222/x.git", user: "git" }],
     ["ftp://u:p@host/x", { url: "ftp://u:p@host/x" }],
-  ])("splits credentials off %j", (raw, expected) => {
+  ]))("splits credentials off %s", (_title, raw, expected) => {
     expect(splitCredentials(raw)).toEqual(expected);
   });
 

@@ -70,7 +70,7 @@ describe("checkMirrorInputs", () => {
     ["syncOnApply not boolean", { syncOnApply: "true" }, "syncOnApply", "must be true or false"],
     ["waitForSync not boolean", { waitForSync: "no" }, "waitForSync", "must be true or false"],
     ["adopt not boolean", { adopt: {} }, "adopt", "must be true or false"],
-  ])("%s -> %s: %s", (_title, extra, property, reason) => {
+  ])("%s is reported on its property", (_title, extra, property, reason) => {
     expect(check(extra)).toEqual([{ property, reason }]);
   });
 

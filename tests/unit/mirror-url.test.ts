@@ -1,3 +1,4 @@
+import { titledByFirstCell } from "../support/titles";
 import { redactUrlCredentials } from "../../provider/redact";
 import {
   credentialFreeMaskedUrl,
@@ -24,14 +25,14 @@ describe("mirror URL parsing", () => {
     });
   });
 
-  it.each([
+  it.each(titledByFirstCell([
     ["https://user:pass@host.example/p.git", "https://host.example/p.git"],
     ["https://glpat-token@host.example/p.git", "https://host.example/p.git"],
     ["https://:token@host.example/p.git", "https://host.example/p.git"],
     ["ssh://git@Host.Example:2222/p.git", "ssh://host.example:2222/p.git"],
     ["https://host.example:443/p.git", "https://host.example/p.git"],
     ["git://host.example/p.git", "git://host.example/p.git"],
-  ])("credential-free URL of %s is %s", (raw, expected) => {
+  ]))("credential-free URL of %s", (_title, raw, expected) => {
     expect(credentialFreeUrl(raw)).toBe(expected);
   });
 
@@ -53,14 +54,14 @@ describe("mirror URL parsing", () => {
     expect(credentialFreeUrl("user:hunter2@host")).not.toContain("hunter2");
   });
 
-  it.each([
+  it.each(titledByFirstCell<[string, string, { sameTarget: boolean; sameCredentials: boolean }]>([
     ["https://a:old@h.example/p.git", "https://a:new@h.example/p.git", { sameTarget: true, sameCredentials: false }],
     ["https://a:tok@h.example/p.git", "https://b:tok@h.example/p.git", { sameTarget: true, sameCredentials: false }],
     ["https://a:tok@h.example/p.git", "https://a:tok@H.EXAMPLE/p.git", { sameTarget: true, sameCredentials: true }],
     ["https://a:tok@h.example/p.git", "https://a:tok@h.example/q.git", { sameTarget: false, sameCredentials: true }],
     ["https://h.example/p.git", "http://h.example/p.git", { sameTarget: false, sameCredentials: true }],
     ["ssh://git@h.example/p.git", "ssh://git@h.example:2222/p.git", { sameTarget: false, sameCredentials: true }],
-  ])("compares %s with %s", (a, b, expected) => {
+  ]))("compares %s with the second URL", (_title, a, b, expected) => {
     expect(sameMirrorUrl(a, b)).toEqual(expected);
   });
 

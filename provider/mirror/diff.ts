@@ -79,7 +79,12 @@ function differsForSure(field: "project" | "url", olds: Record<string, unknown>,
   const before = normaliseField(field, olds[field]);
   const after = normaliseField(field, news[field]);
   if (isUnknown(before) || isUnknown(after)) return false;
-  if (field === "project") return !sameProject(before, after, olds.projectId);
+  if (field === "project") {
+    // Only two numeric ids tell for sure: a path may name the same project (an id written as its path,
+    // or a project renamed), and then a create-first replacement would duplicate the mirror's URL.
+    const oldId = typeof olds.projectId === "number" ? olds.projectId : before;
+    return typeof after === "number" && typeof oldId === "number" && after !== oldId;
+  }
   if (typeof before !== "string" || typeof after !== "string") return before !== after;
   return !sameMirrorUrl(before, after).sameTarget;
 }

@@ -86,7 +86,7 @@ describe("diffMirror", () => {
     ["port changed", { url: "https://bot:pass-1@git.example.com:8443/backup/app.git" }, ["url"], false],
     ["scheme changed", { url: "http://bot:pass-1@git.example.com/backup/app.git" }, ["url"], false],
     ["unknown url", { url: UNKNOWN }, ["url"], true],
-    ["project changed", { project: "demo/other" }, ["project"], false],
+    ["project path changed (maybe a rename of the same project)", { project: "demo/other" }, ["project"], true],
     ["numeric project differs from the resolved id", { project: 2 }, ["project"], false],
     ["unknown project", { project: UNKNOWN }, ["project"], true],
     ["project and url changed", { project: 2, url: "https://bot:pass-2@git.example.com/backup/app.git" }, ["project", "url"], false],
@@ -94,8 +94,12 @@ describe("diffMirror", () => {
     expect(diffMirror(state(), { ...INPUTS, ...news })).toEqual({ changes: true, replaces, updates: [], deleteBeforeReplace });
   });
 
-  it("a path replacing a plain numeric id replaces (it cannot be resolved without network I/O)", () => {
-    expect(diffMirror(state({ project: 1 }), { ...INPUTS, project: "demo/app" }).replaces).toEqual(["project"]);
+  // Regression (review): id -> path of the same project created the new mirror before deleting the old.
+  it("a path replacing a plain numeric id replaces, deleting first (it may be the same project)", () => {
+    expect(diffMirror(state({ project: 1 }), { ...INPUTS, project: "demo/app" })).toMatchObject({
+      replaces: ["project"],
+      deleteBeforeReplace: true,
+    });
   });
 
   it("reports replaces and updates together", () => {

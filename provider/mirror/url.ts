@@ -23,6 +23,7 @@ export type UrlProblem =
   | { kind: "whitespace" }
   | { kind: "scp_style"; suggestion: string }
   | { kind: "unparsable" }
+  | { kind: "no_scheme" }
   | { kind: "scheme"; scheme: string }
   | { kind: "scheme_case"; scheme: string }
   | { kind: "no_host" }
@@ -52,6 +53,9 @@ export function parseMirrorUrl(raw: unknown): UrlParseResult {
   } catch {
     return { ok: false, problem: { kind: "unparsable" } };
   }
+  // Without "://" the part before the first colon is no scheme but, say, a token pasted without one:
+  // never echo it.
+  if (!raw.includes("://")) return { ok: false, problem: { kind: "no_scheme" } };
   const scheme = url.protocol.slice(0, -1);
   if (!(MIRROR_SCHEMES as readonly string[]).includes(scheme)) {
     return { ok: false, problem: { kind: "scheme", scheme } };
@@ -86,6 +90,8 @@ export function describeUrlProblem(problem: UrlProblem): string {
       return `scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ${problem.suggestion}`;
     case "unparsable":
       return "is not a valid URL (expected e.g. https://user:token@host/group/repo.git or ssh://git@host/group/repo.git)";
+    case "no_scheme":
+      return "has no scheme; write it as https://user:token@host/group/repo.git or ssh://git@host/group/repo.git";
     case "scheme":
       return `scheme "${problem.scheme}" is not supported; GitLab only mirrors to ${MIRROR_SCHEMES.join(", ")} URLs`;
     case "scheme_case":

@@ -4,7 +4,10 @@
  */
 export function maskedForTitle(value: unknown): string {
   const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/"]*@/gi, "$1*****@");
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/"]*@/gi, "$1*****@")
+    // userinfo of an address written without a scheme (user:token@host/path)
+    .replace(/^"([^\s/"@]*:[^\s/"]*)@/, '"*****@');
 }
 
 /** Prepends to each row a title text: its first cell, masked. Use "%s" once in the title. */

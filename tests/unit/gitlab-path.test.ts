@@ -1,4 +1,4 @@
-import { redactUrlCredentials } from "../../provider/redact";
+import { titledByFirstCell } from "../support/titles";
 import { DEFAULT_CLIENT_OPTIONS, normaliseApiUrl } from "../../provider/gitlab";
 import { resolveClientOptions } from "../../provider/gitlab/options";
 import { buildPath, encodeProjectRef } from "../../provider/gitlab/path";
@@ -81,13 +81,13 @@ describe("normaliseApiUrl", () => {
     expect(normaliseApiUrl(input)).toBe(expected);
   });
 
-  it.each([
+  it.each(titledByFirstCell([
     ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
     ["gitlab.example.com", 'Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): "gitlab.example.com" is not an absolute URL; use e.g. https://gitlab.example.com'],
     ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): scheme ftp is not supported; use https:// (or http:// for a local GitLab)"],
     ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
     ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
-  ].map(([input, message]) => [redactUrlCredentials(JSON.stringify(input)), input, message]))(
+  ]))(
     "%s fails with GLM_ERR_CONFIG naming gitlab:baseUrl", (_title, input, message) => {
     const err = thrown(() => normaliseApiUrl(input));
     expect(err.code).toBe("GLM_ERR_CONFIG");

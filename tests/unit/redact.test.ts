@@ -1,7 +1,8 @@
+import { titledByFirstCell } from "../support/titles";
 import { redactAll, redactSecrets, redactUrlCredentials, redactValue } from "../../provider/redact";
 
 describe("redactUrlCredentials", () => {
-  it.each([
+  it.each(titledByFirstCell([
     ["https://user:secret@host/p.git", "https://*****:*****@host/p.git"],
     ["https://glpat-xyz@host/p.git", "https://*****@host/p.git"],
     ["https://:token@host/p.git", "https://*****:*****@host/p.git"],
@@ -17,7 +18,7 @@ describe("redactUrlCredentials", () => {
     ["mail me at a@b.example or see https://host/path?x=a@b", "mail me at a@b.example or see https://host/path?x=a@b"],
     ["git@github.com:org/repo.git", "git@github.com:org/repo.git"],
     ["", ""],
-  ])("%j -> %j", (input, expected) => {
+  ]))("masks %s", (_title, input, expected) => {
     expect(redactUrlCredentials(input)).toBe(expected);
   });
 
@@ -35,7 +36,7 @@ describe("redactSecrets", () => {
     ["nothing here", ["", "zzz"], "nothing here"],
     ["x x x", ["x"], "***** ***** *****"],
     ["no secrets given", [], "no secrets given"],
-  ])("%j with %j -> %j", (input, secrets, expected) => {
+  ])("row %#: every form of each secret is masked", (input, secrets, expected) => {
     expect(redactSecrets(input, secrets)).toBe(expected);
   });
 });

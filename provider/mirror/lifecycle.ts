@@ -109,7 +109,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     }
   } catch (err) {
-    throw withPartialState(err, id, outputs);
+    throw withPartialState(err, id, inputs.syncOnApply ? { ...outputs, syncPending: true } : outputs);
   }
   return { id, outs: outputs };
 }
@@ -182,7 +182,8 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
 }
 
 /**
- * PUT only what changed; no request at all when nothing GitLab knows changed.
+ * PUT only what changed; no request at all when nothing GitLab knows changed. A sync that an earlier
+ * step asked for and did not complete (`syncPending` in the state) is asked for again.
  *
  * A failed PUT leaves the stored state as it was, so the next `up` tries again. Once the PUT went
  * through, a later failure (public key, sync) carries the new state, except that `syncTrigger` keeps its
@@ -208,25 +209,27 @@ export async function updateMirror(
     mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
     ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
   }
-  const { __provider: _code, ...stored } = olds;
+  const { __provider: _code, syncPending: _pending, ...stored } = olds;
   let outputs: MirrorOutputs =
     mirror !== undefined
       ? buildOutputs(inputs, projectId, mirror, undefined, scrub)
       : { ...(stored as unknown as MirrorOutputs), ...inputs, projectId, mirrorId };
   const triggered = diff.updates.includes("syncTrigger");
+  const wantsSync = (inputs.syncOnApply && mirror !== undefined) || triggered || olds.syncPending === true;
   try {
     let publicKey = needsPublicKey(inputs) ? (olds as Partial<MirrorOutputs>).publicKey : undefined;
     if (needsPublicKey(inputs) && (publicKey === undefined || diff.updates.includes("authMethod"))) {
       publicKey = await ctx.client.remoteMirrors.publicKey(projectId, mirrorId);
     }
     outputs = withPublicKey(outputs, publicKey);
-    if ((inputs.syncOnApply && mirror !== undefined) || triggered) {
+    if (wantsSync) {
       const synced = await maybeSync(ctx, inputs, { projectId, mirrorId, label: name, scrub }, mirror);
       if (synced !== undefined) outputs = buildOutputs(inputs, projectId, synced, publicKey, scrub);
     }
   } catch (err) {
     const oldTrigger = normaliseInputs(olds).syncTrigger;
-    throw withPartialState(err, id, triggered ? { ...outputs, syncTrigger: oldTrigger } : outputs);
+    const recorded = triggered ? { ...outputs, syncTrigger: oldTrigger } : outputs;
+    throw withPartialState(err, id, wantsSync ? { ...recorded, syncPending: true } : recorded);
   }
   return { outs: outputs };
 }

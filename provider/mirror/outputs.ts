@@ -15,6 +15,11 @@ export interface MirrorOutputs extends NormalisedInputs {
   /** Only for ssh:// URLs with authMethod ssh_public_key (GitLab answers 404 otherwise). */
   publicKey?: string;
   hostKeyFingerprints: string[];
+  /**
+   * Set in the state recorded when a requested sync did not complete (the engine keeps a partially
+   * failed resource and calls update with unchanged inputs next time): that update syncs again.
+   */
+  syncPending?: true;
 }
 
 /** `<projectId>:<mirrorId>`, the form users know from Terraform's import. */

@@ -388,9 +388,15 @@ export function isProjectNotFound(err: unknown): boolean {
   return status === 404 && gitlabMessage === PROJECT_NOT_FOUND;
 }
 
-/** The call may have taken effect on GitLab: a network failure, a 5xx, or retries that ran out on those. */
+/** Network failures that happen before the request is sent: GitLab certainly never saw the call. */
+const NOT_SENT = /: (ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/;
+
+/**
+ * The call may have taken effect on GitLab: a network failure after the connection was made, a 5xx, or
+ * retries that ran out on those.
+ */
 export function isAmbiguousFailure(err: unknown): boolean {
-  if (hasCode(err, "GLM_ERR_NETWORK")) return true;
+  if (hasCode(err, "GLM_ERR_NETWORK")) return !NOT_SENT.test(String((err as { reason?: unknown }).reason ?? ""));
   if (hasCode(err, "GLM_ERR_GITLAB_API")) {
     const { status } = apiFields(err);
     return typeof status === "number" && status >= 500;

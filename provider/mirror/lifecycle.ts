@@ -57,6 +57,21 @@ async function findMirrorByUrl(ctx: MirrorContext, projectId: number, url: strin
   return matches.sort((a, b) => b.id - a.id)[0];
 }
 
+/**
+ * The mirror an interrupted POST made: the only one with the URL that has never run. Older GitLab allows
+ * the same URL twice in a project, so a mirror that has already pushed, or a second candidate, may belong to
+ * someone else: then nothing is taken, and `adopt: true` is the way to take over an existing mirror.
+ */
+async function findFreshMirrorByUrl(ctx: MirrorContext, projectId: number, url: string): Promise<RemoteMirror | undefined> {
+  const candidates = (await ctx.client.remoteMirrors.list(projectId)).filter(
+    (m) => sameTarget(m, url) && m.updateStatus === "none" && m.lastUpdateStartedAt === null,
+  );
+  if (candidates.length > 1) {
+    ctx.logger.warn(`${credentialFreeUrl(url)}: ${candidates.length} unused mirrors have this URL; taking none (set adopt: true to take one over)`);
+  }
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
@@ -83,7 +98,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       if (!isAmbiguousFailure(err)) throw err;
       // The POST may have reached GitLab: look before anyone tries again, and never POST twice.
       ctx.logger.warn(`${name}: creating the mirror for ${target} may have failed; looking for it`);
-      const found = await findMirrorByUrl(ctx, projectId, inputs.url).catch(() => undefined);
+      const found = await findFreshMirrorByUrl(ctx, projectId, inputs.url).catch(() => undefined);
       if (found === undefined) throw err;
       mirror = found;
       existing = true;

@@ -278,6 +278,23 @@ export class ConfigError extends GitLabMirrorsError {
 }
 fixName(ConfigError, "ConfigError");
 
+export type ConnectionSetting = "gitlab:baseUrl" | "gitlab:token";
+
+/** Each connection setting's environment fallback and how to set it, for every "is not set" message. */
+export const CONNECTION_SETTINGS: Readonly<Record<ConnectionSetting, { envVar: string; command: string }>> = Object.freeze({
+  "gitlab:baseUrl": { envVar: "GITLAB_BASE_URL", command: "pulumi config set gitlab:baseUrl https://gitlab.example.com" },
+  "gitlab:token": { envVar: "GITLAB_TOKEN", command: "pulumi config set --secret gitlab:token <token>" },
+});
+
+/** Why a missing connection setting is a problem, and how to fix it. */
+export function missingSettingReason(key: ConnectionSetting): string {
+  return `is not set; run \`${CONNECTION_SETTINGS[key].command}\``;
+}
+
+export function missingSettingError(key: ConnectionSetting): ConfigError {
+  return new ConfigError(key, missingSettingReason(key), { envVar: CONNECTION_SETTINGS[key].envVar });
+}
+
 export interface SyncFailedErrorInit {
   project: number | string;
   mirrorId: number;

@@ -2,7 +2,7 @@
  * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
-import { ConfigError } from "../errors";
+import { missingSettingError } from "../errors";
 import { gitlabClientFor, normaliseApiUrl } from "../gitlab";
 import {
   checkMirrorInputs,
@@ -67,14 +67,10 @@ function pollIntervalMs(): number {
 function context(): MirrorContext {
   const { baseUrl, token } = connection();
   if (baseUrl === undefined) {
-    throw new ConfigError("gitlab:baseUrl", "is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com`", {
-      envVar: "GITLAB_BASE_URL",
-    });
+    throw missingSettingError("gitlab:baseUrl");
   }
   if (token === undefined) {
-    throw new ConfigError("gitlab:token", "is not set; run `pulumi config set --secret gitlab:token <token>`", {
-      envVar: "GITLAB_TOKEN",
-    });
+    throw missingSettingError("gitlab:token");
   }
   return {
     client: gitlabClientFor({ baseUrl, token }),

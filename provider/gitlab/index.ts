@@ -1,7 +1,7 @@
 /**
  * The GitLab REST client: public entry point (the contract with provider/mirror).
  */
-import { ConfigError } from "../errors";
+import { ConfigError, missingSettingError } from "../errors";
 import { resolveClientOptions } from "./options";
 import { agentFor, limiterFor } from "./pool";
 import { createProjectsApi } from "./projects";
@@ -28,9 +28,7 @@ export { closeAll } from "./pool";
 
 function validateToken(token: unknown): string {
   if (typeof token !== "string" || token.trim() === "") {
-    throw new ConfigError("gitlab:token", "is not set; run `pulumi config set --secret gitlab:token <token>`", {
-      envVar: "GITLAB_TOKEN",
-    });
+    throw missingSettingError("gitlab:token");
   }
   // A control character would be rejected by the HTTP layer with an error that could echo the header.
   if (/[\u0000-\u001f\u007f]/.test(token)) {

@@ -46,7 +46,6 @@ export class ProjectIdCache {
   }
 }
 
-export const NULL_LOGGER: MirrorLogger = Object.freeze({ info: () => undefined, warn: () => undefined });
 
 /** A logger that masks URL credentials and the given secrets in every line before passing it on. */
 export function scrubbingLogger(logger: MirrorLogger, secrets: readonly string[]): MirrorLogger {

@@ -15,7 +15,7 @@ export { FIELD_CHANGE, diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
 export { parseResourceId, resourceId } from "./outputs";
-export { DEFAULT_POLL_INTERVAL_MS, NULL_LOGGER, ProjectIdCache } from "./context";
+export { DEFAULT_POLL_INTERVAL_MS, ProjectIdCache } from "./context";
 export type { MirrorContext, MirrorLogger } from "./context";
 export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycle";
 export type { CreateResult, ReadResult } from "./lifecycle";

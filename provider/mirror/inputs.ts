@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { missingSettingReason } from "../errors";
 import { branchRegexProblem } from "./branch-regex";
 import { parseHostKey } from "./host-keys";
 import { isUnknown, UNKNOWN } from "./unknown";
@@ -178,19 +179,13 @@ function crossFieldFailures(known: Record<string, unknown>): CheckFailure[] {
 function connectionFailures(connection: ConnectionCandidate, validateBaseUrl: (baseUrl: string) => string | null): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (connection.baseUrl === undefined || connection.baseUrl === "") {
-    failures.push({
-      property: "gitlab:baseUrl",
-      reason: "is not set: run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL",
-    });
+    failures.push({ property: "gitlab:baseUrl", reason: `${missingSettingReason("gitlab:baseUrl")} or set GITLAB_BASE_URL` });
   } else {
     const problem = validateBaseUrl(connection.baseUrl);
     if (problem !== null) failures.push({ property: "gitlab:baseUrl", reason: problem });
   }
   if (connection.token === undefined || connection.token === "") {
-    failures.push({
-      property: "gitlab:token",
-      reason: "is not set: run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN",
-    });
+    failures.push({ property: "gitlab:token", reason: `${missingSettingReason("gitlab:token")} or set GITLAB_TOKEN` });
   }
   return failures;
 }

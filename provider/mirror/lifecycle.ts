@@ -10,7 +10,7 @@ import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outp
 import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
-import { credentialFreeMaskedUrl, credentialFreeUrl, parseMirrorUrl, urlSecrets } from "./url";
+import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, urlSecrets } from "./url";
 
 /** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
 
@@ -43,8 +43,7 @@ function label(project: number | string): string {
 }
 
 function needsPublicKey(inputs: NormalisedInputs): boolean {
-  const parsed = parseMirrorUrl(inputs.url);
-  return inputs.authMethod === "ssh_public_key" && parsed.ok && parsed.url.scheme === "ssh";
+  return inputs.authMethod === "ssh_public_key" && isSshUrl(inputs.url);
 }
 
 function sameTarget(mirror: RemoteMirror, url: string): boolean {

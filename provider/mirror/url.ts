@@ -164,6 +164,7 @@ export function urlSecrets(raw: string): string[] {
   }
 }
 
+/** Whether GitLab would push to this URL over SSH (and so use a mirror's SSH key and host keys). */
 export function isSshUrl(raw: string): boolean {
   const parsed = parseMirrorUrl(raw);
   return parsed.ok && parsed.url.scheme === "ssh";

@@ -89,9 +89,9 @@ describe("checkMirrorInputs", () => {
       "syncTimeoutSeconds",
     ]);
     expect(failures[0].reason).toBe(
-      "is not set: run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL",
+      "is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL",
     );
-    expect(failures[1].reason).toBe("is not set: run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN");
+    expect(failures[1].reason).toBe("is not set; run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN");
   });
 
   it("reports a base URL the validator rejects under gitlab:baseUrl", () => {

@@ -39,6 +39,8 @@ export interface FieldMeta {
   gitlab?: GitLabAttribute;
   secret?: true;
   required?: true;
+  /** Its numbers are whole numbers (ids): typed as integers in the schema and the SDKs. */
+  integer?: true;
 }
 
 /** Metadata of an output that is not an input. */
@@ -96,6 +98,7 @@ export const mirrorInputsSchema = z.object({
       'The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.',
     change: "replace",
     required: true,
+    integer: true,
   }),
   url: field(urlSchema, {
     description:
@@ -189,29 +192,46 @@ export const GITLAB_ATTRIBUTES: ReadonlyArray<readonly [InputField, GitLabAttrib
   }),
 );
 
-/** The outputs that are not inputs, in the order the SDKs and the README list them. */
-export const OUTPUT_ONLY_FIELDS = Object.freeze({
-  mirrorId: { description: "GitLab's id of the mirror within the project." },
-  projectId: { description: "The project's numeric id, also when `project` is a path." },
-  maskedUrl: { description: "The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`)." },
-  updateStatus: { description: "GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`." },
-  lastError: { description: "GitLab's last push error, credentials and the token masked." },
-  lastUpdateAt: { description: "When the last push ended." },
-  lastUpdateStartedAt: { description: "When the last push started." },
-  lastSuccessfulUpdateAt: { description: "When the last successful push ended." },
-  publicKey: {
-    description: "The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.",
-    secret: true,
-  },
-  hostKeyFingerprints: { description: "SHA256 fingerprints of the host keys GitLab holds for the mirror." },
-} satisfies Record<string, OutputMeta>);
+function output<T extends z.ZodType>(schema: T, meta: OutputMeta): T {
+  return schema.meta({ ...meta }) as T;
+}
 
-export type OutputOnlyField = keyof typeof OUTPUT_ONLY_FIELDS;
+const timestamp = z.string().nullable();
+
+/** The outputs that are not inputs, in the order the SDKs and the README list them. */
+export const mirrorOutputOnlySchema = z.object({
+  mirrorId: output(z.number().int(), { description: "GitLab's id of the mirror within the project." }),
+  projectId: output(z.number().int(), { description: "The project's numeric id, also when `project` is a path." }),
+  maskedUrl: output(z.string().nullable(), {
+    description: "The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).",
+  }),
+  updateStatus: output(z.string(), {
+    description: "GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.",
+  }),
+  lastError: output(z.string().nullable(), { description: "GitLab's last push error, credentials and the token masked." }),
+  lastUpdateAt: output(timestamp, { description: "When the last push ended." }),
+  lastUpdateStartedAt: output(timestamp, { description: "When the last push started." }),
+  lastSuccessfulUpdateAt: output(timestamp, { description: "When the last successful push ended." }),
+  publicKey: output(z.string().optional(), {
+    description:
+      "The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.",
+    secret: true,
+  }),
+  hostKeyFingerprints: output(z.array(z.string()), { description: "SHA256 fingerprints of the host keys GitLab holds for the mirror." }),
+});
+
+export type MirrorOutputOnly = z.infer<typeof mirrorOutputOnlySchema>;
+export type OutputOnlyField = keyof MirrorOutputOnly;
+export const OUTPUT_ONLY_FIELDS = Object.keys(mirrorOutputOnlySchema.shape) as OutputOnlyField[];
+
+export function outputMeta(name: OutputOnlyField): OutputMeta {
+  return mirrorOutputOnlySchema.shape[name].meta() as unknown as OutputMeta;
+}
 
 /** The properties kept secret in the state and in every message shown to people. */
 export const SECRET_PROPERTIES: readonly string[] = Object.freeze([
   ...INPUT_FIELDS.filter((name) => fieldMeta(name).secret === true),
-  ...Object.entries(OUTPUT_ONLY_FIELDS as Record<string, OutputMeta>).flatMap(([name, meta]) => (meta.secret ? [name] : [])),
+  ...OUTPUT_ONLY_FIELDS.filter((name) => outputMeta(name).secret === true),
 ]);
 
 function projectProblem(value: number | string): string | null {

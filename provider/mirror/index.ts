@@ -9,9 +9,11 @@ export {
   OUTPUT_ONLY_FIELDS,
   SECRET_PROPERTIES,
   fieldMeta,
+  mirrorOutputOnlySchema,
+  outputMeta,
   mirrorInputsSchema,
 } from "./fields";
-export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, OutputMeta, OutputOnlyField } from "./fields";
+export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, MirrorOutputOnly, OutputMeta, OutputOnlyField } from "./fields";
 export { checkedInputs, failuresForEngine, inputFailures, normaliseInputs } from "./inputs";
 export type { CheckFailure, NormalisedInputs } from "./inputs";
 export { diffMirror } from "./diff";
@@ -24,3 +26,5 @@ export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycl
 export type { CreateResult, ReadResult } from "./lifecycle";
 export { partialStateOf } from "./partial-state";
 export type { PartialState } from "./partial-state";
+export { listMirrors } from "./discover";
+export type { MirrorInfo } from "./discover";

@@ -13,13 +13,15 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../pulumi-versions.env
 . "$REPO_ROOT/pulumi-versions.env"
 # Where the module proxy does not serve the upstream Node.js language host, our own minimal
-# host (scripts/language-host) is built instead.
+# stand-in (devtools/pulumi-language-nodejs) is built instead, and rebuilt when its source changes.
 LANGUAGE_HOST_MODULE="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 YAML_HOST_PACKAGE="github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
 CACHE_ROOT="${GITLAB_MIRRORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitlab-mirrors}"
 BIN_DIR="$CACHE_ROOT/pulumi-v$PULUMI_VERSION/bin"
-# Written after a successful build: a binary without it may be a partial or older one.
+STAND_IN_SOURCE="$REPO_ROOT/devtools/pulumi-language-nodejs"
+# Written after a successful build: a binary without its stamp may be a partial or older one.
 YAML_HOST_STAMP="$BIN_DIR/.pulumi-language-yaml.version"
+STAND_IN_STAMP="$BIN_DIR/.pulumi-language-nodejs.source"
 LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 
 log() { echo "[setup-pulumi] $*" >&2; }
@@ -72,9 +74,21 @@ Install pulumi v$PULUMI_VERSION or newer by another route and put it on PATH."
   mv "$BIN_DIR/pulumi.partial" "$BIN_DIR/pulumi"
 }
 
+LANGUAGE_HOST_WORK="$CACHE_ROOT/build-language-host-v$PULUMI_VERSION"
+UPSTREAM_REFUSED="$LANGUAGE_HOST_WORK/upstream-refused"
+
+stand_in_digest() {
+  (cd "$STAND_IN_SOURCE" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+}
+
+# True when the cached host is our stand-in, built from other source than the checkout's.
+stand_in_is_stale() {
+  [ -f "$UPSTREAM_REFUSED" ] && [ "$(cat "$STAND_IN_STAMP" 2>/dev/null)" != "$(stand_in_digest)" ]
+}
+
 build_language_host() {
-  local work="$CACHE_ROOT/build-language-host-v$PULUMI_VERSION"
-  local refused="$work/upstream-refused"
+  local work="$LANGUAGE_HOST_WORK"
+  local refused="$UPSTREAM_REFUSED"
   mkdir -p "$work"
   log "step 3/4: building pulumi-language-nodejs"
   if [ ! -f "$refused" ]; then
@@ -94,9 +108,12 @@ GOMOD
     touch "$refused"
   fi
   log "the module proxy does not serve the upstream language host ($LANGUAGE_HOST_MODULE@$PULUMI_LANGUAGE_NODEJS_VERSION);"
-  log "building the project's own minimal host from scripts/language-host instead"
-  (cd "$REPO_ROOT/scripts/language-host" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$LDFLAGS" \
-      -o "$BIN_DIR/pulumi-language-nodejs" . >&2)
+  log "building the project's own stand-in from devtools/pulumi-language-nodejs instead"
+  rm -f "$STAND_IN_STAMP"
+  (cd "$STAND_IN_SOURCE" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$LDFLAGS" \
+      -o "$BIN_DIR/pulumi-language-nodejs.partial.$$" . >&2)
+  mv "$BIN_DIR/pulumi-language-nodejs.partial.$$" "$BIN_DIR/pulumi-language-nodejs"
+  stand_in_digest > "$STAND_IN_STAMP"
 }
 
 build_yaml_language_host() {
@@ -134,7 +151,7 @@ if [ ! -x "$BIN_DIR/pulumi" ] || [ "$("$BIN_DIR/pulumi" version 2>/dev/null)" !=
   require_go
   build_cli
 fi
-if [ ! -x "$BIN_DIR/pulumi-language-nodejs" ]; then
+if [ ! -x "$BIN_DIR/pulumi-language-nodejs" ] || stand_in_is_stale; then
   require_go
   build_language_host
 fi

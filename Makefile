@@ -7,7 +7,7 @@ setup:
 	@bash scripts/setup.sh
 
 build:
-	@npx tsc -p tsconfig.json
+	@npx tsc -b tsconfig.json
 
 # The quickstart stack applied by the real pulumi CLI against the local GitLab emulator.
 demo: setup

@@ -1,7 +1,8 @@
 /**
  * The serialized provider driven through Pulumi's real dynamic provider host over gRPC
  * (`@pulumi/pulumi/cmd/dynamic-provider`), against the emulator: catches serialization and loading
- * breakage without the CLI (pulumi-provider-mechanics §3.3).
+ * breakage without the CLI: the host takes any address argument, prints its port, and is called with
+ * `@pulumi/pulumi/proto`'s `ResourceProviderClient`.
  */
 import { ChildProcess, execFile, spawn } from "node:child_process";
 import { join, resolve } from "node:path";

@@ -39,6 +39,10 @@ describe("npm pack of a fresh clone", () => {
     "PulumiPlugin.yaml",
     "docs/emulator.md",
     "docs/design.md",
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/provider/plugin/main.js",
+    "dist/provider/plugin/server.js",
     "dist/sdk/nodejs/index.js",
     "dist/sdk/nodejs/index.d.ts",
     "dist/provider/dynamic/handlers.js",
@@ -75,10 +79,11 @@ describe("npm pack of a fresh clone", () => {
     expect(modules.filter((file) => !paths.has(file.replace(/\.js$/, ".d.ts")))).toEqual([]);
   });
 
-  it("holds nothing but the compiled provider, SDK and emulator, the manifest, the README and the docs", () => {
+  it("holds nothing but the entry, the compiled provider, SDK and emulator, the manifest, the README and the docs", () => {
     const outside = [...paths].filter(
       (file) =>
         !/^dist\/(provider|sdk|emulator)\//.test(file) &&
+        !/^dist\/index\.(js|d\.ts)$/.test(file) &&
         !/^docs\/[^/]+\.md$/.test(file) &&
         !["package.json", "README.md", "PulumiPlugin.yaml"].includes(file),
     );

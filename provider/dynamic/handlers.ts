@@ -2,6 +2,7 @@
  * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
+import { createEngineLog } from "../engine-log";
 import { CONNECTION_SETTINGS, missingSettingError } from "../errors";
 import {
   checkedInputs,
@@ -36,11 +37,21 @@ const processState: { configured: Settings } = { configured: {} };
 
 const PROVIDER_KEY = "__provider";
 
-/** The engine shows a dynamic provider's stderr as diagnostics; one line per step. */
-const stderrLogger: MirrorLogger = {
+/**
+ * One line per step. The engine shows a dynamic provider's stderr as info lines of the stack, so
+ * warnings go through the engine's Log service instead (the dynamic-provider host is started with the
+ * engine's address as its first argument), to show as warnings.
+ */
+const engineLog = createEngineLog(engineAddressOfHost());
+const logger: MirrorLogger = {
   info: (message) => process.stderr.write(`[gitlab-mirrors] ${message}\n`),
-  warn: (message) => process.stderr.write(`[gitlab-mirrors] warning: ${message}\n`),
+  warn: (message) => engineLog("warning", message),
 };
+
+function engineAddressOfHost(): string | undefined {
+  const [, script, address] = process.argv;
+  return /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(script ?? "") && /^[\w.[\]:-]+:\d+$/.test(address ?? "") ? address : undefined;
+}
 
 /** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
@@ -71,7 +82,7 @@ function context(): MirrorContext {
   const { baseUrl, token } = connection();
   if (baseUrl === undefined) throw missingSettingError(CONFIG_KEYS.baseUrl);
   if (token === undefined) throw missingSettingError(CONFIG_KEYS.token);
-  return createMirrorContext({ baseUrl, token, logger: stderrLogger, pollIntervalMs: pollIntervalMs() });
+  return createMirrorContext({ baseUrl, token, logger, pollIntervalMs: pollIntervalMs() });
 }
 
 function connectionFailures(): { property: string; reason: string }[] {

@@ -49,7 +49,7 @@ export interface PluginDiff {
 }
 
 /** Sends a log line to the engine, attached to the resource it is about. */
-export type EngineLog = (severity: "info" | "warning", message: string, urn: string) => void;
+export type EngineLog = (severity: "info" | "warning", message: string, urn?: string) => void;
 
 const ENV_FALLBACK: Record<ConnectionSetting, string> = { baseUrl: "GITLAB_BASE_URL", token: "GITLAB_TOKEN" };
 

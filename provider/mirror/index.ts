@@ -28,3 +28,4 @@ export { partialStateOf } from "./partial-state";
 export type { PartialState } from "./partial-state";
 export { listMirrors } from "./discover";
 export type { MirrorInfo } from "./discover";
+export { MirrorListCache } from "./mirror-lists";

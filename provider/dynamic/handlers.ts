@@ -10,7 +10,6 @@ import {
   ConnectionSetting,
   createMirror,
   createMirrorContext,
-  DEFAULT_POLL_INTERVAL_MS,
   deleteMirror,
   diffMirror,
   failuresForEngine,
@@ -18,8 +17,10 @@ import {
   MirrorContext,
   MirrorLogger,
   partialStateOf,
+  pollIntervalFromEnv,
   readMirror,
   updateMirror,
+  withEnvironmentFallback,
 } from "../mirror";
 
 type Props = Record<string, unknown>;
@@ -56,33 +57,21 @@ function engineAddressOfHost(): string | undefined {
 /** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   processState.configured = {
-    baseUrl: nonEmpty(req.config.get(CONFIG_KEYS.baseUrl)),
-    token: nonEmpty(req.config.get(CONFIG_KEYS.token)),
+    baseUrl: req.config.get(CONFIG_KEYS.baseUrl),
+    token: req.config.get(CONFIG_KEYS.token),
   };
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** Stack config first, then the environment, read at call time (a token rotated before destroy works). */
 function connection(): Settings {
-  return {
-    baseUrl: processState.configured.baseUrl ?? nonEmpty(process.env.GITLAB_BASE_URL),
-    token: processState.configured.token ?? nonEmpty(process.env.GITLAB_TOKEN),
-  };
-}
-
-function pollIntervalMs(): number {
-  const fromEnv = Number(process.env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+  return withEnvironmentFallback(processState.configured);
 }
 
 function context(): MirrorContext {
   const { baseUrl, token } = connection();
   if (baseUrl === undefined) throw missingSettingError(CONFIG_KEYS.baseUrl);
   if (token === undefined) throw missingSettingError(CONFIG_KEYS.token);
-  return createMirrorContext({ baseUrl, token, logger, pollIntervalMs: pollIntervalMs() });
+  return createMirrorContext({ baseUrl, token, logger, pollIntervalMs: pollIntervalFromEnv() });
 }
 
 function connectionFailures(): { property: string; reason: string }[] {

@@ -62,6 +62,33 @@ export function createMirrorContext(options: MirrorContextOptions): MirrorContex
 
 export type ConnectionSetting = "baseUrl" | "token";
 
+/** The environment variable each connection setting falls back to (the ones pulumi-gitlab reads too). */
+export const CONNECTION_ENV: Readonly<Record<ConnectionSetting, string>> = Object.freeze({
+  baseUrl: "GITLAB_BASE_URL",
+  token: "GITLAB_TOKEN",
+});
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The settings given (stack config, provider arguments) first, then the environment. */
+export function withEnvironmentFallback(
+  given: { baseUrl?: unknown; token?: unknown },
+  env: NodeJS.ProcessEnv = process.env,
+): { baseUrl?: string; token?: string } {
+  return {
+    baseUrl: nonEmpty(given.baseUrl) ?? nonEmpty(env[CONNECTION_ENV.baseUrl]),
+    token: nonEmpty(given.token) ?? nonEmpty(env[CONNECTION_ENV.token]),
+  };
+}
+
+/** How often `waitForSync` asks GitLab for the mirror's status: GITLAB_MIRRORS_POLL_INTERVAL_MS or the default. */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+}
+
 /**
  * What is wrong with the connection settings, if anything, without any network I/O. The adapters name
  * the settings the way their users write them (a stack config key, a provider argument).

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { Repositories } from "../git/repositories";
 import { parseRefLines } from "../git/repositories";
 import type { GitRunner } from "../git/runner";
-import { branchMatches, protectedRuleMatches } from "../model/branchRegex";
+import { branchMatcher, protectedRuleMatcher } from "../model/branchRegex";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { planRefUpdates, type RefPlan } from "./refPlan";
 
@@ -34,13 +34,13 @@ function gitConfigEnv(pairs: Array<[string, string]>): Record<string, string> {
 /** Chooses which branches a mirror pushes; an empty selection means all branches. */
 export function branchFilterFor(mirror: MirrorRecord, project: ProjectRecord, localBranches: string[]): (branch: string) => boolean {
   if (mirror.onlyProtectedBranches) {
-    const rules = project.protectedBranches;
+    const rules = project.protectedBranches.map(protectedRuleMatcher);
     if (rules.length === 0) return () => true;
-    return (branch) => rules.some((rule) => protectedRuleMatches(rule, branch));
+    return (branch) => rules.some((matches) => matches(branch));
   }
   if (mirror.mirrorBranchRegex) {
-    const pattern = mirror.mirrorBranchRegex;
-    const selected = new Set(localBranches.filter((b) => branchMatches(pattern, b)));
+    const matches = branchMatcher(mirror.mirrorBranchRegex);
+    const selected = new Set(localBranches.filter(matches));
     if (selected.size === 0) return () => true;
     return (branch) => selected.has(branch);
   }

@@ -170,6 +170,15 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect(lookahead.body).toEqual({ message: { mirror_branch_regex: ["not valid RE2 syntax: invalid perl operator: (?!"] } });
   });
 
+  it("accepts RE2 syntax that JavaScript lacks and refuses what RE2 refuses", async () => {
+    for (const pattern of ["(?i)release", "\\Arelease\\z", "(?P<name>release)"]) {
+      const res = await create({ url: uniqueUrl(), mirror_branch_regex: pattern });
+      expect({ pattern, status: res.status, regex: res.body.mirror_branch_regex }).toEqual({ pattern, status: 201, regex: pattern });
+    }
+    const tooMany = await create({ url: uniqueUrl(), mirror_branch_regex: "a{1001}" });
+    expect([tooMany.status, tooMany.body]).toEqual([400, { message: { mirror_branch_regex: ["not valid RE2 syntax: invalid repetition size: {1001}"] } }]);
+  });
+
   it("rejects a duplicate credential-free URL in the same project but not in another", async () => {
     const url = "mirror.example.com/dup.git";
     expect((await create({ url: `https://a:b@${url}` })).status).toBe(201);

@@ -2,7 +2,7 @@ import { titledByFirstCell } from "../support/titles";
 /** The emulator's pure rules, table-driven: ref planning, URL splitting/masking, scrubbing, regex checks. */
 import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/refPlan";
 import { fullUrl, maskedUrl, splitCredentials } from "../../emulator/model/mirrorUrl";
-import { scrubSecrets } from "../../emulator/git/scrub";
+import { mirrorSecrets, scrubSecrets } from "../../emulator/git/scrub";
 import { branchMatches, protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branchRegex";
 import { coerceBoolean } from "../../emulator/http/params";
 
@@ -90,6 +90,13 @@ describe("scrubSecrets", () => {
     const out = scrubSecrets(text, ["hunter2!"]);
     expect(out).not.toContain("hunter2");
     expect(out).toContain("https://*****:*****@h/x");
+  });
+
+  it("keeps the user name git visible, as GitLab does, and masks its password", () => {
+    const text = "git ls-remote failed: ssh://git@h/x.git, https://git:pw-123@h/x.git, https://deploy@h/x.git";
+    expect(scrubSecrets(text, mirrorSecrets({ user: "git", password: "pw-123" }))).toBe(
+      "git ls-remote failed: ssh://git@h/x.git, https://git:*****@h/x.git, https://*****:*****@h/x.git",
+    );
   });
 });
 

@@ -21,6 +21,7 @@ import { Faults } from "./controls/faults";
 import { Router } from "./http/router";
 import { handleApi, sendJson } from "./http/apiHandler";
 import { handleControl } from "./http/controlHandler";
+import { requestMalformed, sendBadRequest } from "./http/malformed";
 import { handleProjectGit, handleTargetGit } from "./http/gitRoutes";
 import { registerRemoteMirrorRoutes } from "./api/remoteMirrors";
 import { registerProjectRoutes } from "./api/projects";
@@ -130,6 +131,11 @@ class EmulatorImpl implements Emulator {
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (requestMalformed(req.url ?? "/", req.headers)) {
+      req.resume();
+      sendBadRequest(res);
+      return;
+    }
     const rawPath = (req.url ?? "/").split("?")[0];
     if (rawPath === "/api/v4" || rawPath.startsWith("/api/v4/")) {
       await handleApi({ router: this.router, store: this.store, counters: this.counters, faults: this.faults, now: () => this.clock.now() }, req, res, rawPath.slice("/api/v4".length));

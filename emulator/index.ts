@@ -26,6 +26,7 @@ import { handleProjectGit, handleTargetGit } from "./http/gitRoutes";
 import { registerRemoteMirrorRoutes } from "./api/remoteMirrors";
 import { registerProjectRoutes } from "./api/projects";
 import type { ApiContext, ServerLocation } from "./api/context";
+import { KeyedQueue } from "./api/writeQueue";
 import { errors } from "./errors";
 
 export type { EmulatorSeed, TargetSeed, EmulatorSettings, UserSeed, ProjectSeed, TokenSeed, Role, Visibility, Edition } from "./seed";
@@ -97,6 +98,7 @@ class EmulatorImpl implements Emulator {
       syncer: this.scheduler,
       location: () => this.requireLocation(),
       generateKey: options.generateKey ?? (() => generateMirrorKey()),
+      mirrorWrites: new KeyedQueue(),
     };
     registerProjectRoutes(this.router, ctx);
     registerRemoteMirrorRoutes(this.router, ctx);

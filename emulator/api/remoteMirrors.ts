@@ -10,7 +10,7 @@ import { fullUrl } from "../model/mirrorUrl";
 import { authMethodOf, mirrorView } from "../model/mirrorView";
 import type { SshKeyPair } from "../model/sshKey";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
-import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, type Params } from "../http/params";
+import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, toQuery, type Params } from "../http/params";
 import type { ApiRequest, Router } from "../http/router";
 import { canAdminRemoteMirrors, findReadableProject } from "./access";
 import { computedEnabled, projectLookup, type ApiContext } from "./context";
@@ -129,12 +129,14 @@ function paginationParam(params: Params, key: string, fallback: number, problems
   return coerced.value ?? fallback;
 }
 
-function linkHeader(ctx: ApiContext, req: ApiRequest, page: number, perPage: number, totalPages: number): string {
+/**
+ * OffsetHeaderBuilder#page_href: the request URL with every parameter (route parameters such as
+ * `id` included) plus `page` and the request's own `per_page`, through Hash#to_query (sorted).
+ */
+function linkHeader(ctx: ApiContext, req: ApiRequest, page: number, requestPerPage: number, totalPages: number): string {
   const link = (target: number, rel: string): string => {
-    const search = new URLSearchParams(req.url.search);
-    search.set("page", String(target));
-    search.set("per_page", String(perPage));
-    return `<${ctx.location().baseUrl}${req.url.pathname}?${search.toString()}>; rel="${rel}"`;
+    const query = toQuery({ ...req.params, ...req.pathParams, page: target, per_page: requestPerPage });
+    return `<${ctx.location().baseUrl}${req.url.pathname}?${query}>; rel="${rel}"`;
   };
   const parts: string[] = [];
   if (page > 1) parts.push(link(page - 1, "prev"));
@@ -153,6 +155,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
     let perPage = paginationParam(req.params, "per_page", DEFAULT_PER_PAGE, problems);
     if (has(req.params, "per_page") && perPage === 0 && problems.length === 0) problems.push("per_page has a value not allowed");
     if (problems.length > 0) throw errors.invalidParams(problems);
+    const requestPerPage = perPage;
     if (page < 1) page = 1;
     if (perPage < 0) perPage = DEFAULT_PER_PAGE;
     perPage = Math.min(perPage, MAX_PER_PAGE);
@@ -169,7 +172,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
         "X-Prev-Page": page > 1 ? String(page - 1) : "",
         "X-Total": String(all.length),
         "X-Total-Pages": String(totalPages),
-        Link: linkHeader(ctx, req, page, perPage, totalPages),
+        Link: linkHeader(ctx, req, page, requestPerPage, totalPages),
       },
     };
   });

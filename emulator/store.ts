@@ -64,6 +64,10 @@ export class Store {
     this.persist();
   }
 
+  users(): readonly UserRecord[] {
+    return this.state.users;
+  }
+
   findUserByToken(token: string): { user: UserRecord; token: TokenSeed } | undefined {
     for (const user of this.state.users) {
       const match = user.tokens.find((t) => t.token === token);

@@ -1,6 +1,7 @@
 /**
  * Every error the emulator answers with, in one table: a stable code, GitLab's status and the
- * exact body shape GitLab produces for it (see reference/gitlab-remote-mirror-api.md, §1.0).
+ * exact body shape GitLab produces for it (Grape errors as `{"error": …}`, GitLab helpers as
+ * `{"message": …}`).
  * Handlers throw `EmulatorError`s built from this table; the HTTP layer renders them.
  */
 import { STATUS_CODES } from "node:http";

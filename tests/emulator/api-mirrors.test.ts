@@ -1,5 +1,5 @@
 import { titledByFirstCell } from "../support/titles";
-/** The seven remote-mirror endpoints: success and error cases with exact bodies (reference §1-§3). */
+/** The seven remote-mirror endpoints: success and error cases with GitLab's exact bodies. */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -8,6 +8,7 @@ import { errors, isEmulatorError } from "../errors";
 import { faultConfigSchema, type Faults } from "../controls/faults";
 import type { RequestCounters } from "../controls/counters";
 import { repoPathSchema, type TargetSeed } from "../seed";
+import { trimSlashes } from "../model/mirrorUrl";
 import { BodyParseError, readBody } from "./params";
 import { sendError, sendJson } from "./apiHandler";
 
@@ -42,7 +43,7 @@ function issues(error: z.ZodError): string {
 
 export async function handleControl(deps: ControlDeps, req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
-  const route = `${method} ${subPath.replace(/\/+$/, "")}`;
+  const route = `${method} /${trimSlashes(subPath)}`;
   try {
     switch (route) {
       case "GET /counters":

@@ -212,6 +212,15 @@ function decodedPath(path: string): string {
   }
 }
 
+/** Leading and trailing slashes off, in linear time (`/\/+$/` is quadratic on a run of slashes). */
+export function trimSlashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === "/") start += 1;
+  while (end > start && text[end - 1] === "/") end -= 1;
+  return text.slice(start, end);
+}
+
 /** `You cannot mirror a repository to itself.`: the URL points at the project's own repository. */
 export function isSelfMirror(url: string, self: SelfLocation): boolean {
   const parsed = parseMirrorUrl(url);
@@ -224,6 +233,6 @@ export function isSelfMirror(url: string, self: SelfLocation): boolean {
   } else if (scheme !== "ssh") {
     return false;
   }
-  const repoPath = decodedPath(path.replace(/[?#].*$/s, "")).replace(/^\/+|\/+$/g, "").replace(/\.git$/, "");
+  const repoPath = trimSlashes(decodedPath(path.replace(/[?#].*$/s, ""))).replace(/\.git$/, "");
   return repoPath.toLowerCase() === self.projectPath.toLowerCase();
 }

@@ -1,7 +1,7 @@
 import { titledByFirstCell } from "../support/titles";
 /** The emulator's pure rules, table-driven: ref planning, URL splitting/masking, scrubbing, regex checks. */
 import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/refPlan";
-import { fullUrl, maskedUrl, splitCredentials } from "../../emulator/model/mirrorUrl";
+import { fullUrl, maskedUrl, splitCredentials, trimSlashes } from "../../emulator/model/mirrorUrl";
 import { mirrorSecrets, scrubSecrets } from "../../emulator/git/scrub";
 import { branchMatches, protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branchRegex";
 import { coerceBoolean } from "../../emulator/http/params";
@@ -77,6 +77,11 @@ describe("mirror URLs", () => {
 
   it("rebuilds the full URL with CGI-style escaping (so %40 is double-encoded, as in GitLab)", () => {
     expect(fullUrl("https://host/x.git", { user: "us%40er", password: "a b" })).toBe("https://us%2540er:a%20b@host/x.git");
+  });
+
+  it("trims leading and trailing slashes only", () => {
+    expect(trimSlashes("//a//b//")).toBe("a//b");
+    expect(trimSlashes("///")).toBe("");
   });
 
   it("masks to null when the URL does not parse", () => {

@@ -70,6 +70,16 @@ describe("mirror URL paths with invalid percent-encoding", () => {
   );
 });
 
+describe("the self-mirror check", () => {
+  it("reads a path with a run of 100,000 slashes in linear time (regression: a quadratic trim stalled the server)", async () => {
+    const started = performance.now();
+    const res = await api("POST", "/projects/1/remote_mirrors", { ...root, json: { url: `${emulator.baseUrl}/x${"/".repeat(100_000)}y.git` } });
+    expect(res.status).toBe(201);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await api("DELETE", `/projects/1/remote_mirrors/${res.body.id}`, root);
+  });
+});
+
 describe("the loopback guard", () => {
   it.each([["name.localhost"], ["127.1"], ["2130706433"], ["0x7f.0.0.1"], ["127.0.0.1.nip.io"]])(
     "refuses %s without contacting it, going through started to failed (regressions: names were resolved; no timestamps)",

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../emulator";
+import { titledByFirstCell } from "../support/titles";
 import { apiClient, startTestEmulator, tempDir, ROOT_TOKEN, TARGET_PASSWORD, TARGET_USER } from "./helpers";
 
 let emulator: RunningEmulator;
@@ -42,7 +43,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe("POST /projects/:id/remote_mirrors with a URL that is not scheme://host", () => {
-  it.each([
+  it.each(titledByFirstCell<[string, string]>([
     ["https:bot:Secret1@127.0.0.1/x.git", "URI is invalid"],
     ["http:127.0.0.1/x.git", "URI is invalid"],
     ["ssh:git@127.0.0.1/x.git", "URI is invalid"],
@@ -50,7 +51,7 @@ describe("POST /projects/:id/remote_mirrors with a URL that is not scheme://host
     ["git@127.0.0.1:backup/x.git", "URI is invalid"],
     ["127.0.0.1:backup/x.git", "URI is invalid"],
     ["mirror.example.com:backup/x.git", "Only allowed schemes are http, https, ssh, git"],
-  ])("refuses %s without echoing or storing it (regression: the password was answered and stored)", async (url, reason) => {
+  ]))("refuses %s without echoing or storing it (regression: the password was answered and stored)", async (_title, url, reason) => {
     const res = await api("POST", "/projects/1/remote_mirrors", { ...root, json: { url } });
     expect([res.status, res.body]).toEqual([400, { message: { url: [`is blocked: ${reason}`] } }]);
     expect(fs.readFileSync(path.join(emulator.dataDir, "store.json"), "utf8")).not.toContain("Secret1");

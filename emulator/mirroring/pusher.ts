@@ -1,7 +1,8 @@
 /**
  * One mirror update: list the target's refs, plan (refPlan.ts), push in batches of ten, to the
  * remote that pushTarget.ts built. HTTP credentials reach git through GIT_ASKPASS (never argv);
- * SSH uses the mirror's own key and its stored known hosts with strict host key checking.
+ * SSH uses the mirror's own key and its stored known hosts with strict host key checking, from
+ * files written for the run and removed after it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -64,7 +65,7 @@ export class MirrorPusher {
   private accessEnv(mirror: MirrorRecord, target: PushTarget): Record<string, string> {
     const { user, password, authMethod, sshPrivateKey, sshKnownHosts } = mirror.credentials;
     if (target.scheme === "ssh") {
-      const dir = path.join(this.sshDir, `mirror-${mirror.id}`);
+      const dir = this.sshFilesDir(mirror);
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const knownHostsFile = path.join(dir, "known_hosts");
       fs.writeFileSync(knownHostsFile, sshKnownHosts ? `${sshKnownHosts}\n` : "", { mode: 0o600 });
@@ -85,7 +86,20 @@ export class MirrorPusher {
     return { ...gitConfigEnv([["credential.helper", ""]]), ...this.git.credentialEnv(user, effectivePassword) };
   }
 
+  private sshFilesDir(mirror: MirrorRecord): string {
+    return path.join(this.sshDir, `mirror-${mirror.id}`);
+  }
+
+  /** The key file exists only while git runs: a deleted mirror leaves no private key on disk. */
   async push(mirror: MirrorRecord, project: ProjectRecord, target: PushTarget): Promise<PushOutcome> {
+    try {
+      return await this.pushWith(mirror, project, target);
+    } finally {
+      fs.rmSync(this.sshFilesDir(mirror), { recursive: true, force: true });
+    }
+  }
+
+  private async pushWith(mirror: MirrorRecord, project: ProjectRecord, target: PushTarget): Promise<PushOutcome> {
     const repo = this.repos.projectRepo(project.id);
     const env = this.accessEnv(mirror, target);
     const secrets = mirrorSecrets(mirror.credentials);

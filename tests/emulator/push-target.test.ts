@@ -10,7 +10,7 @@ import { Repositories } from "../../emulator/git/repositories";
 import { MirrorPusher, type GitCommands } from "../../emulator/mirroring/pusher";
 import { pushTarget } from "../../emulator/mirroring/pushTarget";
 import { parseMirrorUrl } from "../../emulator/model/mirrorUrl";
-import type { MirrorRecord, ProjectRecord } from "../../emulator/model/types";
+import type { MirrorCredentials, MirrorRecord, ProjectRecord } from "../../emulator/model/types";
 import { titledByFirstCell } from "../support/titles";
 import { tempDir } from "./helpers";
 
@@ -64,6 +64,40 @@ describe("pushTarget", () => {
   );
 });
 
+function mirrorRecord(id: number, url: string, credentials: MirrorCredentials): MirrorRecord {
+  return {
+    id,
+    projectId: 1,
+    enabled: true,
+    url,
+    credentials,
+    updateStatus: "started",
+    lastUpdateAt: null,
+    lastUpdateStartedAt: null,
+    lastSuccessfulUpdateAt: null,
+    lastError: null,
+    onlyProtectedBranches: false,
+    keepDivergentRefs: null,
+    mirrorBranchRegex: null,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
+
+function projectRecord(): ProjectRecord {
+  return {
+    id: 1,
+    path: "demo/app",
+    visibility: "private",
+    members: {},
+    protectedBranches: [],
+    defaultBranch: "main",
+    previousPaths: [],
+    remoteMirrorAvailableOverridden: false,
+    createdAt: 0,
+  };
+}
+
 describe("MirrorPusher", () => {
   let work: string;
   beforeAll(() => {
@@ -85,39 +119,42 @@ describe("MirrorPusher", () => {
         return { stdout: "", stderr: "", exitCode: 0 };
       },
     };
-    const mirror: MirrorRecord = {
-      id: 7,
-      projectId: 1,
-      enabled: true,
-      url: "http://127.0.0.1:9/t/x.git",
-      credentials: { user: "bot", password: "Secret1-never-in-argv" },
-      updateStatus: "started",
-      lastUpdateAt: null,
-      lastUpdateStartedAt: null,
-      lastSuccessfulUpdateAt: null,
-      lastError: null,
-      onlyProtectedBranches: false,
-      keepDivergentRefs: null,
-      mirrorBranchRegex: null,
-      createdAt: 0,
-      updatedAt: 0,
-    };
-    const project: ProjectRecord = {
-      id: 1,
-      path: "demo/app",
-      visibility: "private",
-      members: {},
-      protectedBranches: [],
-      defaultBranch: "main",
-      previousPaths: [],
-      remoteMirrorAvailableOverridden: false,
-      createdAt: 0,
-    };
+    const mirror = mirrorRecord(7, "http://127.0.0.1:9/t/x.git", { user: "bot", password: "Secret1-never-in-argv" });
+    const project = projectRecord();
     const target = pushTarget(mirror.url, mirror.credentials.user, false);
     if (!target.ok) throw new Error(target.reason);
     await new MirrorPusher(recording, repos, path.join(work, "ssh")).push(mirror, project, target.target);
     expect(calls.map((c) => c.args)).toEqual([["ls-remote", "--refs", "http://127.0.0.1:9/t/x.git"]]);
     expect(calls[0].options?.env).toMatchObject({ GLM_MIRROR_USER: "bot", GLM_MIRROR_PASSWORD: "Secret1-never-in-argv" });
     expect(calls[0].options?.secrets).toEqual(["bot", "Secret1-never-in-argv"]);
+  });
+
+  it("writes an SSH mirror's key and known_hosts with mode 0600 for the run and removes them after it", async () => {
+    const real = new GitRunner({ homeDir: work });
+    const repos = new Repositories(path.join(work, "repositories"), real);
+    await repos.ensureBare(repos.projectRepo(1), "main");
+    const sshDir = path.join(work, "ssh");
+    const modes: Record<string, number> = {};
+    const recording: GitCommands = {
+      credentialEnv: (user, password) => real.credentialEnv(user, password),
+      run: async (args: string[], options?: RunOptions): Promise<CommandResult> => {
+        for (const name of ["id_rsa", "known_hosts"]) modes[name] = fs.statSync(path.join(sshDir, "mirror-8", name)).mode & 0o777;
+        expect(options?.env?.GIT_SSH_COMMAND).toContain("StrictHostKeyChecking=yes");
+        expect(args).toEqual(["ls-remote", "--refs", "ssh://git@127.0.0.1:2222/x.git"]);
+        return { stdout: "", stderr: "", exitCode: 0 };
+      },
+    };
+    const mirror = mirrorRecord(8, "ssh://127.0.0.1:2222/x.git", {
+      user: "git",
+      authMethod: "ssh_public_key",
+      sshPrivateKey: "-----BEGIN PRIVATE KEY-----\n",
+      sshKnownHosts: "[127.0.0.1]:2222 ssh-ed25519 AAAA",
+    });
+    const project = projectRecord();
+    const target = pushTarget(mirror.url, mirror.credentials.user, false);
+    if (!target.ok) throw new Error(target.reason);
+    await new MirrorPusher(recording, repos, sshDir).push(mirror, project, target.target);
+    expect(modes).toEqual({ id_rsa: 0o600, known_hosts: 0o600 });
+    expect(fs.existsSync(path.join(sshDir, "mirror-8"))).toBe(false);
   });
 });

@@ -104,6 +104,21 @@ describe("the loopback guard", () => {
   });
 });
 
+describe("an SSH mirror's key file", () => {
+  it("exists only while git runs (regression: every private key stayed under <data-dir>/ssh)", async () => {
+    const created = await api("POST", "/projects/1/remote_mirrors", {
+      ...root,
+      json: { url: `ssh://git@127.0.0.1:${await closedPort()}/key.git`, auth_method: "ssh_public_key", enabled: true },
+    });
+    expect(created.status).toBe(201);
+    await api("POST", `/projects/1/remote_mirrors/${created.body.id}/sync`, root);
+    await emulator.idle();
+    expect((await api("GET", `/projects/1/remote_mirrors/${created.body.id}`, root)).body.update_status).toBe("failed");
+    expect(fs.readdirSync(path.join(emulator.dataDir, "ssh"))).toEqual([]);
+    await api("DELETE", `/projects/1/remote_mirrors/${created.body.id}`, root);
+  });
+});
+
 describe("last_error of an ssh://git@ mirror", () => {
   it("keeps the user name git visible (regression: it read '***** ls-remote failed')", async () => {
     const final = await syncAndRead(`ssh://git@127.0.0.1:${await closedPort()}/x.git`);

@@ -30,7 +30,7 @@ export const faultConfigSchema = z.strictObject({
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
 export type FaultDecision =
-  | { kind: "pass" }
+  | { kind: "pass"; headers?: Record<string, string> }
   | { kind: "drop" }
   | { kind: "error"; status: number }
   | { kind: "throttle"; headers: Record<string, string> };
@@ -110,6 +110,7 @@ export class Faults {
     if (!this.applies(routeKey)) return { kind: "pass" };
     if (this.dropSelector?.hit()) return { kind: "drop" };
     const limit = this.config.rateLimit;
+    let quota: Record<string, string> | undefined;
     if (limit) {
       const nowMs = this.clock.now();
       const periodMs = limit.windowSeconds * 1000;
@@ -125,6 +126,8 @@ export class Faults {
           headers: throttleHeaders(authenticated, Math.ceil((limit.limit * 60) / limit.windowSeconds), current.count, nowMs, resetMs),
         };
       }
+      // GitLab.com answers every request with the quota left, so clients can pace themselves.
+      quota = quotaHeaders(limit.limit, current.count, start + periodMs);
     }
     if (this.throttleRemaining > 0) {
       this.throttleRemaining -= 1;
@@ -133,8 +136,20 @@ export class Faults {
       return { kind: "throttle", headers: throttleHeaders(authenticated, 0, 1, nowMs, nowMs + retryAfter * 1000) };
     }
     if (this.errorSelector?.hit()) return { kind: "error", status: this.config.errors!.status };
-    return { kind: "pass" };
+    return quota === undefined ? { kind: "pass" } : { kind: "pass", headers: quota };
   }
+}
+
+/** The RateLimit-* headers of an admitted request: the window's limit, what it used, what is left, its end. */
+function quotaHeaders(limit: number, observed: number, resetMs: number): Record<string, string> {
+  const resetSeconds = Math.ceil(resetMs / 1000);
+  return {
+    "RateLimit-Limit": String(limit),
+    "RateLimit-Observed": String(observed),
+    "RateLimit-Remaining": String(Math.max(0, limit - observed)),
+    "RateLimit-Reset": String(resetSeconds),
+    "RateLimit-ResetTime": new Date(resetSeconds * 1000).toUTCString(),
+  };
 }
 
 /** Rack::Attack's throttle headers as GitLab sets them (lib/gitlab/rack_attack.rb). */

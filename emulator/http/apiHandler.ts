@@ -65,6 +65,7 @@ export async function handleApi(deps: ApiHandlerDeps, req: IncomingMessage, res:
     sendError(res, errors.injected(decision.status), head);
     return;
   }
+  for (const [name, value] of Object.entries(decision.headers ?? {})) res.setHeader(name, value);
 
   try {
     let params = query;

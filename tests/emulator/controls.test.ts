@@ -129,8 +129,16 @@ describe("per-token rate limits on the injected clock", () => {
     const set = await call(limited.baseUrl, "PUT", "/-/emulator/faults", { json: { rateLimit: { limit: 2, windowSeconds: 60 } } });
     expect(set.status).toBe(200);
     const get = (token: string) => call(limited.apiUrl, "GET", "/projects/1", { token });
-    expect((await get(ROOT_TOKEN)).status).toBe(200);
-    expect((await get(ROOT_TOKEN)).status).toBe(200);
+    const first = await get(ROOT_TOKEN);
+    expect(first.status).toBe(200);
+    // Admitted requests carry the quota left, as GitLab.com's answers do, so a client can pace itself.
+    expect({
+      limit: first.headers.get("ratelimit-limit"),
+      observed: first.headers.get("ratelimit-observed"),
+      remaining: first.headers.get("ratelimit-remaining"),
+      reset: first.headers.get("ratelimit-reset"),
+    }).toEqual({ limit: "2", observed: "1", remaining: "1", reset: String(Date.UTC(2026, 0, 1, 12, 1, 0) / 1000) });
+    expect((await get(ROOT_TOKEN)).headers.get("ratelimit-remaining")).toBe("0");
     const throttled = await get(ROOT_TOKEN);
     expect(throttled.status).toBe(429);
     expect({

@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; each installs what it needs first.
-.PHONY: demo test setup build clean
+.PHONY: demo test setup build clean sdks
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,12 @@ demo: setup
 test: setup
 	@cd scripts/language-host && GOFLAGS=-mod=mod go test -count=1 ./...
 	@PULUMI_BIN_DIR="$$(bash scripts/setup-pulumi.sh 2>/dev/null)" npx jest
+
+# Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
+sdks: build
+	@schema="$${SCHEMA:-.tmp/schema.json}"; mkdir -p .tmp; \
+	  if [ -z "$(SCHEMA)" ]; then node dist/provider/plugin/print-schema.js > "$$schema"; fi; \
+	  bash scripts/generate-sdks.sh "$$schema" sdk
 
 clean:
 	rm -rf dist .tmp

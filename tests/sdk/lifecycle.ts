@@ -1,0 +1,135 @@
+/**
+ * The quickstart's whole life through a generated SDK, the provider plugin from this checkout
+ * and the real pulumi CLI, against the emulator: the same scenario for every language.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
+import type { ConfigEntry } from "../e2e/support";
+import { GitLabActor } from "../e2e/support";
+import type { ProgramStack } from "./support";
+
+const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
+const PROJECT_ID = 1;
+const TARGET = DEFAULT_SEED.targets![0];
+
+export interface LifecycleOptions {
+  /** Prepares the language's tools (once per suite). */
+  setUp(): Promise<void>;
+  /** A stack of the language's quickstart with this configuration. */
+  makeStack(config: Record<string, ConfigEntry>): ProgramStack;
+  /** The Pulumi project name of the quickstart: the namespace of its configuration. */
+  project: string;
+}
+
+export function describeSdkLifecycle(title: string, options: LifecycleOptions): void {
+  describe(title, () => {
+    let gitlab: RunningEmulator;
+    let actor: GitLabActor;
+    let stack: ProgramStack;
+    let sourceDir: string;
+    let targetUrl: string;
+    let sourceRefs: Map<string, string>;
+    let mirrorId: number;
+    const key = (name: string) => `${options.project}:${name}`;
+
+    beforeAll(async () => {
+      await options.setUp();
+      gitlab = await startEmulator();
+      actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
+      sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-src-"));
+      await makeSampleRepository(sourceDir);
+      const projectUrl = withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", ROOT_TOKEN);
+      await pushAll(sourceDir, projectUrl);
+      sourceRefs = await listRemoteRefs(projectUrl);
+      targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
+      stack = options.makeStack({
+        "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
+        "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
+        [key("project")]: { value: "demo/app" },
+        [key("targetUrl")]: { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
+      });
+    });
+
+    afterAll(async () => {
+      stack?.dispose();
+      await gitlab?.close();
+      if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
+    });
+
+    test("up creates the mirror and, with sync, the target receives every branch and tag", async () => {
+      const result = await stack.expectOk("up");
+      expect(result.changes).toEqual({ create: 2 });
+      const mirrors = await actor.mirrors(PROJECT_ID);
+      expect(mirrors).toHaveLength(1);
+      expect(mirrors[0].enabled).toBe(true);
+      mirrorId = mirrors[0].id;
+      expect(result.outputs?.mirrorId.value).toBe(mirrorId);
+      expect(result.outputs?.projectId.value).toBe(PROJECT_ID);
+      expect(result.outputs?.updateStatus.value).toBe("finished");
+      expect(result.outputs?.maskedUrl.value).toBe(`${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`);
+      const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
+      expect(Object.fromEntries(targetRefs)).toEqual(Object.fromEntries(sourceRefs));
+      expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/feature/login", "refs/heads/main", "refs/tags/v1.0.0"]);
+      expect(result.log).not.toContain(ROOT_TOKEN);
+      expect(result.log).not.toContain(TARGET.password);
+    });
+
+    test("a second preview reports no changes and makes zero API requests", async () => {
+      await actor.resetCounters();
+      const result = await stack.expectOk("preview");
+      expect(result.changes).toEqual({ same: 2 });
+      expect((await actor.counters()).total).toBe(0);
+    });
+
+    test("the exported state holds neither the token nor the target password in plaintext", async () => {
+      const state = JSON.stringify((await stack.expectOk("export")).deployment);
+      expect(state).toContain(`"mirrorId":${mirrorId}`);
+      expect(state).not.toContain(ROOT_TOKEN);
+      expect(state).not.toContain(TARGET.password);
+    });
+
+    test("changing enabled updates the mirror in place", async () => {
+      stack.config[key("enabled")] = { value: "false" };
+      stack.config[key("sync")] = { value: "false" };
+      expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
+      expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, false]]);
+      stack.config[key("enabled")] = { value: "true" };
+      expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
+      expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
+    });
+
+    test("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
+      const put = await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false });
+      expect(put.status).toBe(200);
+      expect((await stack.expectOk("refresh")).changes).toEqual({ same: 1, update: 1 });
+      expect(await stack.mirrorState()).toMatchObject({ mirrorId, enabled: false });
+      expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
+      expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
+    });
+
+    test("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
+      // GitLab refuses a second mirror with the same URL in a project: creating first would fail.
+      const rotated = "rotated-target-password";
+      stack.config[key("targetUrl")] = { value: withCredentials(targetUrl, TARGET.username, rotated), secret: true };
+      const result = await stack.expectOk("up");
+      expect(result.changes).toEqual({ same: 1, replace: 1 });
+      const mirrors = await actor.mirrors(PROJECT_ID);
+      expect(mirrors).toHaveLength(1);
+      expect(mirrors[0].id).not.toBe(mirrorId);
+      expect(result.outputs?.mirrorId.value).toBe(mirrors[0].id);
+      const state = JSON.stringify((await stack.expectOk("export")).deployment);
+      expect(state).not.toContain(rotated);
+      expect(state).not.toContain(ROOT_TOKEN);
+      expect(result.log).not.toContain(rotated);
+      mirrorId = mirrors[0].id;
+    });
+
+    test("destroy removes the mirror from GitLab", async () => {
+      expect((await stack.expectOk("destroy")).changes).toEqual({ delete: 2 });
+      expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
+    });
+  });
+}

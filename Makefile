@@ -19,8 +19,9 @@ test: setup
 
 # Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
 sdks: build
-	@schema="$${SCHEMA:-.tmp/schema.json}"; mkdir -p .tmp; \
-	  if [ -z "$(SCHEMA)" ]; then node dist/provider/plugin/print-schema.js > "$$schema"; fi; \
+	@mkdir -p .tmp
+	@schema="$(or $(SCHEMA),.tmp/schema.json)"; \
+	  [ -n "$(SCHEMA)" ] || node dist/provider/plugin/print-schema.js > "$$schema"; \
 	  bash scripts/generate-sdks.sh "$$schema" sdk
 
 clean:

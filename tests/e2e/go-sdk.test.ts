@@ -24,11 +24,11 @@ describeSdkLifecycle("examples/go with the generated SDK and the real pulumi CLI
       timeout: 600_000,
     });
   },
-  makeStack: (config) =>
+  makeStack: (config, program) =>
     new ProgramStack((operation, { stateDir, configFile }) => ({
       file: stackCli,
       args: [operation, "-project", "quickstart-go", "-stack", "e2e", "-state-dir", stateDir,
-        "-config-file", configFile, "-plugin-dir", repoRoot],
+        "-config-file", configFile, "-plugin-dir", repoRoot, "-program", program],
       env: { PULUMI_BIN_DIR: pulumiBinDirForTests() },
     }), config),
 });

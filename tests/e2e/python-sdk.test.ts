@@ -10,6 +10,11 @@ import { pulumiBinDirForTests } from "./support";
 
 jest.setTimeout(300_000);
 
+const programDirs = {
+  quickstart: path.join(repoRoot, "examples", "python"),
+  discover: path.join(repoRoot, "tests", "e2e", "python"),
+};
+
 let python: string;
 let sdkSite: string;
 
@@ -19,11 +24,11 @@ describeSdkLifecycle("examples/python with the generated SDK and the real pulumi
     python = (await sdkTools("python")).python;
     sdkSite = await installPythonSdk(python);
   },
-  makeStack: (config) =>
+  makeStack: (config, program) =>
     new ProgramStack((operation, { stateDir, configFile }) => ({
       file: python,
       args: [path.join(repoRoot, "tests", "e2e", "python", "stack_cli.py"), operation,
-        "--program-dir", path.join(repoRoot, "examples", "python"), "--function", "quickstart",
+        "--program-dir", programDirs[program], "--function", program,
         "--project", "quickstart-python", "--stack", "e2e", "--state-dir", stateDir,
         "--config-file", configFile, "--plugin-dir", repoRoot],
       env: { PULUMI_BIN_DIR: pulumiBinDirForTests(), PYTHONPATH: sdkSite, PYTHONDONTWRITEBYTECODE: "1" },

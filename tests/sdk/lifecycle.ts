@@ -18,8 +18,11 @@ const TARGET = DEFAULT_SEED.targets![0];
 export interface LifecycleOptions {
   /** Prepares the language's tools (once per suite). */
   setUp(): Promise<void>;
-  /** A stack of the language's quickstart with this configuration. */
-  makeStack(config: Record<string, ConfigEntry>): ProgramStack;
+  /**
+   * A stack with this configuration of the language's quickstart, or of `discover`: a program that
+   * only calls getRemoteMirrors for `<project>:project` and exports the result as `mirrors`.
+   */
+  makeStack(config: Record<string, ConfigEntry>, program: "quickstart" | "discover"): ProgramStack;
   /** The Pulumi project name of the quickstart: the namespace of its configuration. */
   project: string;
 }
@@ -34,6 +37,10 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
     let sourceRefs: Map<string, string>;
     let mirrorId: number;
     const key = (name: string) => `${options.project}:${name}`;
+    const connection = (): Record<string, ConfigEntry> => ({
+      "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
+      "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
+    });
 
     beforeAll(async () => {
       await options.setUp();
@@ -46,11 +53,10 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       sourceRefs = await listRemoteRefs(projectUrl);
       targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
       stack = options.makeStack({
-        "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
-        "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
+        ...connection(),
         [key("project")]: { value: "demo/app" },
         [key("targetUrl")]: { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
-      });
+      }, "quickstart");
     });
 
     afterAll(async () => {
@@ -89,6 +95,22 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       expect(state).toContain(`"mirrorId":${mirrorId}`);
       expect(state).not.toContain(ROOT_TOKEN);
       expect(state).not.toContain(TARGET.password);
+    });
+
+    test("getRemoteMirrors lists the project's mirror with its credentials masked", async () => {
+      const discovery = options.makeStack({ ...connection(), [key("project")]: { value: "demo/app" } }, "discover");
+      try {
+        const result = await discovery.expectOk("up");
+        expect(result.outputs?.mirrors.value).toEqual([{
+          id: mirrorId,
+          url: `${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`,
+          enabled: true,
+          updateStatus: "finished",
+        }]);
+        expect(result.log).not.toContain(TARGET.password);
+      } finally {
+        discovery.dispose();
+      }
     });
 
     test("changing enabled updates the mirror in place", async () => {

@@ -3,7 +3,7 @@
 // stderr): the Go twin of scripts/stack-cli.ts, used by tests/e2e/go-sdk.test.ts.
 //
 //	stackcli <up|preview|refresh|destroy|export> -project NAME -stack NAME -state-dir DIR
-//	    -config-file FILE -plugin-dir DIR
+//	    -config-file FILE -plugin-dir DIR [-program quickstart|discover]
 //
 // The stack lives on a local file backend with its own PULUMI_HOME under -state-dir; the
 // provider plugin comes from -plugin-dir, listed in the project's `plugins.providers`.
@@ -29,6 +29,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/gitlab-mirrors/gitlab-mirrors/examples/go/quickstart"
 )
@@ -46,7 +47,13 @@ type output struct {
 }
 
 type options struct {
-	operation, project, stack, stateDir, configFile, pluginDir string
+	operation, project, stack, stateDir, configFile, pluginDir, program string
+}
+
+// programs are the inline programs this driver can run.
+var programs = map[string]pulumi.RunFunc{
+	"quickstart": quickstart.Program,
+	"discover":   discover,
 }
 
 func main() {
@@ -72,6 +79,7 @@ func parseOptions() (options, error) {
 	flags.StringVar(&o.stateDir, "state-dir", "", "directory for the backend, PULUMI_HOME and the workspace")
 	flags.StringVar(&o.configFile, "config-file", "", "JSON file of {key: {value, secret}}")
 	flags.StringVar(&o.pluginDir, "plugin-dir", "", "the provider plugin's directory")
+	flags.StringVar(&o.program, "program", "quickstart", "the inline program: quickstart or discover")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		return o, err
 	}
@@ -80,6 +88,9 @@ func parseOptions() (options, error) {
 		if value == "" {
 			return o, fmt.Errorf("-%s is required", name)
 		}
+	}
+	if programs[o.program] == nil {
+		return o, fmt.Errorf("unknown -program %q: expected quickstart or discover", o.program)
 	}
 	return o, nil
 }
@@ -121,7 +132,7 @@ func run() (map[string]any, error) {
 		auto.PulumiHome(home),
 		auto.Pulumi(pulumiCmd),
 		auto.EnvVars(env),
-		auto.Program(quickstart.Program),
+		auto.Program(programs[o.program]),
 		auto.Project(workspace.Project{
 			Name:    tokens.PackageName(o.project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),

@@ -37,7 +37,11 @@ setup_python() {
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" setuptools wheel >&2
   # The SDK's own dependencies, from its setup.py. The SDK itself is installed afresh from the
   # checkout by each test, so it is removed here: a cached copy would go stale.
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation "$REPO_ROOT/sdk/python" >&2
+  # pip builds in the source tree: it builds a copy, so the checkout stays clean.
+  local source; source="$(mktemp -d)"
+  cp -R "$REPO_ROOT/sdk/python/." "$source"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation "$source" >&2
+  rm -rf "$source"
   "$VENV/bin/pip" uninstall --quiet --yes pulumi_gitlab_mirrors >&2
   touch "$VENV/.complete"
 }

@@ -1,6 +1,6 @@
 /**
  * Every error the emulator answers with, in one table: a stable code, GitLab's status and the
- * exact body shape GitLab produces for it (see reference/gitlab-remote-mirror-api.md, §1.0).
+ * exact body shape GitLab's API answers with for it (`{"message": …}` or `{"error": …}`).
  * Handlers throw `EmulatorError`s built from this table; the HTTP layer renders them.
  */
 import { STATUS_CODES } from "node:http";

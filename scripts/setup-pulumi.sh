@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Makes the Pulumi CLI available without its download site. When no recent enough `pulumi`
-# is on PATH, builds `pulumi` and `pulumi-language-nodejs` from the Go module proxy into a
-# cache directory outside the repository (reused by later runs) and puts
-# `pulumi-resource-pulumi-nodejs` beside them. Progress goes to stderr; the last line on
-# stdout is the bin directory.
+# is on PATH, builds `pulumi`, `pulumi-language-nodejs` and `pulumi-language-yaml` from the Go
+# module proxy into a cache directory outside the repository (reused by later runs) and puts
+# `pulumi-resource-pulumi-nodejs` beside them. The versions are in pulumi-versions.env.
+# Progress goes to stderr; the last line on stdout is the bin directory.
 #
 # Why a tools module: pkg/v3's go.mod has `replace` directives, so `go install pkg@version`
 # is refused; a throwaway module that requires the pinned versions builds fine.
 set -euo pipefail
 
-PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
-# The upstream Node.js language host has no semver tags: this is the pseudo-version of the
-# v3.259.0 commit. Where the module proxy does not serve it, our own minimal host
-# (scripts/language-host) is built instead.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../pulumi-versions.env
+. "$REPO_ROOT/pulumi-versions.env"
+# Where the module proxy does not serve the upstream Node.js language host, our own minimal
+# stand-in (devtools/pulumi-language-nodejs) is built instead, and rebuilt when its source changes.
 LANGUAGE_HOST_MODULE="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-LANGUAGE_HOST_VERSION="${LANGUAGE_HOST_VERSION:-v3.0.0-20260819165155-0ac56e876614}"
+YAML_HOST_PACKAGE="github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
 CACHE_ROOT="${GITLAB_MIRRORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitlab-mirrors}"
 BIN_DIR="$CACHE_ROOT/pulumi-v$PULUMI_VERSION/bin"
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STAND_IN_SOURCE="$REPO_ROOT/devtools/pulumi-language-nodejs"
+# Written after a successful build: a binary without its stamp may be a partial or older one.
+YAML_HOST_STAMP="$BIN_DIR/.pulumi-language-yaml.version"
+STAND_IN_STAMP="$BIN_DIR/.pulumi-language-nodejs.source"
 LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 
 log() { echo "[setup-pulumi] $*" >&2; }
@@ -59,22 +63,34 @@ package tools
 
 import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 GO
-  log "step 1/3: resolving github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
+  log "step 1/4: resolving github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
   (cd "$work" && GOFLAGS=-mod=mod go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
       "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >&2 && GOFLAGS=-mod=mod go mod tidy >&2) \
     || fail "could not fetch pulumi v$PULUMI_VERSION from the Go module proxy ($(go env GOPROXY)).
 Install pulumi v$PULUMI_VERSION or newer by another route and put it on PATH."
-  log "step 2/3: compiling pulumi"
+  log "step 2/4: compiling pulumi"
   (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -tags "osusergo grpcnotrace" -ldflags "$LDFLAGS" \
       -o "$BIN_DIR/pulumi.partial" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2)
   mv "$BIN_DIR/pulumi.partial" "$BIN_DIR/pulumi"
 }
 
+LANGUAGE_HOST_WORK="$CACHE_ROOT/build-language-host-v$PULUMI_VERSION"
+UPSTREAM_REFUSED="$LANGUAGE_HOST_WORK/upstream-refused"
+
+stand_in_digest() {
+  (cd "$STAND_IN_SOURCE" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+}
+
+# True when the cached host is our stand-in, built from other source than the checkout's.
+stand_in_is_stale() {
+  [ -f "$UPSTREAM_REFUSED" ] && [ "$(cat "$STAND_IN_STAMP" 2>/dev/null)" != "$(stand_in_digest)" ]
+}
+
 build_language_host() {
-  local work="$CACHE_ROOT/build-language-host-v$PULUMI_VERSION"
-  local refused="$work/upstream-refused"
+  local work="$LANGUAGE_HOST_WORK"
+  local refused="$UPSTREAM_REFUSED"
   mkdir -p "$work"
-  log "step 3/3: building pulumi-language-nodejs"
+  log "step 3/4: building pulumi-language-nodejs"
   if [ ! -f "$refused" ]; then
     cat > "$work/go.mod" <<GOMOD
 module gitlab-mirrors/pulumi-language-host-build
@@ -83,7 +99,7 @@ go 1.25.11
 GOMOD
     rm -f "$work/go.sum"
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$LANGUAGE_HOST_MODULE" > "$work/tools.go"
-    if (cd "$work" && GOFLAGS=-mod=mod go get "$LANGUAGE_HOST_MODULE@$LANGUAGE_HOST_VERSION" \
+    if (cd "$work" && GOFLAGS=-mod=mod go get "$LANGUAGE_HOST_MODULE@$PULUMI_LANGUAGE_NODEJS_VERSION" \
           "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >&2 && GOFLAGS=-mod=mod go mod tidy >&2); then
       (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$LDFLAGS" \
           -o "$BIN_DIR/pulumi-language-nodejs" "$LANGUAGE_HOST_MODULE" >&2)
@@ -91,24 +107,42 @@ GOMOD
     fi
     touch "$refused"
   fi
-  log "the module proxy does not serve the upstream language host ($LANGUAGE_HOST_MODULE@$LANGUAGE_HOST_VERSION);"
-  log "building the project's own minimal host from scripts/language-host instead"
-  (cd "$REPO_ROOT/scripts/language-host" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$LDFLAGS" \
-      -o "$BIN_DIR/pulumi-language-nodejs" . >&2)
+  log "the module proxy does not serve the upstream language host ($LANGUAGE_HOST_MODULE@$PULUMI_LANGUAGE_NODEJS_VERSION);"
+  log "building the project's own stand-in from devtools/pulumi-language-nodejs instead"
+  rm -f "$STAND_IN_STAMP"
+  (cd "$STAND_IN_SOURCE" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$LDFLAGS" \
+      -o "$BIN_DIR/pulumi-language-nodejs.partial.$$" . >&2)
+  mv "$BIN_DIR/pulumi-language-nodejs.partial.$$" "$BIN_DIR/pulumi-language-nodejs"
+  stand_in_digest > "$STAND_IN_STAMP"
 }
 
-# 1. A pulumi on PATH that is recent enough, with its Node.js language host beside it or on PATH, wins.
+build_yaml_language_host() {
+  log "step 4/4: building pulumi-language-yaml v$PULUMI_YAML_VERSION (first run only; a few minutes)"
+  rm -f "$YAML_HOST_STAMP"
+  # pulumi-yaml's go.mod has no replace directives, so a plain `go install mod@version` works;
+  # the ldflag is the version its releases stamp.
+  (cd / && GOFLAGS= GOBIN="$BIN_DIR" go install -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+      "$YAML_HOST_PACKAGE@v$PULUMI_YAML_VERSION" >&2) \
+    || fail "could not build pulumi-language-yaml v$PULUMI_YAML_VERSION from the Go module proxy ($(go env GOPROXY)).
+Install pulumi-language-yaml by another route and put it on PATH."
+  echo "$PULUMI_YAML_VERSION" > "$YAML_HOST_STAMP"
+}
+
+# 1. A pulumi on PATH that is recent enough, with its Node.js and YAML language hosts beside it or
+#    on PATH (as a usual installation has them), wins.
 if existing="$(command -v pulumi 2>/dev/null)" && [ "$(dirname "$(readlink -f "$existing")")" != "$BIN_DIR" ]; then
   have="$(pulumi version 2>/dev/null | sed 's/^v//')"
   dir="$(dirname "$(readlink -f "$existing")")"
   if [ -n "$have" ] && version_at_least "$have" "$PULUMI_VERSION" \
      && { [ -x "$dir/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null; } \
-     && { [ -x "$dir/pulumi-resource-pulumi-nodejs" ] || command -v pulumi-resource-pulumi-nodejs >/dev/null; }; then
+     && { [ -x "$dir/pulumi-resource-pulumi-nodejs" ] || command -v pulumi-resource-pulumi-nodejs >/dev/null; } \
+     && { [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null; }; then
     log "using pulumi v$have at $existing"
     echo "$dir"
     exit 0
   fi
-  log "pulumi on PATH is v${have:-unknown}; need v$PULUMI_VERSION or newer with its Node.js plugins: using a cached build"
+  log "pulumi on PATH is v${have:-unknown}; need v$PULUMI_VERSION or newer with its Node.js and YAML plugins: using a cached build"
 fi
 
 # 2. The cache, built on first use.
@@ -117,9 +151,15 @@ if [ ! -x "$BIN_DIR/pulumi" ] || [ "$("$BIN_DIR/pulumi" version 2>/dev/null)" !=
   require_go
   build_cli
 fi
-if [ ! -x "$BIN_DIR/pulumi-language-nodejs" ]; then
+if [ ! -x "$BIN_DIR/pulumi-language-nodejs" ] || stand_in_is_stale; then
   require_go
   build_language_host
+fi
+if yaml_host="$(command -v pulumi-language-yaml 2>/dev/null)" && [ "$(dirname "$(readlink -f "$yaml_host")")" != "$BIN_DIR" ]; then
+  log "using pulumi-language-yaml at $yaml_host"
+elif [ ! -x "$BIN_DIR/pulumi-language-yaml" ] || [ "$(cat "$YAML_HOST_STAMP" 2>/dev/null)" != "$PULUMI_YAML_VERSION" ]; then
+  require_go
+  build_yaml_language_host
 fi
 place_dynamic_provider_shim "$BIN_DIR"
 if [ $((SECONDS - started)) -gt 1 ]; then

@@ -28,8 +28,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund >&2
 fi
 
-log "compiling TypeScript"
-npx tsc -p tsconfig.json >&2
+# Build mode: it compares the sources with dist/.tsbuildinfo and returns at once when nothing changed,
+# recompiles only what did otherwise. The build info lives in dist/, so removing dist/ starts over.
+log "compiling TypeScript (incremental)"
+npx tsc -b tsconfig.json >&2
 
 log "setting up the Pulumi CLI"
 bash scripts/setup-pulumi.sh >/dev/null

@@ -2,18 +2,21 @@
  * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
-import { missingSettingError } from "../errors";
-import { gitlabClientFor, normaliseApiUrl } from "../gitlab";
+import { CONNECTION_SETTINGS, missingSettingError } from "../errors";
 import {
-  checkMirrorInputs,
+  checkedInputs,
+  connectionProblems,
+  ConnectionSetting,
   createMirror,
+  createMirrorContext,
   DEFAULT_POLL_INTERVAL_MS,
   deleteMirror,
   diffMirror,
+  failuresForEngine,
+  inputFailures,
   MirrorContext,
   MirrorLogger,
   partialStateOf,
-  ProjectIdCache,
   readMirror,
   updateMirror,
 } from "../mirror";
@@ -25,11 +28,11 @@ interface Settings {
   token?: string;
 }
 
-// One per provider process: every resource of an engine run shares the settings and the path cache.
-const processState: { configured: Settings; projectIds: ProjectIdCache } = {
-  configured: {},
-  projectIds: new ProjectIdCache(),
-};
+/** The stack config keys of the connection settings (the keys pulumi-gitlab reads too). */
+const CONFIG_KEYS = { baseUrl: "gitlab:baseUrl", token: "gitlab:token" } as const satisfies Record<ConnectionSetting, string>;
+
+// One per provider process: every resource of an engine run shares the settings.
+const processState: { configured: Settings } = { configured: {} };
 
 const PROVIDER_KEY = "__provider";
 
@@ -42,8 +45,8 @@ const stderrLogger: MirrorLogger = {
 /** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   processState.configured = {
-    baseUrl: nonEmpty(req.config.get("gitlab:baseUrl")),
-    token: nonEmpty(req.config.get("gitlab:token")),
+    baseUrl: nonEmpty(req.config.get(CONFIG_KEYS.baseUrl)),
+    token: nonEmpty(req.config.get(CONFIG_KEYS.token)),
   };
 }
 
@@ -66,35 +69,23 @@ function pollIntervalMs(): number {
 
 function context(): MirrorContext {
   const { baseUrl, token } = connection();
-  if (baseUrl === undefined) {
-    throw missingSettingError("gitlab:baseUrl");
-  }
-  if (token === undefined) {
-    throw missingSettingError("gitlab:token");
-  }
-  return {
-    client: gitlabClientFor({ baseUrl, token }),
-    token,
-    logger: stderrLogger,
-    projectIds: processState.projectIds,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    now: Date.now,
-    pollIntervalMs: pollIntervalMs(),
-  };
+  if (baseUrl === undefined) throw missingSettingError(CONFIG_KEYS.baseUrl);
+  if (token === undefined) throw missingSettingError(CONFIG_KEYS.token);
+  return createMirrorContext({ baseUrl, token, logger: stderrLogger, pollIntervalMs: pollIntervalMs() });
 }
 
-function baseUrlProblem(baseUrl: string): string | null {
-  try {
-    normaliseApiUrl(baseUrl);
-    return null;
-  } catch (err) {
-    const reason = (err as { reason?: unknown }).reason;
-    return typeof reason === "string" ? reason : String(err);
-  }
+function connectionFailures(): { property: string; reason: string }[] {
+  return connectionProblems(connection()).map(({ setting, reason }) => {
+    const key = CONFIG_KEYS[setting];
+    const { envVar, command } = CONNECTION_SETTINGS[key];
+    const fix = reason === "is not set" ? `is not set; run \`${command}\` or set ${envVar}` : reason;
+    return { property: key, reason: fix };
+  });
 }
 
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  return { inputs: news, failures: checkMirrorInputs(news, connection(), baseUrlProblem) };
+  const failures = failuresForEngine([...connectionFailures(), ...inputFailures(news)]);
+  return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
 }
 
 export async function diff(

@@ -5,8 +5,9 @@ import type * as Handlers from "./handlers";
  * The object handed to `pulumi.dynamic.Resource`, serialized into every resource's state as `__provider`
  * (twice per resource, and sent on every call: budget 2 KB). Each method only `require`s the installed
  * handlers at run time and delegates, so the text stays tiny and identical across versions and the code
- * that runs is always the installed one (pulumi-provider-mechanics §1.2, §1.8). Nothing here may capture
- * a client, a schema or a secret.
+ * that runs is always the installed one (Pulumi's closure serializer copies local code into the text by
+ * value, and a resource whose inputs did not change keeps running its stored text on refresh and delete).
+ * Nothing here may capture a client, a schema or a secret.
  *
  * The module path sits in a captured object rather than in each method: the serializer emits a captured
  * object once, but would inline a captured string (or a helper function's wrapper) into every method.
@@ -17,7 +18,8 @@ type H = typeof Handlers;
 
 export const remoteMirrorProvider: pulumi.dynamic.ResourceProvider = {
   // handlers.configure stores the settings before any await: the host caches the provider before
-  // configure resolves, so a concurrent call could otherwise run unconfigured (mechanics §1.3).
+  // configure resolves, so a concurrent call could otherwise run unconfigured (`getProvider` in
+  // `@pulumi/pulumi/cmd/dynamic-provider`).
   configure: (...a: Parameters<H["configure"]>) => require(impl.path).configure(...a),
   check: (...a: Parameters<H["check"]>) => require(impl.path).check(...a),
   diff: (...a: Parameters<H["diff"]>) => require(impl.path).diff(...a),

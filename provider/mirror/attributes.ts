@@ -1,47 +1,47 @@
 import type { RemoteMirrorCreate, RemoteMirrorUpdate } from "../gitlab";
-import type { InputField, NormalisedInputs } from "./inputs";
+import { GITLAB_ATTRIBUTES, InputField } from "./fields";
+import type { NormalisedInputs } from "./inputs";
 
 /**
- * The request bodies, built purely from inputs. GitLab (EE) answers 400 when a request carries both
- * `only_protected_branches` and `mirror_branch_regex`, whatever their values, so at most one is sent.
+ * The request bodies, built purely from inputs and the field table (which inputs GitLab knows). The
+ * client maps each of these keys to the GitLab attribute the table names. GitLab (EE) answers 400 when a
+ * request carries both `only_protected_branches` and `mirror_branch_regex`, whatever their values, so at
+ * most one of them is sent: a regex turns protected-only off, and protected-only clears the regex.
  */
 
-/** POST: the URL, `enabled` (always, since GitLab's own default is false) and only what the user set. */
-export function createAttributes(given: Record<string, unknown>, inputs: NormalisedInputs): RemoteMirrorCreate {
-  const attrs: RemoteMirrorCreate = { url: inputs.url, enabled: inputs.enabled };
-  if (given.authMethod !== undefined) attrs.authMethod = inputs.authMethod;
-  if (given.keepDivergentRefs !== undefined) attrs.keepDivergentRefs = inputs.keepDivergentRefs;
-  if (inputs.mirrorBranchRegex !== null) attrs.mirrorBranchRegex = inputs.mirrorBranchRegex;
-  else if (given.onlyProtectedBranches !== undefined) attrs.onlyProtectedBranches = inputs.onlyProtectedBranches;
-  if (inputs.hostKeys.length > 0) attrs.hostKeys = inputs.hostKeys;
+// Every key of the client's request is an input (a unit test checks that the client maps each one to
+// the GitLab attribute the table names).
+type NotAnInput = Exclude<keyof RemoteMirrorCreate, InputField>;
+const requestKeysAreInputs: [NotAnInput] extends [never] ? true : NotAnInput = true;
+void requestKeysAreInputs;
+
+/** POST: every GitLab attribute with a value (our defaults differ from GitLab's), the regex rule applied. */
+export function createAttributes(inputs: NormalisedInputs): RemoteMirrorCreate {
+  const attrs = pick(GITLAB_ATTRIBUTES.map(([name]) => name), inputs) as unknown as RemoteMirrorCreate;
+  if (inputs.hostKeys.length === 0) delete attrs.hostKeys;
+  if (inputs.mirrorBranchRegex !== null) delete attrs.onlyProtectedBranches;
+  else delete attrs.mirrorBranchRegex;
   return attrs;
 }
 
 /** PUT: only the GitLab attributes among the changed fields. Empty when nothing GitLab knows changed. */
 export function updateAttributes(changed: readonly InputField[], inputs: NormalisedInputs): RemoteMirrorUpdate {
-  const attrs: RemoteMirrorUpdate = {};
-  const has = (field: InputField) => changed.includes(field);
-  if (has("enabled")) attrs.enabled = inputs.enabled;
-  if (has("authMethod")) attrs.authMethod = inputs.authMethod;
-  if (has("keepDivergentRefs")) attrs.keepDivergentRefs = inputs.keepDivergentRefs;
-  if (has("hostKeys")) attrs.hostKeys = inputs.hostKeys;
-  const regexChanged = has("mirrorBranchRegex");
-  const protectedChanged = has("onlyProtectedBranches");
-  // A regex turns protected-only off and protected-only clears the regex (GitLab EE), so one key suffices.
-  if (regexChanged && (inputs.mirrorBranchRegex !== null || !protectedChanged)) {
-    attrs.mirrorBranchRegex = inputs.mirrorBranchRegex;
-  } else if (protectedChanged) {
-    attrs.onlyProtectedBranches = inputs.onlyProtectedBranches;
+  const gitlabChanged = GITLAB_ATTRIBUTES.map(([name]) => name).filter((name) => changed.includes(name) && name !== "url");
+  const attrs = pick(gitlabChanged, inputs) as RemoteMirrorUpdate;
+  if ("mirrorBranchRegex" in attrs && "onlyProtectedBranches" in attrs) {
+    if (inputs.mirrorBranchRegex !== null) delete attrs.onlyProtectedBranches;
+    else delete attrs.mirrorBranchRegex;
   }
   return attrs;
 }
 
-/** The desired attributes an adopted mirror does not have yet (GitLab's current values known). */
-export const GITLAB_FIELDS: readonly InputField[] = Object.freeze([
-  "enabled",
-  "authMethod",
-  "onlyProtectedBranches",
-  "keepDivergentRefs",
-  "mirrorBranchRegex",
-  "hostKeys",
-]);
+/** The inputs GitLab holds, other than the URL: what an adopted mirror may differ in. */
+export const GITLAB_FIELDS: readonly InputField[] = Object.freeze(
+  GITLAB_ATTRIBUTES.map(([name]) => name).filter((name) => name !== "url"),
+);
+
+function pick(names: readonly InputField[], inputs: NormalisedInputs): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const name of names) result[name] = inputs[name];
+  return result;
+}

@@ -1,4 +1,4 @@
-import type { GitLabClient } from "../gitlab";
+import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl } from "../gitlab";
 import { redactAll } from "../redact";
 
 /** Where lifecycle steps report progress. The dynamic adapter writes each line to stderr. */
@@ -23,6 +23,59 @@ export interface MirrorContext {
 
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
+export interface MirrorContextOptions {
+  baseUrl: string;
+  token: string;
+  logger: MirrorLogger;
+  pollIntervalMs?: number;
+  /** Shared by every context of a process unless one is given (tests give their own). */
+  projectIds?: ProjectIdCache;
+  clientOptions?: Partial<ClientOptions>;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+let processProjectIds: ProjectIdCache | undefined;
+
+/**
+ * What the lifecycle needs, built from the connection settings: both adapters and the tests build it
+ * here. Cheap enough per call: the client's connection pool and rate limiter are per GitLab host and
+ * per process, not per client.
+ */
+export function createMirrorContext(options: MirrorContextOptions): MirrorContext {
+  return {
+    client: createGitLabClient({ baseUrl: options.baseUrl, token: options.token }, options.clientOptions),
+    token: options.token,
+    logger: options.logger,
+    projectIds: options.projectIds ?? (processProjectIds ??= new ProjectIdCache()),
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: options.now ?? Date.now,
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+  };
+}
+
+export type ConnectionSetting = "baseUrl" | "token";
+
+/**
+ * What is wrong with the connection settings, if anything, without any network I/O. The adapters name
+ * the settings the way their users write them (a stack config key, a provider argument).
+ */
+export function connectionProblems(settings: { baseUrl?: string; token?: string }): { setting: ConnectionSetting; reason: string }[] {
+  const problems: { setting: ConnectionSetting; reason: string }[] = [];
+  if (settings.baseUrl === undefined || settings.baseUrl === "") {
+    problems.push({ setting: "baseUrl", reason: "is not set" });
+  } else {
+    try {
+      normaliseApiUrl(settings.baseUrl);
+    } catch (err) {
+      const reason = (err as { reason?: unknown }).reason;
+      problems.push({ setting: "baseUrl", reason: typeof reason === "string" ? reason : "is not a valid URL" });
+    }
+  }
+  if (settings.token === undefined || settings.token === "") problems.push({ setting: "token", reason: "is not set" });
+  return problems;
+}
+
 /** Project path -> numeric id, per GitLab API URL; one per provider process (paths rarely move). */
 export class ProjectIdCache {
   private readonly ids = new Map<string, Promise<number>>();
@@ -45,7 +98,6 @@ export class ProjectIdCache {
     return pending;
   }
 }
-
 
 /** A logger that masks URL credentials and the given secrets in every line before passing it on. */
 export function scrubbingLogger(logger: MirrorLogger, secrets: readonly string[]): MirrorLogger {

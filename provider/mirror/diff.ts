@@ -1,28 +1,8 @@
+import { fieldMeta, INPUT_FIELDS, InputField } from "./fields";
 import { fingerprintOfEntry, sameFingerprints } from "./host-keys";
-import { INPUT_FIELDS, InputField, normaliseField } from "./inputs";
+import { normaliseField } from "./inputs";
 import { isUnknown } from "./unknown";
-import { sameMirrorUrl } from "./url";
-
-/**
- * What a change of each input does. `url` replaces: the API cannot change a mirror's URL (PUT ignores it),
- * and that includes its credentials. The sync controls and `adopt` only change how the provider behaves,
- * so they update in place (usually without any API call).
- */
-export const FIELD_CHANGE: Readonly<Record<InputField, "update" | "replace">> = Object.freeze({
-  project: "replace",
-  url: "replace",
-  enabled: "update",
-  authMethod: "update",
-  onlyProtectedBranches: "update",
-  keepDivergentRefs: "update",
-  mirrorBranchRegex: "update",
-  hostKeys: "update",
-  syncOnApply: "update",
-  waitForSync: "update",
-  syncTimeoutSeconds: "update",
-  syncTrigger: "update",
-  adopt: "update",
-});
+import { credentialFreeUrl, hasMaskedCredentials, sameMirrorUrl } from "./url";
 
 export interface MirrorDiff {
   changes: boolean;
@@ -34,19 +14,21 @@ export interface MirrorDiff {
 }
 
 /**
- * Pure, local diff of the stored state (`olds`: outputs, which carry every normalised input plus
- * `projectId`) against new inputs. Both sides are normalised before comparing.
+ * Pure, local diff of the stored state (`oldState`: outputs, which carry every normalised input plus
+ * `projectId`) against new inputs. `oldInputs`, where the engine provides them, are what the inputs
+ * are compared with (they hold the URL as the program last gave it, also after an import). Both sides
+ * are normalised before comparing; the change kind of each field comes from the field table.
  */
-export function diffMirror(oldState: object, newInputs: object): MirrorDiff {
-  const olds = oldState as Record<string, unknown>;
+export function diffMirror(oldState: object, newInputs: object, oldInputs?: object): MirrorDiff {
+  const olds = { ...(oldState as Record<string, unknown>), ...((oldInputs ?? {}) as Record<string, unknown>) };
   const news = newInputs as Record<string, unknown>;
   const replaces: InputField[] = [];
   const updates: InputField[] = [];
   for (const field of INPUT_FIELDS) {
-    const before = normaliseField(field, olds[field]);
-    const after = normaliseField(field, news[field]);
+    const before = normaliseField(field, olds[field], olds);
+    const after = normaliseField(field, news[field], news);
     if (sameValue(field, before, after, olds)) continue;
-    (FIELD_CHANGE[field] === "replace" ? replaces : updates).push(field);
+    (fieldMeta(field).change === "replace" ? replaces : updates).push(field);
   }
   const deleteBeforeReplace =
     replaces.length > 0 && !differsForSure("project", olds, news) && !differsForSure("url", olds, news);
@@ -60,6 +42,8 @@ function sameValue(field: InputField, before: unknown, after: unknown, olds: Rec
       return sameProject(before, after, olds.projectId);
     case "url": {
       if (typeof before !== "string" || typeof after !== "string") return before === after;
+      // An imported mirror's URL is GitLab's masked one: its credentials are unknown, not different.
+      if (hasMaskedCredentials(before)) return credentialFreeUrl(before) === credentialFreeUrl(after);
       const same = sameMirrorUrl(before, after);
       return same.sameTarget && same.sameCredentials;
     }
@@ -76,8 +60,8 @@ function sameValue(field: InputField, before: unknown, after: unknown, olds: Rec
  * its cap of 10 enabled mirrors per project.
  */
 function differsForSure(field: "project" | "url", olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  const before = normaliseField(field, olds[field]);
-  const after = normaliseField(field, news[field]);
+  const before = normaliseField(field, olds[field], olds);
+  const after = normaliseField(field, news[field], news);
   if (isUnknown(before) || isUnknown(after)) return false;
   if (field === "project") {
     // Only two numeric ids tell for sure: a path may name the same project (an id written as its path,
@@ -86,6 +70,7 @@ function differsForSure(field: "project" | "url", olds: Record<string, unknown>,
     return typeof after === "number" && typeof oldId === "number" && after !== oldId;
   }
   if (typeof before !== "string" || typeof after !== "string") return before !== after;
+  if (hasMaskedCredentials(before)) return credentialFreeUrl(before) !== credentialFreeUrl(after);
   return !sameMirrorUrl(before, after).sameTarget;
 }
 

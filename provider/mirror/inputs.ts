@@ -1,128 +1,35 @@
 import { z } from "zod";
-import { missingSettingReason } from "../errors";
-import { branchRegexProblem } from "./branch-regex";
-import { parseHostKey } from "./host-keys";
+import {
+  AuthMethod,
+  fieldMeta,
+  INPUT_FIELDS,
+  InputField,
+  MirrorInputs,
+  mirrorInputsSchema,
+  SECRET_PROPERTIES,
+} from "./fields";
 import { isUnknown, UNKNOWN } from "./unknown";
-import { describeUrlProblem, parseMirrorUrl } from "./url";
+import { parseMirrorUrl } from "./url";
 
-/** The RemoteMirror inputs: validation (check) and normalisation (defaults applied) of them. */
-
-export const AUTH_METHODS = ["password", "ssh_public_key"] as const;
-export type AuthMethod = (typeof AUTH_METHODS)[number];
-export const MAX_HOST_KEYS = 10;
-export const MAX_SYNC_TIMEOUT_SECONDS = 3600;
-
-export const INPUT_DEFAULTS = Object.freeze({
-  enabled: true, // a declared mirror is meant to run; the API's own default is false
-  authMethod: "password" as AuthMethod,
-  onlyProtectedBranches: false,
-  keepDivergentRefs: false,
-  syncOnApply: false,
-  waitForSync: false,
-  syncTimeoutSeconds: 300,
-  adopt: false,
-});
-
-const BOOLEAN = { error: "must be true or false" };
-
-const projectSchema = z
-  .union([z.number(), z.string()], { error: 'must be a numeric project id or a full path such as "group/app"' })
-  .superRefine((value, ctx) => {
-    const problem = projectProblem(value);
-    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-  });
-
-const urlSchema = z.string({ error: "must be a string" }).superRefine((value, ctx) => {
-  const parsed = parseMirrorUrl(value);
-  if (!parsed.ok) ctx.addIssue({ code: "custom", message: describeUrlProblem(parsed.problem) });
-});
-
-const branchRegexSchema = z.string({ error: "must be a string" }).superRefine((value, ctx) => {
-  const problem = branchRegexProblem(value);
-  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
-});
-
-const hostKeysSchema = z
-  .array(z.string({ error: "must be a string" }), { error: "must be a list of strings" })
-  .superRefine((keys, ctx) => {
-    if (keys.length > MAX_HOST_KEYS) {
-      ctx.addIssue({ code: "custom", message: `has ${keys.length} entries; GitLab accepts at most ${MAX_HOST_KEYS}` });
-    }
-    keys.forEach((line, index) => {
-      if (isUnknown(line)) return;
-      const parsed = parseHostKey(line);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", path: [index], message: parsed.reason });
-    });
-  });
-
-const syncTimeoutSchema = z.number({ error: "must be a number of seconds" }).superRefine((value, ctx) => {
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_SYNC_TIMEOUT_SECONDS) {
-    ctx.addIssue({ code: "custom", message: `must be more than 0 and at most ${MAX_SYNC_TIMEOUT_SECONDS} seconds` });
-  }
-});
-
-/** One zod schema per input: the single source of truth for the input types. */
-export const mirrorInputsSchema = z.object({
-  project: projectSchema,
-  url: urlSchema,
-  enabled: z.boolean(BOOLEAN).optional(),
-  authMethod: z.enum(AUTH_METHODS, { error: 'must be "password" or "ssh_public_key"' }).optional(),
-  onlyProtectedBranches: z.boolean(BOOLEAN).optional(),
-  keepDivergentRefs: z.boolean(BOOLEAN).optional(),
-  mirrorBranchRegex: branchRegexSchema.optional(),
-  hostKeys: hostKeysSchema.optional(),
-  syncOnApply: z.boolean(BOOLEAN).optional(),
-  waitForSync: z.boolean(BOOLEAN).optional(),
-  syncTimeoutSeconds: syncTimeoutSchema.optional(),
-  syncTrigger: z.string({ error: "must be a string" }).optional(),
-  adopt: z.boolean(BOOLEAN).optional(),
-});
-
-export type MirrorInputs = z.infer<typeof mirrorInputsSchema>;
-export type InputField = keyof MirrorInputs;
-export const INPUT_FIELDS = Object.keys(mirrorInputsSchema.shape) as InputField[];
+/** Validation (check) and normalisation (defaults applied) of the RemoteMirror inputs. */
 
 /** Inputs with every default applied: what the diff compares and the outputs carry. */
-export interface NormalisedInputs {
-  project: number | string;
-  url: string;
-  enabled: boolean;
-  authMethod: AuthMethod;
-  onlyProtectedBranches: boolean;
-  keepDivergentRefs: boolean;
-  mirrorBranchRegex: string | null;
-  hostKeys: string[];
-  syncOnApply: boolean;
-  waitForSync: boolean;
-  syncTimeoutSeconds: number;
-  syncTrigger: string | null;
-  adopt: boolean;
-}
+export type NormalisedInputs = {
+  [K in Exclude<InputField, OptionalWithoutDefault>]-?: Exclude<MirrorInputs[K], undefined>;
+} & { [K in OptionalWithoutDefault]: Exclude<MirrorInputs[K], undefined> | null };
+
+/** The inputs that have no default: unset is null once normalised. */
+type OptionalWithoutDefault = "mirrorBranchRegex" | "syncTrigger";
 
 export interface CheckFailure {
   property: string;
   reason: string;
 }
 
-export interface ConnectionCandidate {
-  baseUrl?: string;
-  token?: string;
-}
-
 /**
- * Validates raw inputs without any network I/O and reports every problem at once. Fields holding the
- * preview's unknown sentinel are not validated. `connection` is what the provider was configured with;
- * missing settings fail here so that preview fails before anything is created.
+ * Every problem of the resource's own inputs, at once, without any network I/O. Fields holding the
+ * preview's unknown sentinel are not validated.
  */
-export function checkMirrorInputs(
-  raw: Record<string, unknown>,
-  connection: ConnectionCandidate,
-  validateBaseUrl: (baseUrl: string) => string | null = () => null,
-): CheckFailure[] {
-  return [...connectionFailures(connection, validateBaseUrl), ...inputFailures(raw)];
-}
-
-/** The input part of check: every problem of the resource's own inputs, unknown fields skipped. */
 export function inputFailures(raw: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const known: Record<string, unknown> = {};
@@ -176,36 +83,25 @@ function crossFieldFailures(known: Record<string, unknown>): CheckFailure[] {
   return failures;
 }
 
-function connectionFailures(connection: ConnectionCandidate, validateBaseUrl: (baseUrl: string) => string | null): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  if (connection.baseUrl === undefined || connection.baseUrl === "") {
-    failures.push({ property: "gitlab:baseUrl", reason: `${missingSettingReason("gitlab:baseUrl")} or set GITLAB_BASE_URL` });
-  } else {
-    const problem = validateBaseUrl(connection.baseUrl);
-    if (problem !== null) failures.push({ property: "gitlab:baseUrl", reason: problem });
-  }
-  if (connection.token === undefined || connection.token === "") {
-    failures.push({ property: "gitlab:token", reason: `${missingSettingReason("gitlab:token")} or set GITLAB_TOKEN` });
-  }
-  return failures;
-}
-
-function projectProblem(value: number | string): string | null {
-  if (typeof value === "number") {
-    return Number.isSafeInteger(value) && value > 0 ? null : "must be a positive whole number when given as an id";
-  }
-  if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? null : "must be a positive project id";
-  if (!/^[^/\s]+(\/[^/\s]+)+$/.test(value)) {
-    return 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)';
-  }
-  return null;
+/**
+ * The engine prints a failing property's value next to the reason, even a secret one. A failure of a
+ * secret input (or of a key that is not an input at all, such as a configuration setting) is therefore
+ * reported without a property, its name moved into the reason.
+ */
+export function failuresForEngine(failures: readonly CheckFailure[]): CheckFailure[] {
+  return failures.map((failure) =>
+    (INPUT_FIELDS as readonly string[]).includes(failure.property) && !SECRET_PROPERTIES.includes(failure.property)
+      ? failure
+      : { property: "", reason: `${failure.property} ${failure.reason}` },
+  );
 }
 
 /**
- * Applies the defaults to one field. Unknown (preview) values are passed through unchanged so the diff
- * can treat them as "may change". Idempotent: normalising a normalised value changes nothing.
+ * Applies the defaults to one field; `siblings` are the other inputs (a default may depend on them).
+ * Unknown (preview) values are passed through unchanged so the diff can treat them as "may change".
+ * Idempotent: normalising a normalised value changes nothing.
  */
-export function normaliseField(field: InputField, value: unknown): unknown {
+export function normaliseField(field: InputField, value: unknown, siblings: Record<string, unknown> = {}): unknown {
   if (isUnknown(value)) return UNKNOWN;
   const absent = value === undefined || value === null;
   switch (field) {
@@ -218,14 +114,36 @@ export function normaliseField(field: InputField, value: unknown): unknown {
       return absent || value === "" ? null : value;
     case "hostKeys":
       return absent ? [] : Array.isArray(value) ? value.map((k) => (typeof k === "string" ? k.trim() : k)) : value;
+    case "onlyProtectedBranches": {
+      if (!absent) return value;
+      // Protected branches only, unless a regex chooses the branches (GitLab refuses both together).
+      const regex = normaliseField("mirrorBranchRegex", siblings.mirrorBranchRegex);
+      return isUnknown(regex) ? UNKNOWN : regex === null;
+    }
     default:
-      return absent ? INPUT_DEFAULTS[field] : value;
+      return absent ? fieldMeta(field).default : value;
   }
 }
 
 /** Normalises every input field of a validated, fully known input object. */
 export function normaliseInputs(inputs: Record<string, unknown>): NormalisedInputs {
   const result: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, inputs[field]);
-  return result as unknown as NormalisedInputs;
+  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, inputs[field], inputs);
+  return result as NormalisedInputs;
 }
+
+/**
+ * The inputs as the engine should record them: every default written out, so that the inputs a read
+ * returns and the inputs a program gives have the same shape (the engine shows a diff of the two), unset
+ * optional fields left out, unknown values kept.
+ */
+export function checkedInputs(raw: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of INPUT_FIELDS) {
+    const value = normaliseField(field, raw[field], raw);
+    if (value !== null && value !== undefined) result[field] = value;
+  }
+  return result;
+}
+
+export type { AuthMethod, InputField, MirrorInputs };

@@ -4,7 +4,7 @@ import { redactAll } from "../redact";
 import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
-import { INPUT_FIELDS, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
+import { checkedInputs, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
 import { observedInputs } from "./observed";
 import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
 import { withPartialState } from "./partial-state";
@@ -91,7 +91,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   }
   if (mirror === undefined) {
     try {
-      mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(raw, inputs));
+      mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(inputs));
       ctx.logger.info(`${name}: created mirror ${mirror.id} (${target})`);
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
@@ -160,21 +160,19 @@ function locate(id: string, props: Record<string, unknown>): { projectId: number
   return parsed;
 }
 
-function inputFieldsOf(inputs: NormalisedInputs): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) if (inputs[field] !== null) result[field] = inputs[field];
-  return result;
-}
-
 /**
- * Refresh. A mirror 404 means the mirror is gone (empty id); a project 404, 401 or 403 is thrown, never
- * taken as "gone": a token that lost its rights must not drop the mirror from the state.
+ * Refresh, and import. A mirror 404 means the mirror is gone (empty id); a project 404, 401 or 403 is
+ * thrown, never taken as "gone": a token that lost its rights must not drop the mirror from the state.
+ *
+ * An import has no stored properties: the inputs are then made from what GitLab reports, with the
+ * project's full path and GitLab's masked URL (the diff takes its credentials as unknown, so a program
+ * that declares the same target with real credentials shows no change).
  */
 export async function readMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<ReadResult> {
   const { projectId, mirrorId } = locate(id, props);
+  const importing = typeof props.url !== "string";
   const { ctx, scrub } = scoped(baseCtx, props.url);
-  const stored = normaliseInputs(props);
-  const name = label(stored.project ?? projectId);
+  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   let mirror: RemoteMirror;
   try {
     mirror = await ctx.client.remoteMirrors.get(projectId, mirrorId);
@@ -185,14 +183,23 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
     }
     throw err;
   }
+  const stored = importing ? await importedInputs(ctx, projectId, mirror) : normaliseInputs(props);
   const observed = observedInputs(stored, mirror);
   const publicKey = needsPublicKey(observed) ? await ctx.client.remoteMirrors.publicKey(projectId, mirrorId) : undefined;
   const outputs = buildOutputs(observed, projectId, mirror, publicKey, scrub);
-  const drift = diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
+  const drift = importing ? [] : diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
   ctx.logger.info(
-    `${name}: read mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`,
+    `${name}: ${importing ? "imported" : "read"} mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`,
   );
-  return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: inputFieldsOf(observed) };
+  return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: checkedInputs(observed) };
+}
+
+async function importedInputs(ctx: MirrorContext, projectId: number, mirror: RemoteMirror): Promise<NormalisedInputs> {
+  if (mirror.url === null) {
+    throw new InvalidInputError("id", `GitLab returned no URL for mirror ${mirror.id} of project ${projectId}, so it cannot be imported`);
+  }
+  const project = await ctx.client.projects.get(projectId);
+  return normaliseInputs({ project: project.pathWithNamespace, url: mirror.url });
 }
 
 /**
@@ -208,12 +215,13 @@ export async function updateMirror(
   olds: Record<string, unknown>,
   raw: Record<string, unknown>,
   baseCtx: MirrorContext,
+  oldInputs?: Record<string, unknown>,
 ): Promise<{ outs: MirrorOutputs }> {
   const inputs = validated(raw);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
   const { projectId, mirrorId } = locate(id, olds);
   const name = label(inputs.project);
-  const diff = diffMirror(olds, raw);
+  const diff = diffMirror(olds, raw, oldInputs);
   if (diff.replaces.length > 0) {
     throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
   }

@@ -1,6 +1,7 @@
 import type { RemoteMirror } from "../gitlab";
 import { fingerprintOfEntry, sameFingerprints } from "./host-keys";
-import { AUTH_METHODS, AuthMethod, NormalisedInputs } from "./inputs";
+import { AUTH_METHODS, AuthMethod } from "./fields";
+import type { NormalisedInputs } from "./inputs";
 
 /**
  * The inputs as GitLab currently has them: `base` (the stored inputs) with every attribute GitLab reports

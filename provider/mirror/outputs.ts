@@ -1,26 +1,19 @@
 import type { RemoteMirror } from "../gitlab";
+import type { MirrorOutputOnly } from "./fields";
 import type { NormalisedInputs } from "./inputs";
 
-/** What the resource stores: every (normalised) input plus what GitLab reports. */
-export interface MirrorOutputs extends NormalisedInputs {
-  mirrorId: number;
-  projectId: number;
-  /** GitLab's `url`: credentials masked by GitLab, or null when GitLab could not parse it. */
-  maskedUrl: string | null;
-  updateStatus: string;
-  lastError: string | null;
-  lastUpdateAt: string | null;
-  lastUpdateStartedAt: string | null;
-  lastSuccessfulUpdateAt: string | null;
-  /** Only for ssh:// URLs with authMethod ssh_public_key (GitLab answers 404 otherwise). */
-  publicKey?: string;
-  hostKeyFingerprints: string[];
+/**
+ * What the resource stores: every (normalised) input plus what GitLab reports (the field table's
+ * outputs; `publicKey` only for ssh:// URLs with authMethod ssh_public_key, GitLab answers 404 otherwise).
+ */
+export type MirrorOutputs = NormalisedInputs &
+  MirrorOutputOnly & {
   /**
    * Set in the state recorded when a requested sync did not complete (the engine keeps a partially
    * failed resource and calls update with unchanged inputs next time): that update syncs again.
    */
   syncPending?: true;
-}
+};
 
 /** `<projectId>:<mirrorId>`, the form users know from Terraform's import. */
 export function resourceId(projectId: number, mirrorId: number): string {

@@ -169,3 +169,11 @@ export function isSshUrl(raw: string): boolean {
   const parsed = parseMirrorUrl(raw);
   return parsed.ok && parsed.url.scheme === "ssh";
 }
+
+/**
+ * Whether the URL's credentials are GitLab's mask (`https://*****:*****@host/…`, `ssh://git:*****@…`): the
+ * URL an imported mirror is recorded with, since GitLab never returns the real ones.
+ */
+export function hasMaskedCredentials(raw: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/(?:\*{5}|git)(?::\*{5})?@/.test(raw) && !/^[a-z][a-z0-9+.-]*:\/\/git@/.test(raw);
+}

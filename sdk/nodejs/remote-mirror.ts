@@ -95,7 +95,7 @@ const OUTPUT_ONLY = [
  * The resource id is `<projectId>:<mirrorId>`.
  */
 export class RemoteMirror extends pulumi.dynamic.Resource {
-  // `declare` (not fields): a class field would be reset to undefined after super() (mechanics §1.6).
+  // `declare` (not fields): with ES2022 class fields, a field would be reset to undefined after super().
   declare readonly project: pulumi.Output<number | string>;
   declare readonly url: pulumi.Output<string>;
   declare readonly enabled: pulumi.Output<boolean>;

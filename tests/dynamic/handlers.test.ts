@@ -19,7 +19,11 @@ describe("dynamic handlers: connection settings", () => {
     delete process.env.GITLAB_TOKEN;
     await handlers.configure(config({}));
     const result = await handlers.check({}, GOOD);
-    expect(result.failures.map((f) => f.property)).toEqual(["gitlab:baseUrl", "gitlab:token"]);
+    // Named in the reason, not as a property: the engine would print the (absent) value next to it.
+    expect(result.failures).toEqual([
+      { property: "", reason: "gitlab:baseUrl is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL" },
+      { property: "", reason: "gitlab:token is not set; run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN" },
+    ]);
     expect(result.inputs).toBe(GOOD);
   });
 
@@ -33,7 +37,7 @@ describe("dynamic handlers: connection settings", () => {
   it("reports a malformed base URL from the stack config under gitlab:baseUrl", async () => {
     await handlers.configure(config({ "gitlab:baseUrl": "ftp://gitlab.example.com", "gitlab:token": "t" }));
     expect((await handlers.check({}, GOOD)).failures).toEqual([
-      { property: "gitlab:baseUrl", reason: "scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
+      { property: "", reason: "gitlab:baseUrl scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
     ]);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The serialized provider driven through Pulumi's real dynamic provider host over gRPC
  * (`@pulumi/pulumi/cmd/dynamic-provider`), against the emulator: catches serialization and loading
- * breakage without the CLI (pulumi-provider-mechanics §3.3).
+ * breakage without the CLI: the host takes any address argument, prints its port, and is called with
+ * `@pulumi/pulumi/proto`'s `ResourceProviderClient`.
  */
 import { ChildProcess, execFile, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
@@ -168,7 +169,8 @@ describe("the dynamic provider through Pulumi's dynamic-provider host over gRPC"
     const bad = await check({ project: "app", url: `git@127.0.0.1:backup/app.git`, enabled: "yes" });
     expect(bad.failures).toEqual([
       { property: "project", reason: 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)' },
-      { property: "url", reason: "scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@127.0.0.1/backup/app.git" },
+      // A secret input's failure names it in the reason: the engine would print the value next to a property.
+      { property: "", reason: "url scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@127.0.0.1/backup/app.git" },
       { property: "enabled", reason: "must be true or false" },
     ]);
     const preview = await check({ project: "demo/app", url: UNKNOWN, enabled: UNKNOWN });

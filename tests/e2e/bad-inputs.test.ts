@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
+import { CliStack } from "./cli-stack";
 import { GitLabActor, repoRoot, TestStack } from "./support";
 
 jest.setTimeout(300_000);
@@ -16,6 +17,7 @@ describe("bad inputs through the real pulumi CLI", () => {
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   const stacks: TestStack[] = [];
+  const yamlStacks: CliStack[] = [];
 
   beforeAll(async () => {
     gitlab = await startEmulator();
@@ -24,6 +26,7 @@ describe("bad inputs through the real pulumi CLI", () => {
 
   afterAll(async () => {
     for (const stack of stacks) stack.dispose();
+    for (const stack of yamlStacks) stack.dispose();
     await gitlab?.close();
   });
 
@@ -41,6 +44,28 @@ describe("bad inputs through the real pulumi CLI", () => {
     return stack;
   }
 
+  /** The same mirror as a YAML program served by the provider plugin. */
+  async function yamlStackFor(url: string, args: object): Promise<CliStack> {
+    const properties = JSON.stringify({ project: 1, ...args, url: "${url}" });
+    const stack = new CliStack({
+      "Pulumi.yaml": `name: bad-inputs-yaml\nruntime: yaml\npackages:\n  gitlab-mirrors: ${repoRoot}\nconfig:\n  url:\n    type: string\nresources:\n  mirror:\n    type: gitlab-mirrors:index:RemoteMirror\n    properties: ${properties}\n`,
+    });
+    yamlStacks.push(stack);
+    await stack.init("dev", {
+      url: { value: url, secret: true },
+      "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
+      "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
+    });
+    return stack;
+  }
+
+  /** The distinct reasons of the engine's check failures ("... has a problem: <reason>"). */
+  function problems(text: string): string[] {
+    // Runs through the Automation API also print the error JSON-escaped: a reason ends at a line break.
+    const reasons = [...text.matchAll(/has a problem: (.+)$/gm)].map((match) => match[1].split("\\n")[0].replaceAll('\\"', '"').trim());
+    return [...new Set(reasons)].sort();
+  }
+
   const target = "https://mirror.example.com/group/app.git";
   test.each([
     ["a malformed URL", "not a url", {}, ["url"]],
@@ -51,7 +76,7 @@ describe("bad inputs through the real pulumi CLI", () => {
       { onlyProtectedBranches: true, mirrorBranchRegex: "^main$" }, ["mirrorBranchRegex", "onlyProtectedBranches"]],
     ["more than 10 host keys", "ssh://git@mirror.example.com/app.git",
       { hostKeys: Array.from({ length: 11 }, () => `ssh-ed25519 ${HOST_KEY}`) }, ["hostKeys", "10"]],
-  ])("%s fails at preview and up, naming the property, and creates nothing", async (_title, url, args, words) => {
+  ])("%s fails at preview and up, naming the property, on both paths alike, and creates nothing", async (_title, url, args, words) => {
     const stack = stackFor(url, args);
     await actor.resetCounters();
     for (const operation of ["preview", "up"] as const) {
@@ -61,6 +86,17 @@ describe("bad inputs through the real pulumi CLI", () => {
       expect(result.log).not.toContain("hunter2-secret");
       expect(result.log).not.toContain(ROOT_TOKEN);
     }
+    const dynamicProblems = problems((await stack.run("preview")).log);
+    expect(dynamicProblems.length).toBeGreaterThan(0);
+
+    // The provider plugin (any language) fails the same preview with the same messages.
+    const yaml = await yamlStackFor(url, args);
+    const result = await yaml.run(["preview"]);
+    expect(result.code).not.toBe(0);
+    expect(problems(result.log)).toEqual(dynamicProblems);
+    expect(result.log).not.toContain("hunter2-secret");
+    expect(result.log).not.toContain(ROOT_TOKEN);
+
     expect(await actor.mirrors(1)).toEqual([]);
     const counters = await actor.counters();
     expect(Object.keys(counters.routes).filter((route) => route.startsWith("POST"))).toEqual([]);

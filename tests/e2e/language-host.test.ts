@@ -1,14 +1,15 @@
 // End to end: the locally built Pulumi CLI runs a Node.js program with a dynamic
-// resource through our own language host (scripts/language-host). Needs
-// PULUMI_BIN_DIR (the directory holding the built `pulumi`), Go and Node; when any
-// is missing the suite fails, because a skipped proof proves nothing.
+// resource through our own stand-in language host (devtools/pulumi-language-nodejs).
+// Needs PULUMI_BIN_DIR (the directory holding the built `pulumi`), Go and Node; when
+// any is missing the suite fails, because a skipped proof proves nothing. `make test`
+// runs it only when the stand-in is the host in use (devtools/pulumi-language-nodejs/in-use.sh).
 import { execFile } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-const hostSource = path.join(repoRoot, "scripts", "language-host");
+const hostSource = path.join(repoRoot, "devtools", "pulumi-language-nodejs");
 const dynamicProviderShim = path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
 
 interface Outcome {
@@ -73,7 +74,7 @@ exports.noteId = note.id;
 exports.noteLength = note.length;
 `;
 
-describe("pulumi-language-nodejs (scripts/language-host) with the local Pulumi CLI", () => {
+describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the local Pulumi CLI", () => {
   let workDir = "";
   let projectDir = "";
   let pulumi = "";
@@ -108,7 +109,7 @@ describe("pulumi-language-nodejs (scripts/language-host) with the local Pulumi C
       throw new Error(`Go is required to build the language host: ${err.message}`);
     });
     if (build.code !== 0) {
-      throw new Error(`go build of scripts/language-host failed:\n${build.stderr}`);
+      throw new Error(`go build of devtools/pulumi-language-nodejs failed:\n${build.stderr}`);
     }
 
     await writeFile(path.join(projectDir, "Pulumi.yaml"),

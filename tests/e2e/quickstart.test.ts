@@ -48,6 +48,13 @@ describe("examples/quickstart with the real pulumi CLI", () => {
 
   let firstMirrorId: number;
 
+  async function mirrorInputs(): Promise<Record<string, unknown>> {
+    const { deployment } = await stack.expectOk("export");
+    const resources = (deployment as { deployment: { resources: Array<{ type: string; inputs: Record<string, unknown> }> } })
+      .deployment.resources;
+    return resources.find((r) => r.type.endsWith(":RemoteMirror"))?.inputs ?? {};
+  }
+
   /** The RemoteMirror's outputs as `pulumi stack export` shows them (refresh does not re-run the program). */
   async function mirrorState(): Promise<Record<string, unknown>> {
     const { deployment } = await stack.expectOk("export");
@@ -58,7 +65,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     return mirror.outputs;
   }
 
-  test("up creates the mirror and, with sync, the target receives every branch and tag", async () => {
+  test("up creates the mirror and, with sync, the target receives the protected branch and the tag, never force-pushed", async () => {
     const result = await stack.expectOk("up");
     expect(result.changes).toEqual({ create: 2 });
     const mirrors = await actor.mirrors(PROJECT_ID);
@@ -70,9 +77,11 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(result.outputs?.updateStatus.value).toBe("finished");
     expect(result.outputs?.maskedUrl.value).toBe(`${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`);
 
+    // The safe defaults: protected branches only (main, in the seed), tags always, divergent refs kept.
     const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
-    expect(Object.fromEntries(targetRefs)).toEqual(Object.fromEntries(sourceRefs));
-    expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/feature/login", "refs/heads/main", "refs/tags/v1.0.0"]);
+    expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
+    for (const [ref, sha] of targetRefs) expect(sha).toBe(sourceRefs.get(ref));
+    expect(mirrors[0]).toMatchObject({ only_protected_branches: true, keep_divergent_refs: true });
   });
 
   test("a second preview reports no changes and makes zero API requests", async () => {
@@ -80,6 +89,19 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     const result = await stack.expectOk("preview");
     expect(result.changes).toEqual({ same: 2 });
     expect((await actor.counters()).total).toBe(0);
+  });
+
+  // Regression: read returned every input with its default while the program gave only some, so
+  // the next diff listed the defaulted inputs as removed.
+  test("after a refresh the next preview still has nothing to do", async () => {
+    const inputsBefore = await mirrorInputs();
+    const refresh = await stack.expectOk("refresh");
+    expect(refresh.changes).toEqual({ same: 2 });
+    // The inputs a read returns have the shape the program's checked inputs have.
+    expect(Object.keys(await mirrorInputs()).sort()).toEqual(Object.keys(inputsBefore).sort());
+    const preview = await stack.expectOk("preview");
+    expect(preview.changes).toEqual({ same: 2 });
+    expect(preview.log).not.toMatch(/\[diff: /);
   });
 
   test("the exported state holds neither the token nor the target password in plaintext", async () => {

@@ -66,6 +66,7 @@ describe("a failed sync with the real pulumi CLI", () => {
     expect(repaired.outputs?.updateStatus.value).toBe("finished");
     expect((await actor.mirrors(1)).map((m) => m.id)).toEqual([mirror.id]);
     const refs = await listRemoteRefs(withCredentials(`${gitlab.baseUrl}/-/targets/${target.path}.git`, target.username, target.password));
-    expect([...refs.keys()].sort()).toEqual(["refs/heads/feature/login", "refs/heads/main", "refs/tags/v1.0.0"]);
+    // Protected branches only (main, in the seed) by default; tags always.
+    expect([...refs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
   });
 });

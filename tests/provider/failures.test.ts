@@ -173,7 +173,7 @@ describe("create after an ambiguous failure never creates twice", () => {
 });
 
 describe("sync", () => {
-  it("sync + wait lands the project's branches and tags in the target repository", async () => {
+  it("sync + wait lands the project's protected branches and tags in the target repository, or every branch when asked", async () => {
     const repo = join(workDir, "source");
     await git(["init", "-q", "-b", "main", repo]);
     await git(["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "first"], repo);
@@ -192,8 +192,13 @@ describe("sync", () => {
 
     const source = await lsRemote(projectUrl.toString());
     expect(source).toHaveLength(3);
-    expect(await lsRemote(url)).toEqual(source);
+    // By default only protected branches (main, in the seed) are mirrored; tags always are.
+    expect(await lsRemote(url)).toEqual(source.filter((line) => !line.endsWith("refs/heads/feature/x")));
     expect(logger.lines).toContain(`info: demo/app: mirror ${created.outs.mirrorId} finished syncing`);
+
+    const everyBranch = await freshTarget();
+    await createMirror({ project: "demo/app", url: everyBranch, onlyProtectedBranches: false, syncOnApply: true, waitForSync: true }, ctx());
+    expect(await lsRemote(everyBranch)).toEqual(source);
   });
 
   it("a failed sync fails the step with GitLab's scrubbed last_error and keeps the created mirror in the error", async () => {

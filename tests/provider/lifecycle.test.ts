@@ -68,8 +68,8 @@ describe("RemoteMirror lifecycle against the emulator", () => {
       projectId: 1,
       enabled: true,
       authMethod: "password",
-      onlyProtectedBranches: false,
-      keepDivergentRefs: false,
+      onlyProtectedBranches: true,
+      keepDivergentRefs: true,
       mirrorBranchRegex: null,
       hostKeys: [],
       maskedUrl: url.replace(`mirror-bot:${TARGET_PASSWORD}`, "*****:*****"),
@@ -80,7 +80,7 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     expect(created.outs.publicKey).toBeUndefined();
     const inGitLab = await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`);
     expect(inGitLab.status).toBe(200);
-    expect(inGitLab.body).toMatchObject({ id: mirrorId, enabled: true, only_protected_branches: false });
+    expect(inGitLab.body).toMatchObject({ id: mirrorId, enabled: true, only_protected_branches: true, keep_divergent_refs: true });
     expect(logger.lines).toContain(`info: demo/app: created mirror ${mirrorId} (${url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "")})`);
 
     const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
@@ -89,20 +89,20 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     expect(read.props).toEqual(created.outs);
     expect(diffMirror(read.props, inputs).changes).toBe(false);
 
-    const updated = await updateMirror(created.id, read.props as unknown as Record<string, unknown>, { ...inputs, enabled: false, keepDivergentRefs: true }, ctx());
-    expect(updated.outs).toMatchObject({ enabled: false, keepDivergentRefs: true, mirrorId, projectId: 1 });
-    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).body).toMatchObject({ enabled: false, keep_divergent_refs: true });
+    const updated = await updateMirror(created.id, read.props as unknown as Record<string, unknown>, { ...inputs, enabled: false, keepDivergentRefs: false }, ctx());
+    expect(updated.outs).toMatchObject({ enabled: false, keepDivergentRefs: false, mirrorId, projectId: 1 });
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).body).toMatchObject({ enabled: false, keep_divergent_refs: false });
 
     await deleteMirror(created.id, updated.outs as unknown as Record<string, unknown>, ctx());
     expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).status).toBe(404);
   });
 
-  it("POSTs only the keys the user set, plus enabled", async () => {
+  it("POSTs every attribute GitLab knows (our defaults differ from GitLab's), never both regex and protected-only", async () => {
     const url = await freshTarget();
     await createMirror({ project: 1, url, keepDivergentRefs: false, mirrorBranchRegex: "^main$" }, proxied());
     const posts = proxy.requests.filter((r) => r.method === "POST");
     expect(posts).toEqual([
-      { method: "POST", path: "/api/v4/projects/1/remote_mirrors", body: { url, enabled: true, keep_divergent_refs: false, mirror_branch_regex: "^main$" } },
+      { method: "POST", path: "/api/v4/projects/1/remote_mirrors", body: { url, enabled: true, auth_method: "password", keep_divergent_refs: false, mirror_branch_regex: "^main$" } },
     ]);
     // A numeric project is used as is: no project lookup.
     expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/v4/projects/1/remote_mirrors"]);
@@ -258,7 +258,8 @@ describe("RemoteMirror lifecycle against the emulator", () => {
       "GET /api/v4/projects/1/remote_mirrors",
       `PUT /api/v4/projects/1/remote_mirrors/${existingId}`,
     ]);
-    expect(proxy.requests[1].body).toEqual({ enabled: true });
+    // It had GitLab's API defaults; the PUT brings it to the declared (default) inputs.
+    expect(proxy.requests[1].body).toEqual({ enabled: true, keep_divergent_refs: true, only_protected_branches: true });
     expect(adopted.outs.enabled).toBe(true);
     const line = logger.lines.find((l) => l.includes("adopted"));
     expect(line).toBe(

@@ -1,4 +1,5 @@
-import { diffMirror, FIELD_CHANGE } from "../../provider/mirror/diff";
+import { diffMirror } from "../../provider/mirror/diff";
+import { fieldMeta, INPUT_FIELDS, InputField } from "../../provider/mirror/fields";
 import { normaliseInputs } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
 
@@ -21,30 +22,36 @@ function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
+/** A valid value different from INPUTS (after defaults) for every field. */
+const CHANGED: Record<InputField, unknown> = {
+  project: "demo/other",
+  url: "https://bot:pass-1@git.example.com/backup/other.git",
+  enabled: false,
+  authMethod: "ssh_public_key",
+  onlyProtectedBranches: true,
+  keepDivergentRefs: false,
+  mirrorBranchRegex: "^release/",
+  hostKeys: [ED25519],
+  syncOnApply: true,
+  waitForSync: true,
+  syncTimeoutSeconds: 60,
+  syncTrigger: "again",
+  adopt: true,
+};
+
 const NONE = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
 
 describe("diffMirror", () => {
-  it("declares every input field as update or replace", () => {
-    expect(FIELD_CHANGE).toEqual({
-      project: "replace",
-      url: "replace",
-      enabled: "update",
-      authMethod: "update",
-      onlyProtectedBranches: "update",
-      keepDivergentRefs: "update",
-      mirrorBranchRegex: "update",
-      hostKeys: "update",
-      syncOnApply: "update",
-      waitForSync: "update",
-      syncTimeoutSeconds: "update",
-      syncTrigger: "update",
-      adopt: "update",
-    });
+  it.each(INPUT_FIELDS.map((field) => [field, fieldMeta(field).change]))("a change of %s is a %s, as the field table says", (field, kind) => {
+    const old = state({ onlyProtectedBranches: false });
+    const diff = diffMirror(old, { ...INPUTS, onlyProtectedBranches: field === "onlyProtectedBranches" ? true : false, [field]: CHANGED[field] });
+    expect(diff.changes).toBe(true);
+    expect(kind === "replace" ? diff.replaces : diff.updates).toEqual([field]);
   });
 
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ["minimal inputs", {}, {}],
-    ["defaults spelled out", {}, { enabled: true, authMethod: "password", onlyProtectedBranches: false, keepDivergentRefs: false, syncTimeoutSeconds: 300, adopt: false, hostKeys: [] }],
+    ["defaults spelled out", {}, { enabled: true, authMethod: "password", onlyProtectedBranches: true, keepDivergentRefs: true, syncTimeoutSeconds: 300, adopt: false, hostKeys: [] }],
     ["numeric project equal to the resolved id", {}, { project: 1 }],
     ["numeric project string equal to the resolved id", {}, { project: "1" }],
     ["path differing only in case", {}, { project: "Demo/App" }],
@@ -59,10 +66,12 @@ describe("diffMirror", () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     ["enabled", {}, { enabled: false }, ["enabled"]],
     ["authMethod", { url: "ssh://git@git.example.com/app.git" }, { url: "ssh://git@git.example.com/app.git", authMethod: "ssh_public_key" }, ["authMethod"]],
-    ["onlyProtectedBranches", {}, { onlyProtectedBranches: true }, ["onlyProtectedBranches"]],
-    ["keepDivergentRefs", {}, { keepDivergentRefs: true }, ["keepDivergentRefs"]],
-    ["mirrorBranchRegex set", {}, { mirrorBranchRegex: "^main$" }, ["mirrorBranchRegex"]],
-    ["mirrorBranchRegex removed", { mirrorBranchRegex: "^main$" }, {}, ["mirrorBranchRegex"]],
+    ["onlyProtectedBranches", {}, { onlyProtectedBranches: false }, ["onlyProtectedBranches"]],
+    ["keepDivergentRefs", {}, { keepDivergentRefs: false }, ["keepDivergentRefs"]],
+    // Protected-only defaults to true unless a regex is set, so the two move together.
+    ["mirrorBranchRegex set", {}, { mirrorBranchRegex: "^main$" }, ["onlyProtectedBranches", "mirrorBranchRegex"]],
+    ["mirrorBranchRegex set, protected-only already off", { onlyProtectedBranches: false }, { mirrorBranchRegex: "^main$" }, ["mirrorBranchRegex"]],
+    ["mirrorBranchRegex removed", { mirrorBranchRegex: "^main$" }, {}, ["onlyProtectedBranches", "mirrorBranchRegex"]],
     ["hostKeys added", {}, { hostKeys: [ED25519] }, ["hostKeys"]],
     ["hostKeys changed", { hostKeys: [ED25519] }, { hostKeys: [OTHER_KEY] }, ["hostKeys"]],
     ["hostKeys drifted (read stored GitLab's fingerprints)", { hostKeys: [] }, { hostKeys: [ED25519] }, ["hostKeys"]],
@@ -120,5 +129,27 @@ describe("diffMirror", () => {
     const outputs = { ...normaliseInputs(inputs), projectId: typeof inputs.project === "number" ? inputs.project : 1 };
     expect(diffMirror(outputs, inputs)).toEqual(NONE);
     expect(diffMirror(inputs, inputs)).toEqual(NONE);
+  });
+});
+
+describe("diffMirror after an import", () => {
+  // GitLab never returns a mirror's credentials: an imported mirror is recorded with the masked URL.
+  const imported = () => state({ url: "https://*****:*****@git.example.com/backup/app.git" });
+
+  it("a declared URL whose credential-free part matches is no change", () => {
+    expect(diffMirror(imported(), INPUTS)).toEqual(NONE);
+  });
+
+  it("a declared URL with another target replaces", () => {
+    expect(diffMirror(imported(), { ...INPUTS, url: "https://bot:pass-1@git.example.com/backup/other.git" })).toMatchObject({
+      replaces: ["url"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("the inputs the engine recorded after the import take over from the masked URL: a rotation replaces", () => {
+    const oldInputs = { ...INPUTS };
+    const rotated = { ...INPUTS, url: "https://bot:pass-2@git.example.com/backup/app.git" };
+    expect(diffMirror(imported(), rotated, oldInputs)).toMatchObject({ replaces: ["url"], deleteBeforeReplace: true });
   });
 });

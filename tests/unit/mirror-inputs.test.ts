@@ -1,15 +1,15 @@
-import { checkMirrorInputs, INPUT_FIELDS, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
+import { fieldMeta, INPUT_FIELDS } from "../../provider/mirror/fields";
+import { checkedInputs, failuresForEngine, inputFailures, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
 
-const CONNECTION = { baseUrl: "http://127.0.0.1:3000", token: "glpat-test-token" };
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const GOOD = { project: "demo/app", url: "https://mirror-bot:s3cret-pass@git.example.com/backup/app.git" };
 
-function check(extra: Record<string, unknown>, connection = CONNECTION) {
-  return checkMirrorInputs({ ...GOOD, ...extra }, connection);
+function check(extra: Record<string, unknown>) {
+  return inputFailures({ ...GOOD, ...extra });
 }
 
-describe("checkMirrorInputs", () => {
+describe("inputFailures", () => {
   it("accepts minimal and complete valid inputs", () => {
     expect(check({})).toEqual([]);
     expect(
@@ -74,30 +74,9 @@ describe("checkMirrorInputs", () => {
     expect(check(extra)).toEqual([{ property, reason }]);
   });
 
-  it("reports every problem at once, connection settings included", () => {
-    const failures = checkMirrorInputs(
-      { project: "", url: "git@h.example.com:x.git", enabled: "on", hostKeys: ["x"], syncTimeoutSeconds: -1 },
-      {},
-    );
-    expect(failures.map((f) => f.property)).toEqual([
-      "gitlab:baseUrl",
-      "gitlab:token",
-      "project",
-      "url",
-      "enabled",
-      "hostKeys",
-      "syncTimeoutSeconds",
-    ]);
-    expect(failures[0].reason).toBe(
-      "is not set; run `pulumi config set gitlab:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL",
-    );
-    expect(failures[1].reason).toBe("is not set; run `pulumi config set --secret gitlab:token <token>` or set GITLAB_TOKEN");
-  });
-
-  it("reports a base URL the validator rejects under gitlab:baseUrl", () => {
-    expect(checkMirrorInputs(GOOD, { baseUrl: "nope", token: "t" }, (b) => `"${b}" is not an http(s) URL`)).toEqual([
-      { property: "gitlab:baseUrl", reason: '"nope" is not an http(s) URL' },
-    ]);
+  it("reports every problem at once", () => {
+    const failures = inputFailures({ project: "", url: "git@h.example.com:x.git", enabled: "on", hostKeys: ["x"], syncTimeoutSeconds: -1 });
+    expect(failures.map((f) => f.property)).toEqual(["project", "url", "enabled", "hostKeys", "syncTimeoutSeconds"]);
   });
 
   it("never echoes the URL's credentials in a reason", () => {
@@ -116,7 +95,7 @@ describe("checkMirrorInputs", () => {
 
   it("tolerates the preview's unknown sentinel in any field, even booleans and lists", () => {
     const allUnknown = Object.fromEntries(INPUT_FIELDS.map((f) => [f, UNKNOWN]));
-    expect(checkMirrorInputs(allUnknown, CONNECTION)).toEqual([]);
+    expect(inputFailures(allUnknown)).toEqual([]);
     expect(check({ hostKeys: [ED25519, UNKNOWN] })).toEqual([]);
     expect(check({ url: UNKNOWN, authMethod: "ssh_public_key" })).toEqual([]);
     expect(check({ onlyProtectedBranches: UNKNOWN, mirrorBranchRegex: "^main$" })).toEqual([]);
@@ -133,8 +112,8 @@ describe("normalisation", () => {
       ...GOOD,
       enabled: true,
       authMethod: "password",
-      onlyProtectedBranches: false,
-      keepDivergentRefs: false,
+      onlyProtectedBranches: true,
+      keepDivergentRefs: true,
       mirrorBranchRegex: null,
       hostKeys: [],
       syncOnApply: false,
@@ -164,5 +143,56 @@ describe("normalisation", () => {
 
   it("passes unknown values through", () => {
     for (const field of INPUT_FIELDS) expect(normaliseField(field, UNKNOWN)).toBe(UNKNOWN);
+  });
+
+  it.each(INPUT_FIELDS.filter((field) => fieldMeta(field).default !== undefined))("%s defaults to the field table's value", (field) => {
+    expect(normaliseInputs(GOOD)[field]).toEqual(fieldMeta(field).default);
+  });
+
+  // Terraform's resource and pulumi-gitlab default the same way: users migrate from them.
+  it("protected branches only by default, unless a regex chooses the branches", () => {
+    expect(normaliseInputs(GOOD).onlyProtectedBranches).toBe(true);
+    expect(normaliseInputs({ ...GOOD, mirrorBranchRegex: "^release/" }).onlyProtectedBranches).toBe(false);
+    expect(normaliseField("onlyProtectedBranches", undefined, { mirrorBranchRegex: UNKNOWN })).toBe(UNKNOWN);
+  });
+});
+
+describe("checkedInputs: the inputs as the engine records them", () => {
+  it("spells every default out and leaves unset optional fields out", () => {
+    expect(checkedInputs(GOOD)).toEqual({
+      ...GOOD,
+      enabled: true,
+      authMethod: "password",
+      onlyProtectedBranches: true,
+      keepDivergentRefs: true,
+      hostKeys: [],
+      syncOnApply: false,
+      waitForSync: false,
+      syncTimeoutSeconds: 300,
+      adopt: false,
+    });
+  });
+
+  it("keeps what the program gave and unknown values", () => {
+    const given = { ...GOOD, enabled: false, mirrorBranchRegex: "^r/", syncTrigger: UNKNOWN };
+    expect(checkedInputs(given)).toMatchObject({ enabled: false, mirrorBranchRegex: "^r/", onlyProtectedBranches: false, syncTrigger: UNKNOWN });
+  });
+
+  it("is what normalising leaves, so a read's inputs and a program's inputs compare equal", () => {
+    expect(checkedInputs(checkedInputs(GOOD))).toEqual(checkedInputs(GOOD));
+  });
+});
+
+describe("failuresForEngine", () => {
+  // The engine prints a failing property's value next to the reason, even a secret one.
+  it("moves a secret input's name into the reason, so the engine prints no value", () => {
+    expect(failuresForEngine([{ property: "url", reason: "has no host" }])).toEqual([{ property: "", reason: "url has no host" }]);
+  });
+
+  it("does the same for keys that are not inputs (configuration), and keeps plain inputs", () => {
+    expect(failuresForEngine([{ property: "gitlab:token", reason: "is not set" }, { property: "enabled", reason: "must be true or false" }])).toEqual([
+      { property: "", reason: "gitlab:token is not set" },
+      { property: "enabled", reason: "must be true or false" },
+    ]);
   });
 });

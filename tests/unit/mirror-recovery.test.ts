@@ -20,8 +20,9 @@ function mirror(id: number, overrides: Partial<RemoteMirror> = {}): RemoteMirror
     lastUpdateStartedAt: null,
     lastSuccessfulUpdateAt: null,
     lastError: null,
-    onlyProtectedBranches: false,
-    keepDivergentRefs: false,
+    // As our POST made it: the safe defaults.
+    onlyProtectedBranches: true,
+    keepDivergentRefs: true,
     authMethod: "password",
     hostKeys: [],
     ...overrides,

@@ -1,4 +1,4 @@
-module gitlab-mirrors/language-host
+module gitlab-mirrors/devtools/pulumi-language-nodejs
 
 go 1.25.11
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +21,10 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// fallbackVersion is reported when the build did not stamp version.Version
-// (scripts/setup-pulumi.sh stamps it with -ldflags -X).
-const fallbackVersion = "3.259.0"
+// sdkModule is the Pulumi SDK this host is built with. Its version (go.mod, kept equal to
+// PULUMI_VERSION in pulumi-versions.env) is reported when the build did not stamp
+// version.Version (scripts/setup-pulumi.sh stamps it with -ldflags -X).
+const sdkModule = "github.com/pulumi/pulumi/sdk/v3"
 
 // childWaitDelay bounds how long a cancelled child may keep its output pipes open.
 const childWaitDelay = 5 * time.Second
@@ -77,7 +79,14 @@ func pluginVersion() string {
 	if stamped := strings.TrimPrefix(version.Version, "v"); stamped != "" {
 		return stamped
 	}
-	return fallbackVersion
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == sdkModule {
+				return strings.TrimPrefix(dep.Version, "v")
+			}
+		}
+	}
+	return "0.0.0"
 }
 
 // GetRequiredPlugins reports nothing: dynamic providers run in the bundled

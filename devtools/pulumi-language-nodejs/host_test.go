@@ -133,15 +133,33 @@ func runRequest(t *testing.T, programDir string, options map[string]any) *pulumi
 	}
 }
 
-func TestGetPluginInfoReportsTheCLIVersion(t *testing.T) {
+func TestGetPluginInfoReportsThePinnedPulumiVersion(t *testing.T) {
+	want := pinnedPulumiVersion(t)
 	h := startHost(t)
 	info, err := h.client.GetPluginInfo(testContext(t), &emptypb.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.GetVersion() != "3.259.0" {
-		t.Fatalf("version = %q, want 3.259.0", info.GetVersion())
+	if info.GetVersion() != want {
+		t.Fatalf("version = %q, want %q (PULUMI_VERSION in pulumi-versions.env; keep go.mod's %s equal to it)",
+			info.GetVersion(), want, sdkModule)
 	}
+}
+
+// pinnedPulumiVersion reads PULUMI_VERSION from the repository's pulumi-versions.env.
+func pinnedPulumiVersion(t *testing.T) string {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("..", "..", "pulumi-versions.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		if value, found := strings.CutPrefix(strings.TrimSpace(line), "PULUMI_VERSION="); found {
+			return value
+		}
+	}
+	t.Fatal("pulumi-versions.env has no PULUMI_VERSION line")
+	return ""
 }
 
 func TestRequiredPluginsAndPackagesAreEmpty(t *testing.T) {

@@ -1,0 +1,194 @@
+/**
+ * The plugin's resource provider: translates between the engine's requests (plain values, secrets
+ * unwrapped) and provider/mirror. No rule of the resource lives here; it only adds what a provider
+ * plugin has and a dynamic provider has not: its own configuration per provider instance, import,
+ * a detailed diff and the discovery function.
+ */
+import { ConfigError } from "../errors";
+import {
+  checkedInputs,
+  connectionProblems,
+  ConnectionSetting,
+  createMirror,
+  createMirrorContext,
+  DEFAULT_POLL_INTERVAL_MS,
+  deleteMirror,
+  diffMirror,
+  failuresForEngine,
+  inputFailures,
+  listMirrors,
+  MirrorContext,
+  MirrorLogger,
+  mirrorInputsSchema,
+  readMirror,
+  SECRET_PROPERTIES,
+  updateMirror,
+} from "../mirror";
+import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME, REMOTE_MIRROR_TOKEN } from "./schema";
+
+type Props = Record<string, unknown>;
+
+export interface Settings {
+  baseUrl?: string;
+  token?: string;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export type DiffKind = "add" | "update" | "delete" | "add-replace" | "update-replace" | "delete-replace";
+
+export interface PluginDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Per changed input, what the change does: the engine shows exactly these. */
+  detailed: Record<string, DiffKind>;
+}
+
+/** Sends a log line to the engine, attached to the resource it is about. */
+export type EngineLog = (severity: "info" | "warning", message: string, urn: string) => void;
+
+const ENV_FALLBACK: Record<ConnectionSetting, string> = { baseUrl: "GITLAB_BASE_URL", token: "GITLAB_TOKEN" };
+
+/** How a user sets each setting: stack config for the default provider, an argument for an explicit one. */
+function settingName(setting: ConnectionSetting, urn: string): { name: string; fix: string } {
+  if (isDefaultProvider(urn)) {
+    const key = `${PACKAGE_NAME}:${setting}`;
+    const command = setting === "token" ? `pulumi config set --secret ${key} <token>` : `pulumi config set ${key} https://gitlab.example.com`;
+    return { name: key, fix: `run \`${command}\` or set ${ENV_FALLBACK[setting]}` };
+  }
+  return { name: `the provider's ${setting}`, fix: `give the provider resource a ${setting} or set ${ENV_FALLBACK[setting]}` };
+}
+
+/** Default providers are named `default` or `default_<version>` by the engine. */
+function isDefaultProvider(urn: string): boolean {
+  return /::default(_[0-9_]+)?$/.test(urn) || urn === "";
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The explicit settings first, then the environment. */
+export function resolveSettings(given: Settings, env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    baseUrl: nonEmpty(given.baseUrl) ?? nonEmpty(env.GITLAB_BASE_URL),
+    token: nonEmpty(given.token) ?? nonEmpty(env.GITLAB_TOKEN),
+  };
+}
+
+export class RemoteMirrorPlugin {
+  private settings: Settings = {};
+  private urn = "";
+
+  constructor(
+    private readonly log: EngineLog,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
+  checkConfig(urn: string, news: Props): CheckFailure[] {
+    const settings = resolveSettings({ baseUrl: nonEmpty(news.baseUrl), token: nonEmpty(news.token) }, this.env);
+    return connectionProblems(settings).map(({ setting, reason }) => {
+      const { name, fix } = settingName(setting, urn);
+      return { property: "", reason: `${name} ${reason === "is not set" ? `is not set; ${fix}` : reason}` };
+    });
+  }
+
+  /** DiffConfig: a new base URL or token changes the provider, and never replaces the mirrors. */
+  diffConfig(olds: Props, news: Props): { changes: boolean; diffs: string[] } {
+    const diffs = ["baseUrl", "token"].filter((key) => (olds[key] ?? null) !== (news[key] ?? null));
+    return { changes: diffs.length > 0, diffs };
+  }
+
+  configure(urn: string, given: Settings): void {
+    this.urn = urn;
+    this.settings = resolveSettings(given, this.env);
+  }
+
+  check(news: Props): { inputs: Props; failures: CheckFailure[] } {
+    const failures = failuresForEngine(inputFailures(news));
+    return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
+  }
+
+  diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff {
+    const result = diffMirror(olds, news, oldInputs && Object.keys(oldInputs).length > 0 ? oldInputs : undefined);
+    const detailed: Record<string, DiffKind> = {};
+    const before = { ...olds, ...(oldInputs ?? {}) };
+    for (const field of [...result.replaces, ...result.updates]) {
+      const replace = result.replaces.includes(field);
+      const kind = before[field] === undefined ? "add" : news[field] === undefined ? "delete" : "update";
+      detailed[field] = (replace ? `${kind}-replace` : kind) as DiffKind;
+    }
+    return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace, detailed };
+  }
+
+  async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
+    const result = await createMirror(inputs, this.context(urn));
+    return { id: result.id, outs: { ...result.outs } };
+  }
+
+  /** Refresh, and import (no properties, no inputs: everything comes from GitLab). */
+  async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
+    const stored = Object.keys(props).length > 0 ? props : inputs;
+    const result = await readMirror(id, stored, this.context(urn));
+    if (result.gone) return { id: "" };
+    return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
+    const result = await updateMirror(id, olds, news, this.context(urn), Object.keys(oldInputs).length > 0 ? oldInputs : undefined);
+    return { outs: { ...result.outs } };
+  }
+
+  async delete(urn: string, id: string, props: Props): Promise<void> {
+    await deleteMirror(id, props, this.context(urn));
+  }
+
+  async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {
+    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new Error(`unknown function ${token}`);
+    if (args.project === undefined || args.project === null) return { failures: [{ property: "project", reason: "is required" }] };
+    const parsed = mirrorInputsSchema.shape.project.safeParse(args.project);
+    if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };
+    const listed = await listMirrors(args.project as number | string, this.context(this.urn));
+    return { result: { projectId: listed.projectId, mirrors: listed.mirrors }, failures: [] };
+  }
+
+  /** Which output properties are secret: the table's, plus any input the program made secret. */
+  secretOutputs(secretInputs: Iterable<string>): Set<string> {
+    return new Set([...SECRET_PROPERTIES, ...secretInputs]);
+  }
+
+  private context(urn: string): MirrorContext {
+    const { baseUrl, token } = this.settings;
+    for (const [setting, value] of [["baseUrl", baseUrl], ["token", token]] as const) {
+      if (value === undefined) {
+        const { name, fix } = settingName(setting, this.urn);
+        throw new ConfigError(name, `is not set; ${fix}`);
+      }
+    }
+    return createMirrorContext({
+      baseUrl: baseUrl as string,
+      token: token as string,
+      logger: this.logger(urn),
+      pollIntervalMs: pollIntervalMs(this.env),
+    });
+  }
+
+  private logger(urn: string): MirrorLogger {
+    return {
+      info: (message) => this.log("info", message, urn),
+      warn: (message) => this.log("warning", message, urn),
+    };
+  }
+}
+
+function pollIntervalMs(env: NodeJS.ProcessEnv): number {
+  const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+}
+
+export { REMOTE_MIRROR_TOKEN };

@@ -1,0 +1,182 @@
+/**
+ * The plugin's Pulumi package schema, built from the field table (provider/mirror/fields.ts): the
+ * generated SDKs, `pulumi package get-schema` and the docs of every language come from it.
+ */
+import { z } from "zod";
+import {
+  fieldMeta,
+  INPUT_FIELDS,
+  InputField,
+  mirrorInputsSchema,
+  mirrorOutputOnlySchema,
+  OUTPUT_ONLY_FIELDS,
+  outputMeta,
+} from "../mirror";
+
+export const PACKAGE_NAME = "gitlab-mirrors";
+export const REMOTE_MIRROR_TOKEN = `${PACKAGE_NAME}:index:RemoteMirror`;
+export const GET_REMOTE_MIRRORS_TOKEN = `${PACKAGE_NAME}:index:getRemoteMirrors`;
+export const MIRROR_INFO_TOKEN = `${PACKAGE_NAME}:index:RemoteMirrorInfo`;
+
+/** Where each language's generated SDK lives; the Go path is also the module path of sdk/go. */
+export const GO_IMPORT_BASE_PATH = "github.com/gitlab-mirrors/gitlab-mirrors/sdk/go/gitlabmirrors";
+export const PYTHON_PACKAGE_NAME = "pulumi_gitlab_mirrors";
+
+type PropertySpec = Record<string, unknown>;
+
+/** The provider's own settings: `gitlab-mirrors:baseUrl` and `gitlab-mirrors:token` in a stack's config. */
+export const CONFIG_PROPERTIES: Readonly<Record<"baseUrl" | "token", PropertySpec>> = Object.freeze({
+  baseUrl: {
+    type: "string",
+    description:
+      "The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.",
+  },
+  token: {
+    type: "string",
+    secret: true,
+    description:
+      "A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.",
+  },
+});
+
+/** A zod type as a Pulumi schema type (Pulumi's schema has no inline enums or refinements). */
+function typeOf(schema: z.ZodType, integer = false): PropertySpec {
+  const json = z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
+  return typeFromJson(json, integer);
+}
+
+function typeFromJson(json: Record<string, unknown>, integer: boolean): PropertySpec {
+  const variants =
+    (json.anyOf ?? json.oneOf) as Record<string, unknown>[] | undefined ?? (Array.isArray(json.type) ? json.type.map((type) => ({ type })) : undefined);
+  if (variants !== undefined) {
+    const types = variants.filter((v) => v.type !== "null").map((v) => typeFromJson(v, integer));
+    return types.length === 1 ? types[0] : { oneOf: types };
+  }
+  switch (json.type) {
+    case "array":
+      return { type: "array", items: typeFromJson(json.items as Record<string, unknown>, integer) };
+    case "integer":
+      return { type: "integer" };
+    case "number":
+      return { type: integer ? "integer" : "number" };
+    case "boolean":
+    case "string":
+      return { type: json.type };
+    default:
+      throw new Error(`no Pulumi schema type for ${JSON.stringify(json)}`);
+  }
+}
+
+/** " Default: …." for the docs, or nothing for a field without a default. */
+export function defaultSentence(meta: { default?: unknown; defaultText?: string }): string {
+  if (meta.defaultText !== undefined) return ` Default: ${meta.defaultText}.`;
+  if (meta.default === undefined || (Array.isArray(meta.default) && meta.default.length === 0)) return "";
+  return ` Default: \`${JSON.stringify(meta.default)}\`.`;
+}
+
+function describeInput(name: InputField): string {
+  const meta = fieldMeta(name);
+  return meta.description + defaultSentence(meta);
+}
+
+function inputProperty(name: InputField): PropertySpec {
+  const meta = fieldMeta(name);
+  const spec: PropertySpec = { ...typeOf(mirrorInputsSchema.shape[name], meta.integer === true), description: describeInput(name) };
+  if (meta.secret) spec.secret = true;
+  if (meta.change === "replace") spec.willReplaceOnChanges = true;
+  return spec;
+}
+
+function outputProperties(): Record<string, PropertySpec> {
+  const result: Record<string, PropertySpec> = {};
+  for (const name of INPUT_FIELDS) result[name] = inputProperty(name);
+  for (const name of OUTPUT_ONLY_FIELDS) {
+    const meta = outputMeta(name);
+    result[name] = { ...typeOf(mirrorOutputOnlySchema.shape[name]), description: meta.description };
+    if (meta.secret) result[name].secret = true;
+  }
+  return result;
+}
+
+/** Outputs every mirror has: the defaulted inputs and what GitLab always reports. */
+const ALWAYS_PRESENT = [
+  ...INPUT_FIELDS.filter((name) => name !== "mirrorBranchRegex" && name !== "syncTrigger"),
+  "mirrorId",
+  "projectId",
+  "updateStatus",
+  "hostKeyFingerprints",
+];
+
+const MIRROR_INFO_PROPERTIES: Record<string, PropertySpec> = {
+  id: { type: "integer", description: "GitLab's id of the mirror within the project." },
+  url: { type: "string", description: "The URL as GitLab shows it, credentials masked." },
+  enabled: { type: "boolean", description: "Whether GitLab pushes to the mirror." },
+  authMethod: { type: "string", description: "`password` or `ssh_public_key`." },
+  onlyProtectedBranches: { type: "boolean", description: "Whether only protected branches are mirrored." },
+  keepDivergentRefs: { type: "boolean", description: "Whether diverged refs on the target are left alone." },
+  mirrorBranchRegex: { type: "string", description: "The branch filter, where GitLab reports one." },
+  updateStatus: { type: "string", description: "GitLab's `update_status`." },
+  lastError: { type: "string", description: "GitLab's last push error, credentials masked." },
+  lastUpdateAt: { type: "string", description: "When the last push ended." },
+  lastSuccessfulUpdateAt: { type: "string", description: "When the last successful push ended." },
+  resourceId: { type: "string", description: "The id to import the mirror with: `<projectId>:<mirrorId>`." },
+};
+
+/** The whole package schema, as `pulumi package get-schema` prints it. */
+export function packageSchema(version: string): Record<string, unknown> {
+  const inputProperties = Object.fromEntries(INPUT_FIELDS.map((name) => [name, inputProperty(name)]));
+  return {
+    name: PACKAGE_NAME,
+    displayName: "GitLab push mirrors",
+    version,
+    description: "GitLab push mirrors (remote mirrors) as Pulumi resources, with credential rotation, drift detection and opt-in sync.",
+    keywords: ["pulumi", "gitlab", "mirror", "category/utility", "kind/native"],
+    license: "Apache-2.0",
+    config: { variables: CONFIG_PROPERTIES },
+    provider: {
+      description: "The connection to one GitLab instance. Declare one per instance to manage mirrors on several.",
+      inputProperties: CONFIG_PROPERTIES,
+      properties: { baseUrl: CONFIG_PROPERTIES.baseUrl },
+    },
+    resources: {
+      [REMOTE_MIRROR_TOKEN]: {
+        description:
+          "One push mirror (\"remote mirror\") of one GitLab project. The resource id is `<projectId>:<mirrorId>`; import an existing mirror with `pulumi import gitlab-mirrors:index:RemoteMirror <name> <projectId>:<mirrorId>`.",
+        inputProperties,
+        requiredInputs: INPUT_FIELDS.filter((name) => fieldMeta(name).required === true),
+        properties: outputProperties(),
+        required: ALWAYS_PRESENT,
+      },
+    },
+    functions: {
+      [GET_REMOTE_MIRRORS_TOKEN]: {
+        description: "Every push mirror of a project, all pages, credentials masked: for discovery and for finding ids to import.",
+        inputs: {
+          properties: { project: { ...typeOf(mirrorInputsSchema.shape.project, true), description: "The project: numeric id or full path." } },
+          required: ["project"],
+        },
+        outputs: {
+          properties: {
+            projectId: { type: "integer", description: "The project's numeric id." },
+            mirrors: { type: "array", items: { $ref: `#/types/${MIRROR_INFO_TOKEN}` }, description: "The project's push mirrors, oldest first." },
+          },
+          required: ["projectId", "mirrors"],
+        },
+      },
+    },
+    types: {
+      [MIRROR_INFO_TOKEN]: {
+        type: "object",
+        description: "A push mirror as GitLab reports it.",
+        properties: MIRROR_INFO_PROPERTIES,
+        required: ["id", "url", "enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "updateStatus", "resourceId"],
+      },
+    },
+    language: {
+      python: { packageName: PYTHON_PACKAGE_NAME, respectSchemaVersion: true, pyproject: { enabled: true } },
+      go: { importBasePath: GO_IMPORT_BASE_PATH, generateResourceContainerTypes: true, respectSchemaVersion: true },
+      nodejs: { packageName: "gitlab-mirrors-sdk", respectSchemaVersion: true },
+      csharp: { rootNamespace: "GitLabMirrors", respectSchemaVersion: true },
+    },
+  };
+}

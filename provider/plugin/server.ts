@@ -1,0 +1,243 @@
+/**
+ * The ResourceProvider gRPC service of the plugin, served with Pulumi's own stubs. It only converts
+ * messages: requests to plain values (secrets unwrapped), results to messages (secrets wrapped, since
+ * the plugin accepts secrets and the engine then marks nothing by itself), errors to gRPC statuses.
+ *
+ * Why not `@pulumi/pulumi/provider`'s server: it answers Configure itself and drops an explicit
+ * provider's settings, leaves CheckConfig and DiffConfig unimplemented (so bad configuration cannot fail
+ * at preview), calls `.toJavaScript()` on the absent properties of an import's Read, and cannot return a
+ * detailed diff.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { partialStateOf } from "../mirror";
+import { unwrapSecrets, wrapSecrets } from "./marshal";
+import { DiffKind, RemoteMirrorPlugin } from "./provider";
+import { pulumiRpc } from "./rpc";
+import { PACKAGE_NAME, packageSchema, REMOTE_MIRROR_TOKEN } from "./schema";
+
+type Props = Record<string, unknown>;
+type Callback = (error: grpc.ServiceError | null, value?: unknown, trailer?: grpc.Metadata) => void;
+type Call = { request: any };
+type Handler = (call: Call, callback: Callback) => void;
+
+interface StructLike {
+  toJavaScript(): Record<string, unknown>;
+}
+
+function plain(struct: StructLike | undefined): { value: Props; secretKeys: Set<string> } {
+  return unwrapSecrets(struct?.toJavaScript());
+}
+
+function struct(value: Props, secretKeys: Iterable<string> = []) {
+  return pulumiRpc().Struct.fromJavaScript(wrapSecrets(value, secretKeys) as never);
+}
+
+/** A failed call as a gRPC status; a mirror GitLab already holds travels as ErrorResourceInitFailed. */
+function statusOf(err: unknown, secretKeys: Iterable<string>): grpc.ServiceError {
+  const rpc = pulumiRpc();
+  const message = err instanceof Error ? err.message : String(err);
+  const metadata = new rpc.grpc.Metadata();
+  const partial = partialStateOf(err);
+  if (partial !== undefined) {
+    const detail = new rpc.provider.ErrorResourceInitFailed();
+    detail.setId(partial.id);
+    detail.setProperties(struct(partial.properties, secretKeys));
+    detail.setReasonsList(partial.reasons);
+    const any = new rpc.Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new rpc.Status();
+    status.setCode(rpc.grpc.status.UNKNOWN);
+    status.setMessage(message);
+    status.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return Object.assign(new Error(message), { code: rpc.grpc.status.UNKNOWN, details: message, metadata });
+}
+
+function unary<T>(run: (request: any) => Promise<T> | T, secretKeysOf: (request: any) => Iterable<string> = () => []): Handler {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => run(call.request))
+      .then(
+        (response) => callback(null, response),
+        (err) => {
+          const status = statusOf(err, secretKeysOf(call.request));
+          callback(status, undefined, status.metadata);
+        },
+      );
+  };
+}
+
+function unimplemented(name: string): Handler {
+  return (_call, callback) => {
+    const rpc = pulumiRpc();
+    callback(Object.assign(new Error(`${name} is not implemented`), { code: rpc.grpc.status.UNIMPLEMENTED, details: `${name} is not implemented`, metadata: new rpc.grpc.Metadata() }));
+  };
+}
+
+function checkFailures(failures: { property: string; reason: string }[]) {
+  const rpc = pulumiRpc();
+  return failures.map(({ property, reason }) => {
+    const failure = new rpc.provider.CheckFailure();
+    failure.setProperty(property);
+    failure.setReason(reason);
+    return failure;
+  });
+}
+
+function requireMirrorType(urn: string): void {
+  const type = urn.split("::")[2] ?? "";
+  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new Error(`unknown resource type in ${urn}`);
+}
+
+export interface ServerOptions {
+  version: string;
+  plugin: RemoteMirrorPlugin;
+  /** Where the engine listens, when it tells us later (Attach). */
+  onEngineAddress(address: string): void;
+}
+
+/** The service implementation, keyed by the method names of Pulumi's ResourceProvider service. */
+export function resourceProviderService({ version, plugin, onEngineAddress }: ServerOptions): Record<string, Handler> {
+  const rpc = pulumiRpc();
+  const P = rpc.provider;
+  const diffKinds: Record<DiffKind, number> = {
+    add: P.PropertyDiff.Kind.ADD,
+    "add-replace": P.PropertyDiff.Kind.ADD_REPLACE,
+    delete: P.PropertyDiff.Kind.DELETE,
+    "delete-replace": P.PropertyDiff.Kind.DELETE_REPLACE,
+    update: P.PropertyDiff.Kind.UPDATE,
+    "update-replace": P.PropertyDiff.Kind.UPDATE_REPLACE,
+  };
+  // Secret outputs: the table's, plus whatever the program sent as a secret.
+  const secretsOf = (request: { getProperties?(): StructLike | undefined; getNews?(): StructLike | undefined }) =>
+    plugin.secretOutputs(plain(request.getNews?.() ?? request.getProperties?.()).secretKeys);
+
+  return {
+    getPluginInfo: unary(() => {
+      const info = new rpc.plugin.PluginInfo();
+      info.setVersion(version);
+      return info;
+    }),
+    getSchema: unary((req) => {
+      if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
+      const response = new P.GetSchemaResponse();
+      response.setSchema(JSON.stringify(packageSchema(version)));
+      return response;
+    }),
+    checkConfig: unary((req) => {
+      const news = plain(req.getNews());
+      const response = new P.CheckResponse();
+      response.setInputs(struct(news.value, news.secretKeys));
+      response.setFailuresList(checkFailures(plugin.checkConfig(req.getUrn(), news.value)));
+      return response;
+    }),
+    diffConfig: unary((req) => {
+      const result = plugin.diffConfig(plain(req.getOldInputs() ?? req.getOlds()).value, plain(req.getNews()).value);
+      const response = new P.DiffResponse();
+      response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
+      response.setDiffsList(result.diffs);
+      return response;
+    }),
+    configure: unary((req) => {
+      const args = plain(req.getArgs()).value;
+      const variables = req.getVariablesMap();
+      const variable = (key: string) => variables.get(`${PACKAGE_NAME}:config:${key}`);
+      plugin.configure(req.getUrn?.() ?? "", {
+        baseUrl: (args.baseUrl as string | undefined) ?? variable("baseUrl"),
+        token: (args.token as string | undefined) ?? variable("token"),
+      });
+      const response = new P.ConfigureResponse();
+      response.setAcceptsecrets(true);
+      response.setSupportspreview(false);
+      response.setAcceptresources(false);
+      response.setAcceptoutputs(false);
+      return response;
+    }),
+    check: unary((req) => {
+      requireMirrorType(req.getUrn());
+      const news = plain(req.getNews());
+      const result = plugin.check(news.value);
+      const response = new P.CheckResponse();
+      response.setInputs(struct(result.inputs, plugin.secretOutputs(news.secretKeys)));
+      response.setFailuresList(checkFailures(result.failures));
+      return response;
+    }),
+    diff: unary((req) => {
+      requireMirrorType(req.getUrn());
+      const result = plugin.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
+      const response = new P.DiffResponse();
+      response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
+      response.setReplacesList(result.replaces);
+      response.setDeletebeforereplace(result.deleteBeforeReplace);
+      response.setDiffsList(Object.keys(result.detailed));
+      response.setHasdetaileddiff(true);
+      const detailed = response.getDetaileddiffMap();
+      for (const [key, kind] of Object.entries(result.detailed)) {
+        const diff = new P.PropertyDiff();
+        diff.setKind(diffKinds[kind]);
+        diff.setInputdiff(true);
+        detailed.set(key, diff);
+      }
+      return response;
+    }),
+    create: unary(async (req) => {
+      requireMirrorType(req.getUrn());
+      const inputs = plain(req.getProperties());
+      const result = await plugin.create(req.getUrn(), inputs.value);
+      const response = new P.CreateResponse();
+      response.setId(result.id);
+      response.setProperties(struct(result.outs, plugin.secretOutputs(inputs.secretKeys)));
+      return response;
+    }, secretsOf),
+    read: unary(async (req) => {
+      requireMirrorType(req.getUrn());
+      const props = plain(req.getProperties());
+      const inputs = plain(req.getInputs());
+      const secret = plugin.secretOutputs([...props.secretKeys, ...inputs.secretKeys]);
+      const result = await plugin.read(req.getUrn(), req.getId(), props.value, inputs.value);
+      const response = new P.ReadResponse();
+      response.setId(result.id);
+      if (result.props !== undefined) response.setProperties(struct(result.props, secret));
+      if (result.inputs !== undefined) response.setInputs(struct(result.inputs, secret));
+      return response;
+    }),
+    update: unary(async (req) => {
+      requireMirrorType(req.getUrn());
+      const news = plain(req.getNews());
+      const result = await plugin.update(req.getUrn(), req.getId(), plain(req.getOlds()).value, news.value, plain(req.getOldInputs()).value);
+      const response = new P.UpdateResponse();
+      response.setProperties(struct(result.outs, plugin.secretOutputs(news.secretKeys)));
+      return response;
+    }, secretsOf),
+    delete: unary(async (req) => {
+      requireMirrorType(req.getUrn());
+      await plugin.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value);
+      return new rpc.Empty();
+    }),
+    invoke: unary(async (req) => {
+      const result = await plugin.invoke(req.getTok(), plain(req.getArgs()).value);
+      const response = new P.InvokeResponse();
+      if (result.result !== undefined) response.setReturn(struct(result.result));
+      response.setFailuresList(checkFailures(result.failures));
+      return response;
+    }),
+    attach: unary((req) => {
+      onEngineAddress(req.getAddress());
+      return new rpc.Empty();
+    }),
+    cancel: unary(() => new rpc.Empty()),
+    getMapping: unary(() => {
+      const response = new P.GetMappingResponse();
+      response.setProvider("");
+      response.setData("");
+      return response;
+    }),
+    getMappings: unary(() => new P.GetMappingsResponse()),
+    handshake: unimplemented("Handshake"),
+    parameterize: unimplemented("Parameterize"),
+    construct: unimplemented("Construct"),
+    call: unimplemented("Call"),
+    list: unimplemented("List"),
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * The repository as a Pulumi provider plugin, consumed by YAML programs through the real CLI and
+ * `pulumi-language-yaml`: the whole life of a mirror, `pulumi import`, the `import` resource option,
+ * credential rotation, and two GitLab instances in one stack through explicit providers.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
+import { CliStack, StateResource } from "./cli-stack";
+import { GitLabActor, repoRoot } from "./support";
+
+jest.setTimeout(600_000);
+
+const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
+const PROJECT_ID = 1;
+const TARGET = DEFAULT_SEED.targets![0];
+const MIRROR_TYPE = "gitlab-mirrors:index:RemoteMirror";
+
+/**
+ * examples/yaml, pointed at the plugin in this checkout wherever the project directory is, with
+ * `extraResources` (YAML text indented as entries of `resources:`) added after its mirror.
+ */
+function yamlExample(extraResources = ""): string {
+  const text = fs.readFileSync(path.join(repoRoot, "examples", "yaml", "Pulumi.yaml"), "utf8");
+  return text.replace(/^  gitlab-mirrors: \.\.\/\.\.$/m, `  gitlab-mirrors: ${repoRoot}`).replace(/^outputs:$/m, `${extraResources}outputs:`);
+}
+
+function mirrorsIn(resources: StateResource[]): StateResource[] {
+  return resources.filter((r) => r.type === MIRROR_TYPE);
+}
+
+describe("examples/yaml: the provider plugin from a YAML program", () => {
+  let gitlab: RunningEmulator;
+  let actor: GitLabActor;
+  let stack: CliStack;
+  let sourceDir: string;
+  let targetUrl: string;
+  let sourceRefs: Map<string, string>;
+  let mirrorId: number;
+  let extraResources = "";
+
+  beforeAll(async () => {
+    gitlab = await startEmulator();
+    actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
+    sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-yaml-src-"));
+    await makeSampleRepository(sourceDir);
+    const projectUrl = withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", ROOT_TOKEN);
+    await pushAll(sourceDir, projectUrl);
+    sourceRefs = await listRemoteRefs(projectUrl);
+    targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
+    stack = new CliStack({ "Pulumi.yaml": yamlExample() }, { GITLAB_MIRRORS_POLL_INTERVAL_MS: "200" });
+    await stack.init("dev", {
+      "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
+      "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
+      targetUrl: { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
+    });
+  });
+
+  afterAll(async () => {
+    stack?.dispose();
+    await gitlab?.close();
+    if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
+  });
+
+  test("up creates the mirror, and the sync lands the protected branch and the tag in the target", async () => {
+    const result = await stack.ok(["up", "--yes", "--skip-preview"]);
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    mirrorId = mirrors[0].id;
+    expect(result.stdout).toContain(`mirrorId    : ${mirrorId}`);
+    expect(result.stdout).toContain(`updateStatus: "finished"`);
+    // The log lines are the mirror's, not the stack's.
+    expect(result.stdout).toMatch(new RegExp(`gitlab-mirrors:index:RemoteMirror \\(mirror\\):\\s+demo/app: created mirror ${mirrorId}`));
+    const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
+    expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
+    expect(targetRefs.get("refs/heads/main")).toBe(sourceRefs.get("refs/heads/main"));
+  });
+
+  test("a second preview reports no changes and makes zero API requests", async () => {
+    await actor.resetCounters();
+    await stack.ok(["preview", "--expect-no-changes"]);
+    expect((await actor.counters()).total).toBe(0);
+  });
+
+  test("the state holds no __provider, and without --show-secrets neither the token nor the URL password", async () => {
+    const plain = await stack.exportState();
+    expect(plain.text).not.toContain(ROOT_TOKEN);
+    expect(plain.text).not.toContain(TARGET.password);
+    const [mirror] = mirrorsIn(plain.resources);
+    expect(mirror.id).toBe(`${PROJECT_ID}:${mirrorId}`);
+    const revealed = await stack.exportState(true);
+    expect(revealed.text).not.toContain("__provider");
+    expect(mirrorsIn(revealed.resources)[0].outputs).toMatchObject({ mirrorId, projectId: PROJECT_ID, keepDivergentRefs: true });
+  });
+
+  test("refresh shows a mirror disabled out of band, the diff names the property, and up repairs it", async () => {
+    expect((await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false })).status).toBe(200);
+    await stack.ok(["refresh", "--yes"]);
+    expect(mirrorsIn((await stack.exportState()).resources)[0].outputs).toMatchObject({ enabled: false });
+    const preview = await stack.ok(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/~ enabled\s*: false => true/);
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
+    await stack.ok(["preview", "--expect-no-changes"]);
+  });
+
+  test("rotating the URL's password replaces the mirror, deleting the old one first", async () => {
+    await stack.setConfig("sync", "false");
+    await stack.setConfig("targetUrl", withCredentials(targetUrl, TARGET.username, "rotated-yaml-password"), true);
+    const result = await stack.ok(["up", "--yes", "--skip-preview"]);
+    expect(result.stdout).toMatch(/-\+\s*1 replaced|1 replaced/);
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    expect(mirrors[0].id).not.toBe(mirrorId);
+    expect(result.log).not.toContain("rotated-yaml-password");
+    expect((await stack.exportState()).text).not.toContain("rotated-yaml-password");
+    mirrorId = mirrors[0].id;
+  });
+
+  test("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
+    const importedTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-imported.git`;
+    const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
+      url: withCredentials(importedTarget, TARGET.username, "imported-password"),
+      enabled: true,
+      only_protected_branches: true,
+      keep_divergent_refs: true,
+    });
+    expect(made.status).toBe(201);
+    const madeId = (made.body as { id: number }).id;
+    const imported = await stack.ok(["import", MIRROR_TYPE, "imported", `${PROJECT_ID}:${madeId}`, "--yes", "--generate-code=false"]);
+    expect(imported.log).not.toContain("imported-password");
+    const state = mirrorsIn((await stack.exportState()).resources).find((r) => r.urn.endsWith("::imported"));
+    expect(state?.id).toBe(`${PROJECT_ID}:${madeId}`);
+    expect(state?.outputs).toMatchObject({ project: "demo/app", projectId: PROJECT_ID, mirrorId: madeId, enabled: true });
+
+    // GitLab never returns credentials: a declared URL with the same target is no change.
+    await stack.setConfig("importedUrl", withCredentials(importedTarget, TARGET.username, "imported-password"), true);
+    extraResources += `  imported:
+    type: ${MIRROR_TYPE}
+    properties:
+      project: demo/app
+      url: \${importedUrl}
+`;
+    stack.write({ "Pulumi.yaml": yamlExample(extraResources) });
+    await stack.ok(["preview", "--expect-no-changes"]);
+    expect((await actor.mirrors(PROJECT_ID)).map((m) => m.id)).toContain(madeId);
+  });
+
+  test("the import resource option takes over an existing mirror without changing it", async () => {
+    const optionTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-option.git`;
+    const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
+      url: withCredentials(optionTarget, TARGET.username, "option-password"),
+      enabled: true,
+      only_protected_branches: true,
+      keep_divergent_refs: true,
+    });
+    const madeId = (made.body as { id: number }).id;
+    await stack.setConfig("optionUrl", withCredentials(optionTarget, TARGET.username, "option-password"), true);
+    extraResources += `  adopted:
+    type: ${MIRROR_TYPE}
+    properties:
+      project: ${PROJECT_ID}
+      url: \${optionUrl}
+    options:
+      import: "${PROJECT_ID}:${madeId}"
+`;
+    stack.write({ "Pulumi.yaml": yamlExample(extraResources) });
+    await actor.resetCounters();
+    const result = await stack.ok(["up", "--yes", "--skip-preview"]);
+    expect(result.stdout).toMatch(/1 imported/);
+    // Imported as is: read, never written.
+    const routes = (await actor.counters()).routes;
+    expect(Object.keys(routes).filter((route) => !route.startsWith("GET"))).toEqual([]);
+    await stack.ok(["preview", "--expect-no-changes"]);
+  });
+
+  test("destroy removes every mirror from GitLab", async () => {
+    await stack.ok(["destroy", "--yes", "--skip-preview"]);
+    expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
+  });
+});
+
+describe("two GitLab instances in one stack, through explicit providers", () => {
+  let east: RunningEmulator;
+  let west: RunningEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    [east, west] = await Promise.all([startEmulator(), startEmulator()]);
+  });
+
+  afterAll(async () => {
+    stack?.dispose();
+    await Promise.all([east?.close(), west?.close()]);
+  });
+
+  test("each provider's mirrors land on its own instance, and bad provider settings fail at preview", async () => {
+    const program = `name: two-gitlabs
+runtime: yaml
+packages:
+  gitlab-mirrors: ${repoRoot}
+config:
+  eastUrl: { type: string }
+  westUrl: { type: string }
+  token: { type: string }
+  targetUrl: { type: string }
+resources:
+  east:
+    type: pulumi:providers:gitlab-mirrors
+    properties:
+      baseUrl: \${eastUrl}
+      token: \${token}
+  west:
+    type: pulumi:providers:gitlab-mirrors
+    properties:
+      baseUrl: \${westUrl}
+      token: \${token}
+  eastMirror:
+    type: ${MIRROR_TYPE}
+    properties:
+      project: demo/app
+      url: \${targetUrl}
+    options:
+      provider: \${east}
+  westMirror:
+    type: ${MIRROR_TYPE}
+    properties:
+      project: demo/app
+      url: \${targetUrl}
+      enabled: false
+    options:
+      provider: \${west}
+`;
+    stack = new CliStack({ "Pulumi.yaml": program }, { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" });
+    await stack.init("dev", {
+      eastUrl: { value: east.baseUrl },
+      westUrl: { value: "ftp://gitlab.invalid" },
+      token: { value: ROOT_TOKEN, secret: true },
+      targetUrl: { value: withCredentials("https://git.example.com/backup/app.git", "bot", "two-gitlabs-password"), secret: true },
+    });
+    const bad = await stack.run(["preview"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.log).toContain("the provider's baseUrl scheme ftp is not supported");
+    expect(bad.log).not.toContain(ROOT_TOKEN);
+
+    await stack.setConfig("westUrl", west.baseUrl);
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    const eastMirrors = await new GitLabActor(east.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID);
+    const westMirrors = await new GitLabActor(west.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID);
+    expect(eastMirrors.map((m) => m.enabled)).toEqual([true]);
+    expect(westMirrors.map((m) => m.enabled)).toEqual([false]);
+    await stack.ok(["destroy", "--yes", "--skip-preview"]);
+    expect(await new GitLabActor(east.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID)).toEqual([]);
+    expect(await new GitLabActor(west.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID)).toEqual([]);
+  });
+
+  test("without any connection settings, preview fails naming gitlab-mirrors:baseUrl and GITLAB_BASE_URL", async () => {
+    const missing = new CliStack(
+      {
+        "Pulumi.yaml": `name: no-config
+runtime: yaml
+packages:
+  gitlab-mirrors: ${repoRoot}
+resources:
+  mirror:
+    type: ${MIRROR_TYPE}
+    properties: { project: demo/app, url: "https://git.example.com/backup/app.git" }
+`,
+      },
+      { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" },
+    );
+    try {
+      await missing.init("dev", {});
+      const result = await missing.run(["preview"]);
+      expect(result.code).not.toBe(0);
+      expect(result.log).toContain("gitlab-mirrors:baseUrl is not set; run `pulumi config set gitlab-mirrors:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL");
+      expect(result.log).toContain("gitlab-mirrors:token is not set");
+    } finally {
+      missing.dispose();
+    }
+  });
+});

@@ -29,13 +29,18 @@ setup_python() {
   "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' \
     || fail "$("$PYTHON" --version) is too old: the Python SDK needs 3.9 or newer."
   local py_version; py_version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-  VENV="$CACHE_ROOT/python$py_version-pulumi-$PULUMI_VERSION-$(fingerprint sdk/python/setup.py)"
+  local metadata="" file
+  for file in sdk/python/pyproject.toml sdk/python/setup.py; do
+    [ -f "$REPO_ROOT/$file" ] && metadata="$file"
+  done
+  [ -n "$metadata" ] || fail "sdk/python has neither pyproject.toml nor setup.py: run 'make sdks'"
+  VENV="$CACHE_ROOT/python$py_version-pulumi-$PULUMI_VERSION-$(fingerprint "$metadata")"
   if [ -f "$VENV/.complete" ]; then return; fi
   log "creating $VENV with pulumi==$PULUMI_VERSION (first run only)"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV" >&2
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" setuptools wheel >&2
-  # The SDK's own dependencies, from its setup.py. The SDK itself is installed afresh from the
+  # The SDK's own dependencies, from its package metadata. The SDK itself is installed afresh from the
   # checkout by each test, so it is removed here: a cached copy would go stale.
   # pip builds in the source tree: it builds a copy, so the checkout stays clean.
   local source; source="$(mktemp -d)"

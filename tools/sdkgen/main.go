@@ -55,16 +55,17 @@ func run(schemaPath, outDir string) error {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return fmt.Errorf("%s is not a package schema: %w", schemaPath, err)
 	}
-	if err := applyLanguageOptions(&spec); err != nil {
+	layout, err := layoutOf(spec)
+	if err != nil {
 		return err
 	}
 
 	pythonDir := filepath.Join(outDir, "python")
-	if err := generatePython(spec, pythonDir); err != nil {
+	if err := generatePython(spec, layout, pythonDir); err != nil {
 		return fmt.Errorf("python SDK: %w", err)
 	}
 	goDir := filepath.Join(outDir, "go")
-	if err := generateGo(spec, goDir); err != nil {
+	if err := generateGo(spec, layout, goDir); err != nil {
 		return fmt.Errorf("go SDK: %w", err)
 	}
 	return nil
@@ -83,7 +84,7 @@ func bind(spec schema.PackageSpec) (*schema.Package, error) {
 	return pkg, nil
 }
 
-func generatePython(spec schema.PackageSpec, dir string) error {
+func generatePython(spec schema.PackageSpec, layout sdkLayout, dir string) error {
 	pkg, err := bind(spec)
 	if err != nil {
 		return err
@@ -92,16 +93,15 @@ func generatePython(spec schema.PackageSpec, dir string) error {
 	if err != nil {
 		return err
 	}
-	// setup.py reads README.md beside it for the package's long description; the generator
-	// writes the README only inside the package directory.
-	packageName := languageOptions["python"]["packageName"].(string)
-	if readme, ok := files[packageName+"/README.md"]; ok {
+	// The package metadata (pyproject.toml or setup.py) names README.md beside it as the long
+	// description; the generator writes the README only inside the package directory.
+	if readme, ok := files[layout.pythonPackage+"/README.md"]; ok {
 		files["README.md"] = readme
 	}
 	return writeTree(dir, files)
 }
 
-func generateGo(spec schema.PackageSpec, dir string) error {
+func generateGo(spec schema.PackageSpec, layout sdkLayout, dir string) error {
 	pkg, err := bind(spec)
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func generateGo(spec schema.PackageSpec, dir string) error {
 	if err != nil {
 		return err
 	}
-	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.25\n\nrequire %s %s\n", goModulePath(), pulumiGoSDK, version))
+	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.25\n\nrequire %s %s\n", layout.goModule, pulumiGoSDK, version))
 	if err := writeTree(dir, files); err != nil {
 		return err
 	}

@@ -4,71 +4,49 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"reflect"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
 
-// languageOptions are the code generators' settings for our SDKs, declared here once. They are
-// merged into the schema's `language` section; a schema that already sets one of them to a
-// different value is refused, so the plugin's schema and the committed SDKs cannot disagree.
-var languageOptions = map[string]map[string]any{
-	"python": {
-		"packageName": "pulumi_gitlab_mirrors",
-		// The package's version is the schema's (package.json's), not the generator's 0.0.0.
-		"respectSchemaVersion": true,
-	},
-	"go": {
-		// The Go SDK's module is the parent of this path: sdk/go holds go.mod, the package
-		// sits in sdk/go/gitlabmirrors.
-		"importBasePath":       "github.com/gitlab-mirrors/gitlab-mirrors/sdk/go/gitlabmirrors",
-		"respectSchemaVersion": true,
-		// RemoteMirrorArray, RemoteMirrorMap and their outputs, as pulumi-gitlab's SDK has.
-		"generateResourceContainerTypes": true,
-	},
+// sdkLayout is what the generator itself needs from the schema's `language` section, which the
+// provider plugin declares (provider/plugin/schema.ts) and the code generators read as well.
+type sdkLayout struct {
+	// pythonPackage is the Python package's name: sdk/python/<pythonPackage>.
+	pythonPackage string
+	// goModule is the Go SDK's module path, written to sdk/go/go.mod: the parent of the import
+	// path of its package (sdk/go/<package>).
+	goModule string
 }
 
-// goModulePath is the module path written to sdk/go/go.mod.
-func goModulePath() string {
-	return path.Dir(languageOptions["go"]["importBasePath"].(string))
-}
-
-func applyLanguageOptions(spec *schema.PackageSpec) error {
-	if spec.Language == nil {
-		spec.Language = map[string]schema.RawMessage{}
+func layoutOf(spec schema.PackageSpec) (sdkLayout, error) {
+	var python struct {
+		PackageName string `json:"packageName"`
 	}
-	for language, options := range languageOptions {
-		merged := map[string]any{}
-		if raw, ok := spec.Language[language]; ok {
-			if err := json.Unmarshal(raw, &merged); err != nil {
-				return fmt.Errorf("the schema's language.%s is not an object: %w", language, err)
-			}
-		}
-		for key, ours := range options {
-			if theirs, ok := merged[key]; ok && !sameJSON(theirs, ours) {
-				return fmt.Errorf("the schema sets language.%s.%s to %v but the SDK generator expects %v: change one of them (tools/sdkgen/options.go)",
-					language, key, theirs, ours)
-			}
-			merged[key] = ours
-		}
-		raw, err := json.Marshal(merged)
-		if err != nil {
-			return err
-		}
-		spec.Language[language] = raw
+	var golang struct {
+		ImportBasePath string `json:"importBasePath"`
+	}
+	if err := languageOption(spec, "python", &python); err != nil {
+		return sdkLayout{}, err
+	}
+	if err := languageOption(spec, "go", &golang); err != nil {
+		return sdkLayout{}, err
+	}
+	if python.PackageName == "" {
+		return sdkLayout{}, fmt.Errorf("the schema sets no language.python.packageName")
+	}
+	if golang.ImportBasePath == "" {
+		return sdkLayout{}, fmt.Errorf("the schema sets no language.go.importBasePath")
+	}
+	return sdkLayout{pythonPackage: python.PackageName, goModule: path.Dir(golang.ImportBasePath)}, nil
+}
+
+func languageOption(spec schema.PackageSpec, language string, into any) error {
+	raw, ok := spec.Language[language]
+	if !ok {
+		return fmt.Errorf("the schema has no language.%s section", language)
+	}
+	if err := json.Unmarshal(raw, into); err != nil {
+		return fmt.Errorf("the schema's language.%s is not an object: %w", language, err)
 	}
 	return nil
-}
-
-// sameJSON compares a decoded JSON value with a Go value as JSON would encode it.
-func sameJSON(decoded, value any) bool {
-	raw, err := json.Marshal(value)
-	if err != nil {
-		return false
-	}
-	var normalised any
-	if err := json.Unmarshal(raw, &normalised); err != nil {
-		return false
-	}
-	return reflect.DeepEqual(decoded, normalised)
 }

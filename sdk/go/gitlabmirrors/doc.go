@@ -1,2 +1,2 @@
-// Pulumi provider for GitLab push mirrors (remote mirrors), with a local GitLab emulator
+// GitLab push mirrors (remote mirrors) as Pulumi resources, with credential rotation, drift detection and opt-in sync.
 package gitlabmirrors

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Every push mirror of a project, all pages, credentials masked.
+// Every push mirror of a project, all pages, credentials masked: for discovery and for finding ids to import.
 func GetRemoteMirrors(ctx *pulumi.Context, args *GetRemoteMirrorsArgs, opts ...pulumi.InvokeOption) (*GetRemoteMirrorsResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetRemoteMirrorsResult
@@ -23,13 +23,15 @@ func GetRemoteMirrors(ctx *pulumi.Context, args *GetRemoteMirrorsArgs, opts ...p
 }
 
 type GetRemoteMirrorsArgs struct {
-	// Numeric id or full path of the project.
+	// The project: numeric id or full path.
 	Project interface{} `pulumi:"project"`
 }
 
 type GetRemoteMirrorsResult struct {
-	// The project's mirrors.
+	// The project's push mirrors, oldest first.
 	Mirrors []RemoteMirrorInfo `pulumi:"mirrors"`
+	// The project's numeric id.
+	ProjectId int `pulumi:"projectId"`
 }
 
 func GetRemoteMirrorsOutput(ctx *pulumi.Context, args GetRemoteMirrorsOutputArgs, opts ...pulumi.InvokeOption) GetRemoteMirrorsResultOutput {
@@ -38,7 +40,7 @@ func GetRemoteMirrorsOutput(ctx *pulumi.Context, args GetRemoteMirrorsOutputArgs
 }
 
 type GetRemoteMirrorsOutputArgs struct {
-	// Numeric id or full path of the project.
+	// The project: numeric id or full path.
 	Project pulumi.Input `pulumi:"project"`
 }
 
@@ -60,9 +62,14 @@ func (o GetRemoteMirrorsResultOutput) ToGetRemoteMirrorsResultOutputWithContext(
 	return o
 }
 
-// The project's mirrors.
+// The project's push mirrors, oldest first.
 func (o GetRemoteMirrorsResultOutput) Mirrors() RemoteMirrorInfoArrayOutput {
 	return o.ApplyT(func(v GetRemoteMirrorsResult) []RemoteMirrorInfo { return v.Mirrors }).(RemoteMirrorInfoArrayOutput)
+}
+
+// The project's numeric id.
+func (o GetRemoteMirrorsResultOutput) ProjectId() pulumi.IntOutput {
+	return o.ApplyT(func(v GetRemoteMirrorsResult) int { return v.ProjectId }).(pulumi.IntOutput)
 }
 
 func init() {

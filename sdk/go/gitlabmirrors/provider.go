@@ -11,9 +11,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The gitlab-mirrors provider: one GitLab instance and the token used to reach it.
+// The connection to one GitLab instance. Declare one per instance to manage mirrors on several.
 type Provider struct {
 	pulumi.ProviderResourceState
+
+	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+	BaseUrl pulumi.StringPtrOutput `pulumi:"baseUrl"`
 }
 
 // NewProvider registers a new resource with the given unique name, arguments, and options.
@@ -36,17 +39,17 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
+	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 	BaseUrl *string `pulumi:"baseUrl"`
-	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 	Token *string `pulumi:"token"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
+	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 	BaseUrl pulumi.StringPtrInput
-	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 	Token pulumi.StringPtrInput
 }
 
@@ -85,6 +88,11 @@ func (o ProviderOutput) ToProviderOutput() ProviderOutput {
 
 func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) ProviderOutput {
 	return o
+}
+
+// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+func (o ProviderOutput) BaseUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.BaseUrl }).(pulumi.StringPtrOutput)
 }
 
 func init() {

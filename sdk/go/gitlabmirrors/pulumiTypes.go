@@ -13,21 +13,35 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// One mirror of a project as GitLab lists it, credentials masked.
+// A push mirror as GitLab reports it.
 type RemoteMirrorInfo struct {
-	// Whether GitLab runs the mirror.
+	// `password` or `ssh_public_key`.
+	AuthMethod string `pulumi:"authMethod"`
+	// Whether GitLab pushes to the mirror.
 	Enabled bool `pulumi:"enabled"`
-	// GitLab's id of the mirror.
+	// GitLab's id of the mirror within the project.
 	Id int `pulumi:"id"`
-	// GitLab's last push error.
+	// Whether diverged refs on the target are left alone.
+	KeepDivergentRefs bool `pulumi:"keepDivergentRefs"`
+	// GitLab's last push error, credentials masked.
 	LastError *string `pulumi:"lastError"`
-	// The last push's status.
+	// When the last successful push ended.
+	LastSuccessfulUpdateAt *string `pulumi:"lastSuccessfulUpdateAt"`
+	// When the last push ended.
+	LastUpdateAt *string `pulumi:"lastUpdateAt"`
+	// The branch filter, where GitLab reports one.
+	MirrorBranchRegex *string `pulumi:"mirrorBranchRegex"`
+	// Whether only protected branches are mirrored.
+	OnlyProtectedBranches bool `pulumi:"onlyProtectedBranches"`
+	// The id to import the mirror with: `<projectId>:<mirrorId>`.
+	ResourceId string `pulumi:"resourceId"`
+	// GitLab's `update_status`.
 	UpdateStatus string `pulumi:"updateStatus"`
-	// The URL, credentials masked.
+	// The URL as GitLab shows it, credentials masked.
 	Url string `pulumi:"url"`
 }
 
-// One mirror of a project as GitLab lists it, credentials masked.
+// A push mirror as GitLab reports it.
 type RemoteMirrorInfoOutput struct{ *pulumi.OutputState }
 
 func (RemoteMirrorInfoOutput) ElementType() reflect.Type {
@@ -42,27 +56,62 @@ func (o RemoteMirrorInfoOutput) ToRemoteMirrorInfoOutputWithContext(ctx context.
 	return o
 }
 
-// Whether GitLab runs the mirror.
+// `password` or `ssh_public_key`.
+func (o RemoteMirrorInfoOutput) AuthMethod() pulumi.StringOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) string { return v.AuthMethod }).(pulumi.StringOutput)
+}
+
+// Whether GitLab pushes to the mirror.
 func (o RemoteMirrorInfoOutput) Enabled() pulumi.BoolOutput {
 	return o.ApplyT(func(v RemoteMirrorInfo) bool { return v.Enabled }).(pulumi.BoolOutput)
 }
 
-// GitLab's id of the mirror.
+// GitLab's id of the mirror within the project.
 func (o RemoteMirrorInfoOutput) Id() pulumi.IntOutput {
 	return o.ApplyT(func(v RemoteMirrorInfo) int { return v.Id }).(pulumi.IntOutput)
 }
 
-// GitLab's last push error.
+// Whether diverged refs on the target are left alone.
+func (o RemoteMirrorInfoOutput) KeepDivergentRefs() pulumi.BoolOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) bool { return v.KeepDivergentRefs }).(pulumi.BoolOutput)
+}
+
+// GitLab's last push error, credentials masked.
 func (o RemoteMirrorInfoOutput) LastError() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RemoteMirrorInfo) *string { return v.LastError }).(pulumi.StringPtrOutput)
 }
 
-// The last push's status.
+// When the last successful push ended.
+func (o RemoteMirrorInfoOutput) LastSuccessfulUpdateAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) *string { return v.LastSuccessfulUpdateAt }).(pulumi.StringPtrOutput)
+}
+
+// When the last push ended.
+func (o RemoteMirrorInfoOutput) LastUpdateAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) *string { return v.LastUpdateAt }).(pulumi.StringPtrOutput)
+}
+
+// The branch filter, where GitLab reports one.
+func (o RemoteMirrorInfoOutput) MirrorBranchRegex() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) *string { return v.MirrorBranchRegex }).(pulumi.StringPtrOutput)
+}
+
+// Whether only protected branches are mirrored.
+func (o RemoteMirrorInfoOutput) OnlyProtectedBranches() pulumi.BoolOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) bool { return v.OnlyProtectedBranches }).(pulumi.BoolOutput)
+}
+
+// The id to import the mirror with: `<projectId>:<mirrorId>`.
+func (o RemoteMirrorInfoOutput) ResourceId() pulumi.StringOutput {
+	return o.ApplyT(func(v RemoteMirrorInfo) string { return v.ResourceId }).(pulumi.StringOutput)
+}
+
+// GitLab's `update_status`.
 func (o RemoteMirrorInfoOutput) UpdateStatus() pulumi.StringOutput {
 	return o.ApplyT(func(v RemoteMirrorInfo) string { return v.UpdateStatus }).(pulumi.StringOutput)
 }
 
-// The URL, credentials masked.
+// The URL as GitLab shows it, credentials masked.
 func (o RemoteMirrorInfoOutput) Url() pulumi.StringOutput {
 	return o.ApplyT(func(v RemoteMirrorInfo) string { return v.Url }).(pulumi.StringOutput)
 }

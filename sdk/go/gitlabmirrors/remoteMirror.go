@@ -12,23 +12,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// One push mirror (remote mirror) of one GitLab project.
+// One push mirror ("remote mirror") of one GitLab project. The resource id is `<projectId>:<mirrorId>`; import an existing mirror with `pulumi import gitlab-mirrors:index:RemoteMirror <name> <projectId>:<mirrorId>`.
 type RemoteMirror struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing mirror on create.
-	Adopt pulumi.BoolPtrOutput `pulumi:"adopt"`
-	// `password` or `ssh_public_key`.
-	AuthMethod pulumi.StringPtrOutput `pulumi:"authMethod"`
-	// Whether GitLab runs the mirror.
+	// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
+	Adopt pulumi.BoolOutput `pulumi:"adopt"`
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+	AuthMethod pulumi.StringOutput `pulumi:"authMethod"`
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
-	// SHA256 fingerprints of the host keys GitLab holds.
+	// SHA256 fingerprints of the host keys GitLab holds for the mirror.
 	HostKeyFingerprints pulumi.StringArrayOutput `pulumi:"hostKeyFingerprints"`
-	// Host keys GitLab trusts for the target.
+	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
 	HostKeys pulumi.StringArrayOutput `pulumi:"hostKeys"`
-	// Skip diverged refs instead of force-pushing.
-	KeepDivergentRefs pulumi.BoolPtrOutput `pulumi:"keepDivergentRefs"`
-	// GitLab's last push error, credentials scrubbed.
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+	KeepDivergentRefs pulumi.BoolOutput `pulumi:"keepDivergentRefs"`
+	// GitLab's last push error, credentials and the token masked.
 	LastError pulumi.StringPtrOutput `pulumi:"lastError"`
 	// When the last successful push ended.
 	LastSuccessfulUpdateAt pulumi.StringPtrOutput `pulumi:"lastSuccessfulUpdateAt"`
@@ -36,32 +36,32 @@ type RemoteMirror struct {
 	LastUpdateAt pulumi.StringPtrOutput `pulumi:"lastUpdateAt"`
 	// When the last push started.
 	LastUpdateStartedAt pulumi.StringPtrOutput `pulumi:"lastUpdateStartedAt"`
-	// The URL as GitLab shows it, credentials masked.
-	MaskedUrl pulumi.StringOutput `pulumi:"maskedUrl"`
-	// Mirror only branches matching this pattern.
+	// The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+	MaskedUrl pulumi.StringPtrOutput `pulumi:"maskedUrl"`
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
 	MirrorBranchRegex pulumi.StringPtrOutput `pulumi:"mirrorBranchRegex"`
-	// GitLab's id of the mirror.
+	// GitLab's id of the mirror within the project.
 	MirrorId pulumi.IntOutput `pulumi:"mirrorId"`
-	// Mirror only protected branches.
-	OnlyProtectedBranches pulumi.BoolPtrOutput `pulumi:"onlyProtectedBranches"`
-	// Numeric id or full path of the project.
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+	OnlyProtectedBranches pulumi.BoolOutput `pulumi:"onlyProtectedBranches"`
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
 	Project pulumi.AnyOutput `pulumi:"project"`
-	// The project's numeric id.
+	// The project's numeric id, also when `project` is a path.
 	ProjectId pulumi.IntOutput `pulumi:"projectId"`
-	// The SSH public key GitLab pushes with.
+	// The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
 	PublicKey pulumi.StringPtrOutput `pulumi:"publicKey"`
-	// Push after create and update.
-	SyncOnApply pulumi.BoolPtrOutput `pulumi:"syncOnApply"`
-	// Bound of the wait, in seconds.
-	SyncTimeoutSeconds pulumi.Float64PtrOutput `pulumi:"syncTimeoutSeconds"`
-	// Any change triggers a sync.
+	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+	SyncOnApply pulumi.BoolOutput `pulumi:"syncOnApply"`
+	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+	SyncTimeoutSeconds pulumi.Float64Output `pulumi:"syncTimeoutSeconds"`
+	// Any change of this value requests a sync, and changes nothing else.
 	SyncTrigger pulumi.StringPtrOutput `pulumi:"syncTrigger"`
-	// `none`, `started`, `finished`, `failed` or `to_retry`.
+	// GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
 	UpdateStatus pulumi.StringOutput `pulumi:"updateStatus"`
-	// The target, credentials included.
+	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
 	Url pulumi.StringOutput `pulumi:"url"`
-	// Wait for a requested sync.
-	WaitForSync pulumi.BoolPtrOutput `pulumi:"waitForSync"`
+	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+	WaitForSync pulumi.BoolOutput `pulumi:"waitForSync"`
 }
 
 // NewRemoteMirror registers a new resource with the given unique name, arguments, and options.
@@ -76,9 +76,6 @@ func NewRemoteMirror(ctx *pulumi.Context,
 	}
 	if args.Url == nil {
 		return nil, errors.New("invalid value for required argument 'Url'")
-	}
-	if args.Enabled == nil {
-		args.Enabled = pulumi.BoolPtr(true)
 	}
 	if args.Url != nil {
 		args.Url = pulumi.ToSecret(args.Url).(pulumi.StringInput)
@@ -121,61 +118,61 @@ func (RemoteMirrorState) ElementType() reflect.Type {
 }
 
 type remoteMirrorArgs struct {
-	// On create, take over an existing mirror with the same credential-free URL.
+	// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
 	Adopt *bool `pulumi:"adopt"`
-	// `password` or `ssh_public_key`.
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
 	AuthMethod *string `pulumi:"authMethod"`
-	// Whether GitLab runs the mirror (GitLab's own default is false).
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
 	Enabled *bool `pulumi:"enabled"`
-	// At most 10 `known_hosts` lines or bare keys.
+	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
 	HostKeys []string `pulumi:"hostKeys"`
-	// `false` force-pushes; `true` skips diverged refs and reports them.
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
 	KeepDivergentRefs *bool `pulumi:"keepDivergentRefs"`
-	// Mirror only branches matching this RE2 pattern (at most 255 characters).
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
 	MirrorBranchRegex *string `pulumi:"mirrorBranchRegex"`
-	// Mirror only protected branches; conflicts with `mirrorBranchRegex`.
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches *bool `pulumi:"onlyProtectedBranches"`
-	// Numeric id or full path (`group/sub/app`) of the project. Changing it replaces the mirror.
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
 	Project interface{} `pulumi:"project"`
-	// Ask GitLab to push right after create and after each update.
+	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
 	SyncOnApply *bool `pulumi:"syncOnApply"`
-	// Bound of that wait, in seconds (at most 3600).
+	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
 	SyncTimeoutSeconds *float64 `pulumi:"syncTimeoutSeconds"`
-	// Any change triggers a sync, nothing else.
+	// Any change of this value requests a sync, and changes nothing else.
 	SyncTrigger *string `pulumi:"syncTrigger"`
-	// The target, credentials included: `https://user:token@host/path.git`, `ssh://git@host/path.git`. Any change replaces the mirror; when only the credentials change, the old mirror is deleted first.
+	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
 	Url string `pulumi:"url"`
-	// Wait until a requested sync is `finished` or `failed`.
+	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
 	WaitForSync *bool `pulumi:"waitForSync"`
 }
 
 // The set of arguments for constructing a RemoteMirror resource.
 type RemoteMirrorArgs struct {
-	// On create, take over an existing mirror with the same credential-free URL.
+	// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
 	Adopt pulumi.BoolPtrInput
-	// `password` or `ssh_public_key`.
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
 	AuthMethod pulumi.StringPtrInput
-	// Whether GitLab runs the mirror (GitLab's own default is false).
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
 	Enabled pulumi.BoolPtrInput
-	// At most 10 `known_hosts` lines or bare keys.
+	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
 	HostKeys pulumi.StringArrayInput
-	// `false` force-pushes; `true` skips diverged refs and reports them.
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
 	KeepDivergentRefs pulumi.BoolPtrInput
-	// Mirror only branches matching this RE2 pattern (at most 255 characters).
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
 	MirrorBranchRegex pulumi.StringPtrInput
-	// Mirror only protected branches; conflicts with `mirrorBranchRegex`.
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches pulumi.BoolPtrInput
-	// Numeric id or full path (`group/sub/app`) of the project. Changing it replaces the mirror.
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
 	Project pulumi.Input
-	// Ask GitLab to push right after create and after each update.
+	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
 	SyncOnApply pulumi.BoolPtrInput
-	// Bound of that wait, in seconds (at most 3600).
+	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
 	SyncTimeoutSeconds pulumi.Float64PtrInput
-	// Any change triggers a sync, nothing else.
+	// Any change of this value requests a sync, and changes nothing else.
 	SyncTrigger pulumi.StringPtrInput
-	// The target, credentials included: `https://user:token@host/path.git`, `ssh://git@host/path.git`. Any change replaces the mirror; when only the credentials change, the old mirror is deleted first.
+	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
 	Url pulumi.StringInput
-	// Wait until a requested sync is `finished` or `failed`.
+	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
 	WaitForSync pulumi.BoolPtrInput
 }
 
@@ -266,37 +263,37 @@ func (o RemoteMirrorOutput) ToRemoteMirrorOutputWithContext(ctx context.Context)
 	return o
 }
 
-// Take over an existing mirror on create.
-func (o RemoteMirrorOutput) Adopt() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolPtrOutput { return v.Adopt }).(pulumi.BoolPtrOutput)
+// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
+func (o RemoteMirrorOutput) Adopt() pulumi.BoolOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.Adopt }).(pulumi.BoolOutput)
 }
 
-// `password` or `ssh_public_key`.
-func (o RemoteMirrorOutput) AuthMethod() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.AuthMethod }).(pulumi.StringPtrOutput)
+// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+func (o RemoteMirrorOutput) AuthMethod() pulumi.StringOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.AuthMethod }).(pulumi.StringOutput)
 }
 
-// Whether GitLab runs the mirror.
+// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
 func (o RemoteMirrorOutput) Enabled() pulumi.BoolOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.Enabled }).(pulumi.BoolOutput)
 }
 
-// SHA256 fingerprints of the host keys GitLab holds.
+// SHA256 fingerprints of the host keys GitLab holds for the mirror.
 func (o RemoteMirrorOutput) HostKeyFingerprints() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringArrayOutput { return v.HostKeyFingerprints }).(pulumi.StringArrayOutput)
 }
 
-// Host keys GitLab trusts for the target.
+// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
 func (o RemoteMirrorOutput) HostKeys() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringArrayOutput { return v.HostKeys }).(pulumi.StringArrayOutput)
 }
 
-// Skip diverged refs instead of force-pushing.
-func (o RemoteMirrorOutput) KeepDivergentRefs() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolPtrOutput { return v.KeepDivergentRefs }).(pulumi.BoolPtrOutput)
+// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+func (o RemoteMirrorOutput) KeepDivergentRefs() pulumi.BoolOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.KeepDivergentRefs }).(pulumi.BoolOutput)
 }
 
-// GitLab's last push error, credentials scrubbed.
+// GitLab's last push error, credentials and the token masked.
 func (o RemoteMirrorOutput) LastError() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.LastError }).(pulumi.StringPtrOutput)
 }
@@ -316,69 +313,69 @@ func (o RemoteMirrorOutput) LastUpdateStartedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.LastUpdateStartedAt }).(pulumi.StringPtrOutput)
 }
 
-// The URL as GitLab shows it, credentials masked.
-func (o RemoteMirrorOutput) MaskedUrl() pulumi.StringOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.MaskedUrl }).(pulumi.StringOutput)
+// The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+func (o RemoteMirrorOutput) MaskedUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.MaskedUrl }).(pulumi.StringPtrOutput)
 }
 
-// Mirror only branches matching this pattern.
+// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
 func (o RemoteMirrorOutput) MirrorBranchRegex() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.MirrorBranchRegex }).(pulumi.StringPtrOutput)
 }
 
-// GitLab's id of the mirror.
+// GitLab's id of the mirror within the project.
 func (o RemoteMirrorOutput) MirrorId() pulumi.IntOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.IntOutput { return v.MirrorId }).(pulumi.IntOutput)
 }
 
-// Mirror only protected branches.
-func (o RemoteMirrorOutput) OnlyProtectedBranches() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolPtrOutput { return v.OnlyProtectedBranches }).(pulumi.BoolPtrOutput)
+// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+func (o RemoteMirrorOutput) OnlyProtectedBranches() pulumi.BoolOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.OnlyProtectedBranches }).(pulumi.BoolOutput)
 }
 
-// Numeric id or full path of the project.
+// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
 func (o RemoteMirrorOutput) Project() pulumi.AnyOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.AnyOutput { return v.Project }).(pulumi.AnyOutput)
 }
 
-// The project's numeric id.
+// The project's numeric id, also when `project` is a path.
 func (o RemoteMirrorOutput) ProjectId() pulumi.IntOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.IntOutput { return v.ProjectId }).(pulumi.IntOutput)
 }
 
-// The SSH public key GitLab pushes with.
+// The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
 func (o RemoteMirrorOutput) PublicKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.PublicKey }).(pulumi.StringPtrOutput)
 }
 
-// Push after create and update.
-func (o RemoteMirrorOutput) SyncOnApply() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolPtrOutput { return v.SyncOnApply }).(pulumi.BoolPtrOutput)
+// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+func (o RemoteMirrorOutput) SyncOnApply() pulumi.BoolOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.SyncOnApply }).(pulumi.BoolOutput)
 }
 
-// Bound of the wait, in seconds.
-func (o RemoteMirrorOutput) SyncTimeoutSeconds() pulumi.Float64PtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.Float64PtrOutput { return v.SyncTimeoutSeconds }).(pulumi.Float64PtrOutput)
+// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+func (o RemoteMirrorOutput) SyncTimeoutSeconds() pulumi.Float64Output {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.Float64Output { return v.SyncTimeoutSeconds }).(pulumi.Float64Output)
 }
 
-// Any change triggers a sync.
+// Any change of this value requests a sync, and changes nothing else.
 func (o RemoteMirrorOutput) SyncTrigger() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.SyncTrigger }).(pulumi.StringPtrOutput)
 }
 
-// `none`, `started`, `finished`, `failed` or `to_retry`.
+// GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
 func (o RemoteMirrorOutput) UpdateStatus() pulumi.StringOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.UpdateStatus }).(pulumi.StringOutput)
 }
 
-// The target, credentials included.
+// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
 func (o RemoteMirrorOutput) Url() pulumi.StringOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.Url }).(pulumi.StringOutput)
 }
 
-// Wait for a requested sync.
-func (o RemoteMirrorOutput) WaitForSync() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolPtrOutput { return v.WaitForSync }).(pulumi.BoolPtrOutput)
+// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+func (o RemoteMirrorOutput) WaitForSync() pulumi.BoolOutput {
+	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.WaitForSync }).(pulumi.BoolOutput)
 }
 
 type RemoteMirrorArrayOutput struct{ *pulumi.OutputState }

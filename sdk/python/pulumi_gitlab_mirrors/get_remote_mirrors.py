@@ -24,18 +24,29 @@ __all__ = [
 
 @pulumi.output_type
 class GetRemoteMirrorsResult:
-    def __init__(__self__, mirrors=None):
+    def __init__(__self__, mirrors=None, project_id=None):
         if mirrors and not isinstance(mirrors, list):
             raise TypeError("Expected argument 'mirrors' to be a list")
         pulumi.set(__self__, "mirrors", mirrors)
+        if project_id and not isinstance(project_id, int):
+            raise TypeError("Expected argument 'project_id' to be a int")
+        pulumi.set(__self__, "project_id", project_id)
 
     @_builtins.property
     @pulumi.getter
     def mirrors(self) -> Sequence['outputs.RemoteMirrorInfo']:
         """
-        The project's mirrors.
+        The project's push mirrors, oldest first.
         """
         return pulumi.get(self, "mirrors")
+
+    @_builtins.property
+    @pulumi.getter(name="projectId")
+    def project_id(self) -> _builtins.int:
+        """
+        The project's numeric id.
+        """
+        return pulumi.get(self, "project_id")
 
 
 class AwaitableGetRemoteMirrorsResult(GetRemoteMirrorsResult):
@@ -44,15 +55,16 @@ class AwaitableGetRemoteMirrorsResult(GetRemoteMirrorsResult):
         if False:
             yield self
         return GetRemoteMirrorsResult(
-            mirrors=self.mirrors)
+            mirrors=self.mirrors,
+            project_id=self.project_id)
 
 
 def get_remote_mirrors(project: Optional[Union[_builtins.int, _builtins.str]] = None,
                        opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetRemoteMirrorsResult:
     """
-    Every push mirror of a project, all pages, credentials masked.
+    Every push mirror of a project, all pages, credentials masked: for discovery and for finding ids to import.
 
-    :param Union[_builtins.int, _builtins.str] project: Numeric id or full path of the project.
+    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path.
     """
     __args__ = dict()
     __args__['project'] = project
@@ -60,17 +72,19 @@ def get_remote_mirrors(project: Optional[Union[_builtins.int, _builtins.str]] = 
     __ret__ = pulumi.runtime.invoke('gitlab-mirrors:index:getRemoteMirrors', __args__, opts=opts, typ=GetRemoteMirrorsResult).value
 
     return AwaitableGetRemoteMirrorsResult(
-        mirrors=pulumi.get(__ret__, 'mirrors'))
+        mirrors=pulumi.get(__ret__, 'mirrors'),
+        project_id=pulumi.get(__ret__, 'project_id'))
 def get_remote_mirrors_output(project: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]] = None,
                               opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetRemoteMirrorsResult]:
     """
-    Every push mirror of a project, all pages, credentials masked.
+    Every push mirror of a project, all pages, credentials masked: for discovery and for finding ids to import.
 
-    :param Union[_builtins.int, _builtins.str] project: Numeric id or full path of the project.
+    :param Union[_builtins.int, _builtins.str] project: The project: numeric id or full path.
     """
     __args__ = dict()
     __args__['project'] = project
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke_output('gitlab-mirrors:index:getRemoteMirrors', __args__, opts=opts, typ=GetRemoteMirrorsResult)
     return __ret__.apply(lambda __response__: GetRemoteMirrorsResult(
-        mirrors=pulumi.get(__response__, 'mirrors')))
+        mirrors=pulumi.get(__response__, 'mirrors'),
+        project_id=pulumi.get(__response__, 'project_id')))

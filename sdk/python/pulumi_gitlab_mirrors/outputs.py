@@ -21,35 +21,67 @@ __all__ = [
 @pulumi.output_type
 class RemoteMirrorInfo(dict):
     """
-    One mirror of a project as GitLab lists it, credentials masked.
+    A push mirror as GitLab reports it.
     """
     def __init__(__self__, *,
+                 auth_method: _builtins.str,
                  enabled: _builtins.bool,
                  id: _builtins.int,
+                 keep_divergent_refs: _builtins.bool,
+                 only_protected_branches: _builtins.bool,
+                 resource_id: _builtins.str,
                  update_status: _builtins.str,
                  url: _builtins.str,
-                 last_error: Optional[_builtins.str] = None):
+                 last_error: Optional[_builtins.str] = None,
+                 last_successful_update_at: Optional[_builtins.str] = None,
+                 last_update_at: Optional[_builtins.str] = None,
+                 mirror_branch_regex: Optional[_builtins.str] = None):
         """
-        One mirror of a project as GitLab lists it, credentials masked.
+        A push mirror as GitLab reports it.
 
-        :param _builtins.bool enabled: Whether GitLab runs the mirror.
-        :param _builtins.int id: GitLab's id of the mirror.
-        :param _builtins.str update_status: The last push's status.
-        :param _builtins.str url: The URL, credentials masked.
-        :param _builtins.str last_error: GitLab's last push error.
+        :param _builtins.str auth_method: `password` or `ssh_public_key`.
+        :param _builtins.bool enabled: Whether GitLab pushes to the mirror.
+        :param _builtins.int id: GitLab's id of the mirror within the project.
+        :param _builtins.bool keep_divergent_refs: Whether diverged refs on the target are left alone.
+        :param _builtins.bool only_protected_branches: Whether only protected branches are mirrored.
+        :param _builtins.str resource_id: The id to import the mirror with: `<projectId>:<mirrorId>`.
+        :param _builtins.str update_status: GitLab's `update_status`.
+        :param _builtins.str url: The URL as GitLab shows it, credentials masked.
+        :param _builtins.str last_error: GitLab's last push error, credentials masked.
+        :param _builtins.str last_successful_update_at: When the last successful push ended.
+        :param _builtins.str last_update_at: When the last push ended.
+        :param _builtins.str mirror_branch_regex: The branch filter, where GitLab reports one.
         """
+        pulumi.set(__self__, "auth_method", auth_method)
         pulumi.set(__self__, "enabled", enabled)
         pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "keep_divergent_refs", keep_divergent_refs)
+        pulumi.set(__self__, "only_protected_branches", only_protected_branches)
+        pulumi.set(__self__, "resource_id", resource_id)
         pulumi.set(__self__, "update_status", update_status)
         pulumi.set(__self__, "url", url)
         if last_error is not None:
             pulumi.set(__self__, "last_error", last_error)
+        if last_successful_update_at is not None:
+            pulumi.set(__self__, "last_successful_update_at", last_successful_update_at)
+        if last_update_at is not None:
+            pulumi.set(__self__, "last_update_at", last_update_at)
+        if mirror_branch_regex is not None:
+            pulumi.set(__self__, "mirror_branch_regex", mirror_branch_regex)
+
+    @_builtins.property
+    @pulumi.getter(name="authMethod")
+    def auth_method(self) -> _builtins.str:
+        """
+        `password` or `ssh_public_key`.
+        """
+        return pulumi.get(self, "auth_method")
 
     @_builtins.property
     @pulumi.getter
     def enabled(self) -> _builtins.bool:
         """
-        Whether GitLab runs the mirror.
+        Whether GitLab pushes to the mirror.
         """
         return pulumi.get(self, "enabled")
 
@@ -57,15 +89,39 @@ class RemoteMirrorInfo(dict):
     @pulumi.getter
     def id(self) -> _builtins.int:
         """
-        GitLab's id of the mirror.
+        GitLab's id of the mirror within the project.
         """
         return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="keepDivergentRefs")
+    def keep_divergent_refs(self) -> _builtins.bool:
+        """
+        Whether diverged refs on the target are left alone.
+        """
+        return pulumi.get(self, "keep_divergent_refs")
+
+    @_builtins.property
+    @pulumi.getter(name="onlyProtectedBranches")
+    def only_protected_branches(self) -> _builtins.bool:
+        """
+        Whether only protected branches are mirrored.
+        """
+        return pulumi.get(self, "only_protected_branches")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> _builtins.str:
+        """
+        The id to import the mirror with: `<projectId>:<mirrorId>`.
+        """
+        return pulumi.get(self, "resource_id")
 
     @_builtins.property
     @pulumi.getter(name="updateStatus")
     def update_status(self) -> _builtins.str:
         """
-        The last push's status.
+        GitLab's `update_status`.
         """
         return pulumi.get(self, "update_status")
 
@@ -73,7 +129,7 @@ class RemoteMirrorInfo(dict):
     @pulumi.getter
     def url(self) -> _builtins.str:
         """
-        The URL, credentials masked.
+        The URL as GitLab shows it, credentials masked.
         """
         return pulumi.get(self, "url")
 
@@ -81,8 +137,32 @@ class RemoteMirrorInfo(dict):
     @pulumi.getter(name="lastError")
     def last_error(self) -> Optional[_builtins.str]:
         """
-        GitLab's last push error.
+        GitLab's last push error, credentials masked.
         """
         return pulumi.get(self, "last_error")
+
+    @_builtins.property
+    @pulumi.getter(name="lastSuccessfulUpdateAt")
+    def last_successful_update_at(self) -> Optional[_builtins.str]:
+        """
+        When the last successful push ended.
+        """
+        return pulumi.get(self, "last_successful_update_at")
+
+    @_builtins.property
+    @pulumi.getter(name="lastUpdateAt")
+    def last_update_at(self) -> Optional[_builtins.str]:
+        """
+        When the last push ended.
+        """
+        return pulumi.get(self, "last_update_at")
+
+    @_builtins.property
+    @pulumi.getter(name="mirrorBranchRegex")
+    def mirror_branch_regex(self) -> Optional[_builtins.str]:
+        """
+        The branch filter, where GitLab reports one.
+        """
+        return pulumi.get(self, "mirror_branch_regex")
 
 

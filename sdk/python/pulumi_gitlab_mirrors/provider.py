@@ -24,8 +24,8 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
-        :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+        :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+        :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
         """
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
@@ -36,7 +36,7 @@ class ProviderArgs:
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
+        The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
         """
         return pulumi.get(self, "base_url")
 
@@ -48,7 +48,7 @@ class ProviderArgs:
     @pulumi.getter
     def token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+        A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
         """
         return pulumi.get(self, "token")
 
@@ -67,12 +67,12 @@ class Provider(pulumi.ProviderResource):
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        The gitlab-mirrors provider: one GitLab instance and the token used to reach it.
+        The connection to one GitLab instance. Declare one per instance to manage mirrors on several.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
-        :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+        :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+        :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
         """
         ...
     @overload
@@ -81,7 +81,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The gitlab-mirrors provider: one GitLab instance and the token used to reach it.
+        The connection to one GitLab instance. Declare one per instance to manage mirrors on several.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.
@@ -116,4 +116,12 @@ class Provider(pulumi.ProviderResource):
             resource_name,
             __props__,
             opts)
+
+    @_builtins.property
+    @pulumi.getter(name="baseUrl")
+    def base_url(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+        """
+        return pulumi.get(self, "base_url")
 

@@ -35,19 +35,19 @@ class RemoteMirrorArgs:
         """
         The set of arguments for constructing a RemoteMirror resource.
 
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: Numeric id or full path (`group/sub/app`) of the project. Changing it replaces the mirror.
-        :param pulumi.Input[_builtins.str] url: The target, credentials included: `https://user:token@host/path.git`, `ssh://git@host/path.git`. Any change replaces the mirror; when only the credentials change, the old mirror is deleted first.
-        :param pulumi.Input[_builtins.bool] adopt: On create, take over an existing mirror with the same credential-free URL.
-        :param pulumi.Input[_builtins.str] auth_method: `password` or `ssh_public_key`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether GitLab runs the mirror (GitLab's own default is false).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: At most 10 `known_hosts` lines or bare keys.
-        :param pulumi.Input[_builtins.bool] keep_divergent_refs: `false` force-pushes; `true` skips diverged refs and reports them.
-        :param pulumi.Input[_builtins.str] mirror_branch_regex: Mirror only branches matching this RE2 pattern (at most 255 characters).
-        :param pulumi.Input[_builtins.bool] only_protected_branches: Mirror only protected branches; conflicts with `mirrorBranchRegex`.
-        :param pulumi.Input[_builtins.bool] sync_on_apply: Ask GitLab to push right after create and after each update.
-        :param pulumi.Input[_builtins.float] sync_timeout_seconds: Bound of that wait, in seconds (at most 3600).
-        :param pulumi.Input[_builtins.str] sync_trigger: Any change triggers a sync, nothing else.
-        :param pulumi.Input[_builtins.bool] wait_for_sync: Wait until a requested sync is `finished` or `failed`.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        :param pulumi.Input[_builtins.str] url: The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+        :param pulumi.Input[_builtins.bool] adopt: On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
+        :param pulumi.Input[_builtins.str] auth_method: How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+        :param pulumi.Input[_builtins.bool] enabled: Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+        :param pulumi.Input[_builtins.bool] keep_divergent_refs: Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+        :param pulumi.Input[_builtins.str] mirror_branch_regex: Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+        :param pulumi.Input[_builtins.bool] only_protected_branches: Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+        :param pulumi.Input[_builtins.bool] sync_on_apply: Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+        :param pulumi.Input[_builtins.float] sync_timeout_seconds: How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+        :param pulumi.Input[_builtins.str] sync_trigger: Any change of this value requests a sync, and changes nothing else.
+        :param pulumi.Input[_builtins.bool] wait_for_sync: When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
         """
         pulumi.set(__self__, "project", project)
         pulumi.set(__self__, "url", url)
@@ -55,8 +55,6 @@ class RemoteMirrorArgs:
             pulumi.set(__self__, "adopt", adopt)
         if auth_method is not None:
             pulumi.set(__self__, "auth_method", auth_method)
-        if enabled is None:
-            enabled = True
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
         if host_keys is not None:
@@ -80,7 +78,7 @@ class RemoteMirrorArgs:
     @pulumi.getter
     def project(self) -> pulumi.Input[Union[_builtins.int, _builtins.str]]:
         """
-        Numeric id or full path (`group/sub/app`) of the project. Changing it replaces the mirror.
+        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
         """
         return pulumi.get(self, "project")
 
@@ -92,7 +90,7 @@ class RemoteMirrorArgs:
     @pulumi.getter
     def url(self) -> pulumi.Input[_builtins.str]:
         """
-        The target, credentials included: `https://user:token@host/path.git`, `ssh://git@host/path.git`. Any change replaces the mirror; when only the credentials change, the old mirror is deleted first.
+        The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
         """
         return pulumi.get(self, "url")
 
@@ -104,7 +102,7 @@ class RemoteMirrorArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        On create, take over an existing mirror with the same credential-free URL.
+        On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
         """
         return pulumi.get(self, "adopt")
 
@@ -116,7 +114,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="authMethod")
     def auth_method(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        `password` or `ssh_public_key`.
+        How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
         """
         return pulumi.get(self, "auth_method")
 
@@ -128,7 +126,7 @@ class RemoteMirrorArgs:
     @pulumi.getter
     def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether GitLab runs the mirror (GitLab's own default is false).
+        Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
         """
         return pulumi.get(self, "enabled")
 
@@ -140,7 +138,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="hostKeys")
     def host_keys(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        At most 10 `known_hosts` lines or bare keys.
+        SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
         """
         return pulumi.get(self, "host_keys")
 
@@ -152,7 +150,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="keepDivergentRefs")
     def keep_divergent_refs(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        `false` force-pushes; `true` skips diverged refs and reports them.
+        Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
         """
         return pulumi.get(self, "keep_divergent_refs")
 
@@ -164,7 +162,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="mirrorBranchRegex")
     def mirror_branch_regex(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Mirror only branches matching this RE2 pattern (at most 255 characters).
+        Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
         """
         return pulumi.get(self, "mirror_branch_regex")
 
@@ -176,7 +174,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="onlyProtectedBranches")
     def only_protected_branches(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Mirror only protected branches; conflicts with `mirrorBranchRegex`.
+        Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
         """
         return pulumi.get(self, "only_protected_branches")
 
@@ -188,7 +186,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="syncOnApply")
     def sync_on_apply(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Ask GitLab to push right after create and after each update.
+        Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
         """
         return pulumi.get(self, "sync_on_apply")
 
@@ -200,7 +198,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="syncTimeoutSeconds")
     def sync_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Bound of that wait, in seconds (at most 3600).
+        How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
         """
         return pulumi.get(self, "sync_timeout_seconds")
 
@@ -212,7 +210,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="syncTrigger")
     def sync_trigger(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Any change triggers a sync, nothing else.
+        Any change of this value requests a sync, and changes nothing else.
         """
         return pulumi.get(self, "sync_trigger")
 
@@ -224,7 +222,7 @@ class RemoteMirrorArgs:
     @pulumi.getter(name="waitForSync")
     def wait_for_sync(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Wait until a requested sync is `finished` or `failed`.
+        When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
         """
         return pulumi.get(self, "wait_for_sync")
 
@@ -254,23 +252,23 @@ class RemoteMirror(pulumi.CustomResource):
                  wait_for_sync: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        One push mirror (remote mirror) of one GitLab project.
+        One push mirror ("remote mirror") of one GitLab project. The resource id is `<projectId>:<mirrorId>`; import an existing mirror with `pulumi import gitlab-mirrors:index:RemoteMirror <name> <projectId>:<mirrorId>`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.bool] adopt: On create, take over an existing mirror with the same credential-free URL.
-        :param pulumi.Input[_builtins.str] auth_method: `password` or `ssh_public_key`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether GitLab runs the mirror (GitLab's own default is false).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: At most 10 `known_hosts` lines or bare keys.
-        :param pulumi.Input[_builtins.bool] keep_divergent_refs: `false` force-pushes; `true` skips diverged refs and reports them.
-        :param pulumi.Input[_builtins.str] mirror_branch_regex: Mirror only branches matching this RE2 pattern (at most 255 characters).
-        :param pulumi.Input[_builtins.bool] only_protected_branches: Mirror only protected branches; conflicts with `mirrorBranchRegex`.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: Numeric id or full path (`group/sub/app`) of the project. Changing it replaces the mirror.
-        :param pulumi.Input[_builtins.bool] sync_on_apply: Ask GitLab to push right after create and after each update.
-        :param pulumi.Input[_builtins.float] sync_timeout_seconds: Bound of that wait, in seconds (at most 3600).
-        :param pulumi.Input[_builtins.str] sync_trigger: Any change triggers a sync, nothing else.
-        :param pulumi.Input[_builtins.str] url: The target, credentials included: `https://user:token@host/path.git`, `ssh://git@host/path.git`. Any change replaces the mirror; when only the credentials change, the old mirror is deleted first.
-        :param pulumi.Input[_builtins.bool] wait_for_sync: Wait until a requested sync is `finished` or `failed`.
+        :param pulumi.Input[_builtins.bool] adopt: On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
+        :param pulumi.Input[_builtins.str] auth_method: How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+        :param pulumi.Input[_builtins.bool] enabled: Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+        :param pulumi.Input[_builtins.bool] keep_divergent_refs: Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+        :param pulumi.Input[_builtins.str] mirror_branch_regex: Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+        :param pulumi.Input[_builtins.bool] only_protected_branches: Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        :param pulumi.Input[_builtins.bool] sync_on_apply: Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+        :param pulumi.Input[_builtins.float] sync_timeout_seconds: How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+        :param pulumi.Input[_builtins.str] sync_trigger: Any change of this value requests a sync, and changes nothing else.
+        :param pulumi.Input[_builtins.str] url: The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+        :param pulumi.Input[_builtins.bool] wait_for_sync: When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
         """
         ...
     @overload
@@ -279,7 +277,7 @@ class RemoteMirror(pulumi.CustomResource):
                  args: RemoteMirrorArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        One push mirror (remote mirror) of one GitLab project.
+        One push mirror ("remote mirror") of one GitLab project. The resource id is `<projectId>:<mirrorId>`; import an existing mirror with `pulumi import gitlab-mirrors:index:RemoteMirror <name> <projectId>:<mirrorId>`.
 
         :param str resource_name: The name of the resource.
         :param RemoteMirrorArgs args: The arguments to use to populate this resource's properties.
@@ -320,8 +318,6 @@ class RemoteMirror(pulumi.CustomResource):
 
             __props__.__dict__["adopt"] = adopt
             __props__.__dict__["auth_method"] = auth_method
-            if enabled is None:
-                enabled = True
             __props__.__dict__["enabled"] = enabled
             __props__.__dict__["host_keys"] = host_keys
             __props__.__dict__["keep_divergent_refs"] = keep_divergent_refs
@@ -398,17 +394,17 @@ class RemoteMirror(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def adopt(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def adopt(self) -> pulumi.Output[_builtins.bool]:
         """
-        Take over an existing mirror on create.
+        On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
         """
         return pulumi.get(self, "adopt")
 
     @_builtins.property
     @pulumi.getter(name="authMethod")
-    def auth_method(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def auth_method(self) -> pulumi.Output[_builtins.str]:
         """
-        `password` or `ssh_public_key`.
+        How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
         """
         return pulumi.get(self, "auth_method")
 
@@ -416,31 +412,31 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter
     def enabled(self) -> pulumi.Output[_builtins.bool]:
         """
-        Whether GitLab runs the mirror.
+        Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
         """
         return pulumi.get(self, "enabled")
 
     @_builtins.property
     @pulumi.getter(name="hostKeyFingerprints")
-    def host_key_fingerprints(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+    def host_key_fingerprints(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        SHA256 fingerprints of the host keys GitLab holds.
+        SHA256 fingerprints of the host keys GitLab holds for the mirror.
         """
         return pulumi.get(self, "host_key_fingerprints")
 
     @_builtins.property
     @pulumi.getter(name="hostKeys")
-    def host_keys(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+    def host_keys(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        Host keys GitLab trusts for the target.
+        SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
         """
         return pulumi.get(self, "host_keys")
 
     @_builtins.property
     @pulumi.getter(name="keepDivergentRefs")
-    def keep_divergent_refs(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def keep_divergent_refs(self) -> pulumi.Output[_builtins.bool]:
         """
-        Skip diverged refs instead of force-pushing.
+        Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
         """
         return pulumi.get(self, "keep_divergent_refs")
 
@@ -448,7 +444,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="lastError")
     def last_error(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        GitLab's last push error, credentials scrubbed.
+        GitLab's last push error, credentials and the token masked.
         """
         return pulumi.get(self, "last_error")
 
@@ -478,9 +474,9 @@ class RemoteMirror(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="maskedUrl")
-    def masked_url(self) -> pulumi.Output[_builtins.str]:
+    def masked_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The URL as GitLab shows it, credentials masked.
+        The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
         """
         return pulumi.get(self, "masked_url")
 
@@ -488,7 +484,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="mirrorBranchRegex")
     def mirror_branch_regex(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Mirror only branches matching this pattern.
+        Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
         """
         return pulumi.get(self, "mirror_branch_regex")
 
@@ -496,15 +492,15 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="mirrorId")
     def mirror_id(self) -> pulumi.Output[_builtins.int]:
         """
-        GitLab's id of the mirror.
+        GitLab's id of the mirror within the project.
         """
         return pulumi.get(self, "mirror_id")
 
     @_builtins.property
     @pulumi.getter(name="onlyProtectedBranches")
-    def only_protected_branches(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def only_protected_branches(self) -> pulumi.Output[_builtins.bool]:
         """
-        Mirror only protected branches.
+        Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
         """
         return pulumi.get(self, "only_protected_branches")
 
@@ -512,7 +508,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter
     def project(self) -> pulumi.Output[Any]:
         """
-        Numeric id or full path of the project.
+        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
         """
         return pulumi.get(self, "project")
 
@@ -520,7 +516,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[_builtins.int]:
         """
-        The project's numeric id.
+        The project's numeric id, also when `project` is a path.
         """
         return pulumi.get(self, "project_id")
 
@@ -528,23 +524,23 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="publicKey")
     def public_key(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The SSH public key GitLab pushes with.
+        The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
         """
         return pulumi.get(self, "public_key")
 
     @_builtins.property
     @pulumi.getter(name="syncOnApply")
-    def sync_on_apply(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def sync_on_apply(self) -> pulumi.Output[_builtins.bool]:
         """
-        Push after create and update.
+        Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
         """
         return pulumi.get(self, "sync_on_apply")
 
     @_builtins.property
     @pulumi.getter(name="syncTimeoutSeconds")
-    def sync_timeout_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
+    def sync_timeout_seconds(self) -> pulumi.Output[_builtins.float]:
         """
-        Bound of the wait, in seconds.
+        How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
         """
         return pulumi.get(self, "sync_timeout_seconds")
 
@@ -552,7 +548,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="syncTrigger")
     def sync_trigger(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Any change triggers a sync.
+        Any change of this value requests a sync, and changes nothing else.
         """
         return pulumi.get(self, "sync_trigger")
 
@@ -560,7 +556,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter(name="updateStatus")
     def update_status(self) -> pulumi.Output[_builtins.str]:
         """
-        `none`, `started`, `finished`, `failed` or `to_retry`.
+        GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
         """
         return pulumi.get(self, "update_status")
 
@@ -568,15 +564,15 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter
     def url(self) -> pulumi.Output[_builtins.str]:
         """
-        The target, credentials included.
+        The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
         """
         return pulumi.get(self, "url")
 
     @_builtins.property
     @pulumi.getter(name="waitForSync")
-    def wait_for_sync(self) -> pulumi.Output[Optional[_builtins.bool]]:
+    def wait_for_sync(self) -> pulumi.Output[_builtins.bool]:
         """
-        Wait for a requested sync.
+        When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
         """
         return pulumi.get(self, "wait_for_sync")
 

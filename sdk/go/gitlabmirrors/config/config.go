@@ -11,12 +11,12 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
+// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-mirrors:baseUrl")
 }
 
-// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 func GetToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-mirrors:token")
 }

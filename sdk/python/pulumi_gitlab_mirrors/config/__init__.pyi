@@ -16,11 +16,11 @@ from .. import _utilities
 
 baseUrl: Optional[str]
 """
-The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`), trailing slash optional. Falls back to `GITLAB_BASE_URL`.
+The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 """
 
 token: Optional[str]
 """
-A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to `GITLAB_TOKEN`.
+A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 """
 

@@ -14,8 +14,13 @@ const sdkDir = path.join(repoRoot, "sdk", "go");
 
 /** `go` in `dir`, with the module files as committed (a missing go.sum entry fails). */
 async function go(dir: string, ...args: string[]): Promise<string> {
-  const { stdout, stderr } = await execFileAsync("go", args, { cwd: dir, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
-  return `${stdout}${stderr}`;
+  try {
+    const { stdout, stderr } = await execFileAsync("go", args, { cwd: dir, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
+    return `${stdout}${stderr}`;
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`go ${args.join(" ")} in ${path.relative(repoRoot, dir)} failed:\n${stdout ?? ""}${stderr ?? ""}`);
+  }
 }
 
 /** The doc comment of each field of a Go struct, read from the generated source. */

@@ -13,7 +13,7 @@ interface Inspection {
   names: string[];
   argsDoc: string;
   propertyDocs: Record<string, string>;
-  registration: { additionalSecretOutputs: string[]; urlIsSecret: boolean; enabled: boolean };
+  registration: { additionalSecretOutputs: string[]; urlIsSecret: boolean };
 }
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -60,6 +60,6 @@ describe("sdk/python installed with pip", () => {
   });
 
   test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep url and publicKey secret", () => {
-    expect(seen.registration).toEqual({ additionalSecretOutputs: ["publicKey", "url"], urlIsSecret: true, enabled: true });
+    expect(seen.registration).toEqual({ additionalSecretOutputs: ["publicKey", "url"], urlIsSecret: true });
   });
 });

@@ -64,7 +64,4 @@ func TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs(t *testing.T) {
 	if url == nil || url.GetFields()[sigKey].GetStringValue() != secretSig {
 		t.Errorf("the url input reached the engine as %v, not as a secret", request.GetObject().GetFields()["url"])
 	}
-	if enabled := request.GetObject().GetFields()["enabled"]; !enabled.GetBoolValue() {
-		t.Errorf("enabled = %v, want the schema's default true", enabled)
-	}
 }

@@ -62,6 +62,5 @@ print(json.dumps({
     "registration": {
         "additionalSecretOutputs": sorted(registration.additionalSecretOutputs),
         "urlIsSecret": url_is_secret,
-        "enabled": registration.object.fields["enabled"].bool_value,
     },
 }))

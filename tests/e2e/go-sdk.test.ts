@@ -20,7 +20,6 @@ describeSdkLifecycle("examples/go with the generated SDK and the real pulumi CLI
     await sdkTools("go");
     await execFileAsync("go", ["build", "-o", stackCli, "."], {
       cwd: path.join(repoRoot, "tests", "e2e", "go"),
-      env: { ...process.env, GOFLAGS: "-mod=mod" },
       timeout: 600_000,
     });
   },

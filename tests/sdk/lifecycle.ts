@@ -65,7 +65,7 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
     });
 
-    test("up creates the mirror and, with sync, the target receives every branch and tag", async () => {
+    test("up creates the mirror and, with sync, the target receives the protected branch and the tag", async () => {
       const result = await stack.expectOk("up");
       expect(result.changes).toEqual({ create: 2 });
       const mirrors = await actor.mirrors(PROJECT_ID);
@@ -76,9 +76,11 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       expect(result.outputs?.projectId.value).toBe(PROJECT_ID);
       expect(result.outputs?.updateStatus.value).toBe("finished");
       expect(result.outputs?.maskedUrl.value).toBe(`${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`);
+      // The provider's defaults: protected branches only (main, in the seed), tags always, divergent refs kept.
       const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
-      expect(Object.fromEntries(targetRefs)).toEqual(Object.fromEntries(sourceRefs));
-      expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/feature/login", "refs/heads/main", "refs/tags/v1.0.0"]);
+      expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
+      for (const [ref, sha] of targetRefs) expect(sha).toBe(sourceRefs.get(ref));
+      expect(mirrors[0]).toMatchObject({ only_protected_branches: true, keep_divergent_refs: true });
       expect(result.log).not.toContain(ROOT_TOKEN);
       expect(result.log).not.toContain(TARGET.password);
     });

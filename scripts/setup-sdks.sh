@@ -8,9 +8,11 @@
 # JSON object with the paths: {"python": ".../bin/python", "sdkgen": ".../sdkgen"}.
 set -euo pipefail
 
-PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
-CACHE_ROOT="${GITLAB_MIRRORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitlab-mirrors}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# PULUMI_VERSION: the Python package installed is the CLI's version.
+# shellcheck source=../pulumi-versions.env
+. "$REPO_ROOT/pulumi-versions.env"
+CACHE_ROOT="${GITLAB_MIRRORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitlab-mirrors}"
 PYTHON="${PYTHON:-python3}"
 
 log() { echo "[setup-sdks] $*" >&2; }

@@ -68,7 +68,12 @@ describe("sdk/go", () => {
   });
 
   test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep url and publicKey secret", async () => {
-    const output = await go(path.join(repoRoot, "tests", "sdk", "go"), "test", "-count=1", "-v", "./...");
+    const output = await go(path.join(repoRoot, "tests", "sdk", "go"), "test", "-count=1", "-v", "-run", "TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs", "./...");
     expect(output).toContain("--- PASS: TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs");
+  });
+
+  test("an explicit Provider sends its base URL, and its token only as a secret", async () => {
+    const output = await go(path.join(repoRoot, "tests", "sdk", "go"), "test", "-count=1", "-v", "-run", "TestAnExplicitProviderSendsItsTokenAsASecret", "./...");
+    expect(output).toContain("--- PASS: TestAnExplicitProviderSendsItsTokenAsASecret");
   });
 });

@@ -14,6 +14,7 @@ interface Inspection {
   argsDoc: string;
   propertyDocs: Record<string, string>;
   registration: { additionalSecretOutputs: string[]; urlIsSecret: boolean };
+  providerRegistration: { baseUrl: string; tokenIsSecret: boolean };
 }
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -61,5 +62,9 @@ describe("sdk/python installed with pip", () => {
 
   test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep url and publicKey secret", () => {
     expect(seen.registration).toEqual({ additionalSecretOutputs: ["publicKey", "url"], urlIsSecret: true });
+  });
+
+  test("an explicit Provider sends its base URL, and its token only as a secret", () => {
+    expect(seen.providerRegistration).toEqual({ baseUrl: "https://gitlab.example.com", tokenIsSecret: true });
   });
 });

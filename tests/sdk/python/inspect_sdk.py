@@ -10,8 +10,9 @@ from pulumi.runtime import mocks, rpc
 
 import pulumi_gitlab_mirrors as sdk
 
-# The secret URL the registration is made with; its value must reach the engine only as a secret.
+# Secrets the registrations are made with: their values must reach the engine only as secrets.
 URL = "https://bot:not-a-real-password@example.com/app.git"
+TOKEN = "glpat-not-a-real-token"
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -37,17 +38,19 @@ pulumi.runtime.set_mocks(Mocks(), preview=False)
 
 @pulumi.runtime.test
 def create_mirror():
-    mirror = sdk.RemoteMirror("app-backup", project="demo/app", url=URL)
+    provider = sdk.Provider("second-gitlab", base_url="https://gitlab.example.com", token=TOKEN)
+    mirror = sdk.RemoteMirror("app-backup", project="demo/app", url=URL, opts=pulumi.ResourceOptions(provider=provider))
     return mirror.urn
+
+
+def is_secret(value) -> bool:
+    return (value.WhichOneof("kind") == "struct_value"
+            and value.struct_value.fields[rpc._special_sig_key].string_value == rpc._special_secret_sig)
 
 
 create_mirror()
 registration = next(r for r in requests if r.type == "gitlab-mirrors:index:RemoteMirror")
-url_field = registration.object.fields["url"]
-url_is_secret = (
-    url_field.WhichOneof("kind") == "struct_value"
-    and url_field.struct_value.fields[rpc._special_sig_key].string_value == rpc._special_secret_sig
-)
+provider_registration = next(r for r in requests if r.type == "pulumi:providers:gitlab-mirrors")
 
 print(json.dumps({
     "names": sorted(name for name in ("RemoteMirror", "RemoteMirrorArgs", "Provider", "ProviderArgs",
@@ -61,6 +64,10 @@ print(json.dumps({
     },
     "registration": {
         "additionalSecretOutputs": sorted(registration.additionalSecretOutputs),
-        "urlIsSecret": url_is_secret,
+        "urlIsSecret": is_secret(registration.object.fields["url"]),
+    },
+    "providerRegistration": {
+        "baseUrl": provider_registration.object.fields["baseUrl"].string_value,
+        "tokenIsSecret": is_secret(provider_registration.object.fields["token"]),
     },
 }))

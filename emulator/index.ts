@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "./clock";
-import { DEFAULT_SEED, parseSeed, type EmulatorSeed, type TargetSeed } from "./seed";
+import { DEFAULT_SEED, parseSeed, type EmulatorSeed, type TargetSeed, type TokenSeed, type Visibility } from "./seed";
 import { Store, STORE_FILE, stateFromSeed } from "./store";
 import { GitRunner } from "./git/runner";
 import { Repositories } from "./git/repositories";
@@ -21,10 +21,12 @@ import { Faults } from "./controls/faults";
 import { Router } from "./http/router";
 import { handleApi, sendJson } from "./http/apiHandler";
 import { handleControl } from "./http/controlHandler";
+import { requestMalformed, sendBadRequest } from "./http/malformed";
 import { handleProjectGit, handleTargetGit } from "./http/gitRoutes";
 import { registerRemoteMirrorRoutes } from "./api/remoteMirrors";
 import { registerProjectRoutes } from "./api/projects";
 import type { ApiContext, ServerLocation } from "./api/context";
+import { KeyedQueue } from "./api/writeQueue";
 import { errors } from "./errors";
 
 export type { EmulatorSeed, TargetSeed, EmulatorSettings, UserSeed, ProjectSeed, TokenSeed, Role, Visibility, Edition } from "./seed";
@@ -48,10 +50,19 @@ export interface EmulatorOptions {
   closeGraceMs?: number;
 }
 
+/** Who and what a running emulator serves (from its state, which wins over the seed on a restart). */
+export interface EmulatorInventory {
+  users: Array<{ username: string; admin: boolean; tokens: TokenSeed[] }>;
+  projects: Array<{ id: number; path: string; visibility: Visibility; cloneUrl: string }>;
+  targets: Array<{ path: string; username: string; url: string }>;
+}
+
 export interface RunningEmulator {
   readonly baseUrl: string;
   readonly apiUrl: string;
   readonly dataDir: string;
+  /** Users with their tokens, projects and targets, for a start-up listing. */
+  inventory(): EmulatorInventory;
   /** Resolves when no mirror update is running. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -96,6 +107,7 @@ class EmulatorImpl implements Emulator {
       syncer: this.scheduler,
       location: () => this.requireLocation(),
       generateKey: options.generateKey ?? (() => generateMirrorKey()),
+      mirrorWrites: new KeyedQueue(),
     };
     registerProjectRoutes(this.router, ctx);
     registerRemoteMirrorRoutes(this.router, ctx);
@@ -130,6 +142,11 @@ class EmulatorImpl implements Emulator {
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (requestMalformed(req.url ?? "/", req.headers)) {
+      req.resume();
+      sendBadRequest(res);
+      return;
+    }
     const rawPath = (req.url ?? "/").split("?")[0];
     if (rawPath === "/api/v4" || rawPath.startsWith("/api/v4/")) {
       await handleApi({ router: this.router, store: this.store, counters: this.counters, faults: this.faults, now: () => this.clock.now() }, req, res, rawPath.slice("/api/v4".length));
@@ -204,7 +221,12 @@ class EmulatorImpl implements Emulator {
       return closed;
     };
     const dataDir = this.dataDir;
-    return { baseUrl, apiUrl: `${baseUrl}/api/v4`, dataDir, idle: () => this.scheduler.idle(), close };
+    const inventory = (): EmulatorInventory => ({
+      users: this.store.users().map((u) => ({ username: u.username, admin: u.admin, tokens: u.tokens.map((t) => ({ ...t, scopes: [...t.scopes] })) })),
+      projects: this.store.projects().map((p) => ({ id: p.id, path: p.path, visibility: p.visibility, cloneUrl: `${baseUrl}/${p.path}.git` })),
+      targets: this.store.targets().map((t) => ({ path: t.path, username: t.username, url: `${baseUrl}/-/targets/${t.path}.git` })),
+    });
+    return { baseUrl, apiUrl: `${baseUrl}/api/v4`, dataDir, inventory, idle: () => this.scheduler.idle(), close };
   }
 }
 

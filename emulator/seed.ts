@@ -96,10 +96,20 @@ export const DEFAULT_SEED: EmulatorSeed = Object.freeze({
   targets: [{ path: "backup/app", username: "mirror-bot", password: "emulator-target-password" }],
 }) as EmulatorSeed;
 
-const repoPath = z
+/** GitLab nests groups at most 20 deep; a path this long still fits under any data directory. */
+export const MAX_REPO_PATH_SEGMENTS = 21;
+export const MAX_REPO_PATH_LENGTH = 1024;
+
+/** A project or target path: it becomes directories under the data dir, so it is bounded. */
+export const repoPathSchema = z
   .string()
+  .max(MAX_REPO_PATH_LENGTH, `must be at most ${MAX_REPO_PATH_LENGTH} characters`)
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/, "must be slash-separated names of letters, digits, _ . -")
+  .refine((p) => p.split("/").length <= MAX_REPO_PATH_SEGMENTS, `must have at most ${MAX_REPO_PATH_SEGMENTS} segments`)
+  .refine((p) => !p.split("/").some((s) => s.length > 255), "segments must be at most 255 characters")
   .refine((p) => !p.split("/").some((s) => s.endsWith(".git") || s === "." || s === ".."), "segments must not end in .git or be . or ..");
+
+const repoPath = repoPathSchema;
 
 const seedSchema = z.strictObject({
   settings: z

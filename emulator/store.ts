@@ -1,7 +1,8 @@
 /**
  * The emulator's state, kept in memory and, with a data directory, in one JSON file written
  * atomically (temp file, fsync, rename, fsync of the directory) so a crash mid-write leaves
- * either the old or the new file, never a torn one.
+ * either the old or the new file, never a torn one. The temp file a crash leaves is removed on
+ * the next open.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -43,6 +44,7 @@ export class Store {
 
   /** Loads the file when it exists (a restart), otherwise starts from `initial` and writes it. */
   static open(file: string | undefined, initial: () => StoreState): { store: Store; restored: boolean } {
+    if (file) removeStaleTempFiles(file);
     if (file && fs.existsSync(file)) {
       const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as StoreState;
       if (parsed.version !== 1) throw new Error(`unsupported emulator store version in ${file}`);
@@ -60,6 +62,10 @@ export class Store {
   replaceState(next: StoreState): void {
     this.state = next;
     this.persist();
+  }
+
+  users(): readonly UserRecord[] {
+    return this.state.users;
   }
 
   findUserByToken(token: string): { user: UserRecord; token: TokenSeed } | undefined {
@@ -158,9 +164,44 @@ export class Store {
   }
 }
 
+function tempFileFor(file: string, pid: number): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${pid}.tmp`);
+}
+
+/** True when a process with this id exists (EPERM: it exists, but belongs to someone else). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temp files that writers of `file` left behind when they died between writing and
+ * renaming: each is a full copy of the state, credentials included. A file whose writer is still
+ * alive is kept (another emulator mid-write on the same data dir would otherwise fail its rename);
+ * our own pid's file is always stale, since our writes are synchronous. Returns what was removed.
+ */
+export function removeStaleTempFiles(file: string, isAlive: (pid: number) => boolean = processIsAlive): string[] {
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir)) return [];
+  const pattern = new RegExp(`^\\.${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.tmp$`);
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pid = pattern.exec(name)?.[1];
+    if (pid === undefined) continue;
+    if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export function writeFileAtomic(file: string, content: string): void {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const temp = tempFileFor(file, process.pid);
   const fd = fs.openSync(temp, "w", 0o600);
   try {
     fs.writeSync(fd, content);

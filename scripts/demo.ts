@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       process.stdout.write(`    ${name}: ${shown}\n`);
     }
 
-    step("refs now in the mirror target:");
+    step("refs now in the mirror target (protected branches and tags: the safe defaults; feature/login stays in GitLab):");
     const refs = await listRemoteRefs(withCredentials(targetUrl, target.username, target.password));
     for (const [ref, sha] of refs) process.stdout.write(`    ${sha.slice(0, 12)} ${ref}\n`);
 

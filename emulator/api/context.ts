@@ -6,6 +6,7 @@ import type { Store } from "../store";
 import type { ProjectRecord, MirrorRecord } from "../model/types";
 import type { ApiRequest } from "../http/router";
 import type { ProjectLookup } from "./access";
+import type { KeyedQueue } from "./writeQueue";
 
 export interface ServerLocation {
   baseUrl: string;
@@ -28,6 +29,8 @@ export interface ApiContext {
   syncer: MirrorSyncer;
   location(): ServerLocation;
   generateKey(): Promise<SshKeyPair>;
+  /** Serialises the writes (PUT, DELETE) to each mirror. */
+  mirrorWrites: KeyedQueue;
 }
 
 /** RemoteMirror#enabled: the stored flag, mirroring available, repository present. */

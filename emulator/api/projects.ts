@@ -7,7 +7,7 @@ import { projectLookup, type ApiContext } from "./context";
 
 export const EMULATED_VERSION = "18.9.0";
 
-function projectView(ctx: ApiContext, project: ProjectRecord): Record<string, unknown> {
+function projectView(ctx: ApiContext, project: ProjectRecord, emptyRepo: boolean): Record<string, unknown> {
   const { baseUrl } = ctx.location();
   const segments = project.path.split("/");
   const name = segments[segments.length - 1];
@@ -30,16 +30,17 @@ function projectView(ctx: ApiContext, project: ProjectRecord): Record<string, un
       kind: "group",
       full_path: namespacePath,
     },
-    empty_repo: false,
+    empty_repo: emptyRepo,
     archived: false,
   };
 }
 
 export function registerProjectRoutes(router: Router, ctx: ApiContext): void {
-  router.add("GET", "/projects/:id", async (req) => ({
-    status: 200,
-    body: projectView(ctx, findReadableProject(ctx.store, projectLookup(ctx, req))),
-  }));
+  router.add("GET", "/projects/:id", async (req) => {
+    const project = findReadableProject(ctx.store, projectLookup(ctx, req));
+    const emptyRepo = await ctx.repos.isEmpty(ctx.repos.projectRepo(project.id));
+    return { status: 200, body: projectView(ctx, project, emptyRepo) };
+  });
 
   router.add("GET", "/user", async (req) => {
     if (!req.caller) throw errors.unauthorized();

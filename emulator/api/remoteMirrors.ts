@@ -8,8 +8,9 @@ import { convertHostKeys } from "../model/hostKeys";
 import { applyAttributes, AUTH_METHODS, resetRunFields, validateMirror, type MirrorAttributes, type MirrorDraft } from "../model/mirrorRules";
 import { fullUrl } from "../model/mirrorUrl";
 import { authMethodOf, mirrorView } from "../model/mirrorView";
+import type { SshKeyPair } from "../model/sshKey";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
-import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, type Params } from "../http/params";
+import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, toQuery, type Params } from "../http/params";
 import type { ApiRequest, Router } from "../http/router";
 import { canAdminRemoteMirrors, findReadableProject } from "./access";
 import { computedEnabled, projectLookup, type ApiContext } from "./context";
@@ -88,14 +89,14 @@ function knownHostsFor(hostKeys: string[] | undefined, url: string): string | nu
   return converted.knownHosts ?? null;
 }
 
-/** Returns true when it had to wait for a new key (so the caller re-checks what may have changed). */
-async function ensureKey(ctx: ApiContext, draft: MirrorDraft): Promise<boolean> {
-  // Generated once when ssh_public_key is chosen, even without an SSH URL; never regenerated.
-  if (draft.credentials.authMethod !== "ssh_public_key" || draft.credentials.sshPrivateKey) return false;
-  const key = await ctx.generateKey();
+/** Generated once when ssh_public_key is chosen, even without an SSH URL; never regenerated. */
+function needsKey(draft: MirrorDraft): boolean {
+  return draft.credentials.authMethod === "ssh_public_key" && !draft.credentials.sshPrivateKey;
+}
+
+function assignKey(draft: MirrorDraft, key: SshKeyPair): void {
   draft.credentials.sshPrivateKey = key.privateKeyPem;
   draft.credentials.sshPublicKey = key.publicKey;
-  return true;
 }
 
 function validateOrThrow(ctx: ApiContext, draft: MirrorDraft, project: ProjectRecord, creating: boolean, wasEnabled: boolean): void {
@@ -128,12 +129,14 @@ function paginationParam(params: Params, key: string, fallback: number, problems
   return coerced.value ?? fallback;
 }
 
-function linkHeader(ctx: ApiContext, req: ApiRequest, page: number, perPage: number, totalPages: number): string {
+/**
+ * OffsetHeaderBuilder#page_href: the request URL with every parameter (route parameters such as
+ * `id` included) plus `page` and the request's own `per_page`, through Hash#to_query (sorted).
+ */
+function linkHeader(ctx: ApiContext, req: ApiRequest, page: number, requestPerPage: number, totalPages: number): string {
   const link = (target: number, rel: string): string => {
-    const search = new URLSearchParams(req.url.search);
-    search.set("page", String(target));
-    search.set("per_page", String(perPage));
-    return `<${ctx.location().baseUrl}${req.url.pathname}?${search.toString()}>; rel="${rel}"`;
+    const query = toQuery({ ...req.params, ...req.pathParams, page: target, per_page: requestPerPage });
+    return `<${ctx.location().baseUrl}${req.url.pathname}?${query}>; rel="${rel}"`;
   };
   const parts: string[] = [];
   if (page > 1) parts.push(link(page - 1, "prev"));
@@ -152,6 +155,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
     let perPage = paginationParam(req.params, "per_page", DEFAULT_PER_PAGE, problems);
     if (has(req.params, "per_page") && perPage === 0 && problems.length === 0) problems.push("per_page has a value not allowed");
     if (problems.length > 0) throw errors.invalidParams(problems);
+    const requestPerPage = perPage;
     if (page < 1) page = 1;
     if (perPage < 0) perPage = DEFAULT_PER_PAGE;
     perPage = Math.min(perPage, MAX_PER_PAGE);
@@ -168,7 +172,7 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
         "X-Prev-Page": page > 1 ? String(page - 1) : "",
         "X-Total": String(all.length),
         "X-Total-Pages": String(totalPages),
-        Link: linkHeader(ctx, req, page, perPage, totalPages),
+        Link: linkHeader(ctx, req, page, requestPerPage, totalPages),
       },
     };
   });
@@ -203,7 +207,10 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
     };
     const draft = applyAttributes(blank, { ...attrs, url: attrs.url ?? "", knownHosts }, edition);
     validateOrThrow(ctx, draft, project, true, false);
-    if (await ensureKey(ctx, draft)) validateOrThrow(ctx, draft, project, true, false); // others may have saved meanwhile
+    if (needsKey(draft)) {
+      assignKey(draft, await ctx.generateKey());
+      validateOrThrow(ctx, draft, project, true, false); // others may have saved meanwhile
+    }
     recordOverride(ctx, req, project);
     const saved = ctx.store.insertMirror((id) => ({ ...draft, id, onlyProtectedBranches: draft.onlyProtectedBranches ?? false }));
     return { status: 201, body: view(ctx, saved, project) };
@@ -211,34 +218,48 @@ export function registerRemoteMirrorRoutes(router: Router, ctx: ApiContext): voi
 
   router.add("PUT", `${base}/:mirror_id`, async (req) => {
     const project = authorizedProject(ctx, req);
-    const mirror = scopedMirror(ctx, project, req.pathParams.mirror_id);
+    const mirrorId = scopedMirror(ctx, project, req.pathParams.mirror_id).id;
     const edition = ctx.store.settings.edition;
     const attrs = declaredMirrorParams(req.params, "update", edition);
-    const knownHosts = knownHostsFor(attrs.hostKeys, fullUrl(mirror.url, mirror.credentials));
-    const draft = applyAttributes(mirror, { ...attrs, knownHosts }, edition);
-    validateOrThrow(ctx, draft, project, false, mirror.enabled);
-    if (await ensureKey(ctx, draft)) validateOrThrow(ctx, draft, project, false, mirror.enabled);
-    // Credential setters mark `credentials` changed whenever they are assigned.
-    if (attrs.authMethod !== undefined || attrs.hostKeys !== undefined) resetRunFields(draft);
-    draft.updatedAt = ctx.clock.now();
-    recordOverride(ctx, req, project);
-    const saved = ctx.store.updateMirror(mirror.id, (m) => {
-      Object.assign(m, draft, { onlyProtectedBranches: draft.onlyProtectedBranches ?? false });
+    return ctx.mirrorWrites.run(mirrorId, async () => {
+      let key: SshKeyPair | undefined;
+      for (;;) {
+        // Read (again, after waiting for a key): the draft is always built from the live record.
+        const mirror = scopedMirror(ctx, project, String(mirrorId));
+        const knownHosts = knownHostsFor(attrs.hostKeys, fullUrl(mirror.url, mirror.credentials));
+        const draft = applyAttributes(mirror, { ...attrs, knownHosts }, edition);
+        if (key && needsKey(draft)) assignKey(draft, key);
+        validateOrThrow(ctx, draft, project, false, mirror.enabled);
+        if (needsKey(draft)) {
+          key = await ctx.generateKey();
+          continue;
+        }
+        // Credential setters mark `credentials` changed whenever they are assigned.
+        if (attrs.authMethod !== undefined || attrs.hostKeys !== undefined) resetRunFields(draft);
+        draft.updatedAt = ctx.clock.now();
+        recordOverride(ctx, req, project);
+        const saved = ctx.store.updateMirror(mirror.id, (m) => {
+          Object.assign(m, draft, { onlyProtectedBranches: draft.onlyProtectedBranches ?? false });
+        });
+        if (!saved) throw errors.mirrorNotFound();
+        return { status: 200, body: view(ctx, saved, project) };
+      }
     });
-    if (!saved) throw errors.mirrorNotFound();
-    return { status: 200, body: view(ctx, saved, project) };
   });
 
   router.add("DELETE", `${base}/:mirror_id`, async (req) => {
     const project = authorizedProject(ctx, req);
-    const mirror = scopedMirror(ctx, project, req.pathParams.mirror_id);
-    const header = req.headers["if-unmodified-since"];
-    if (typeof header === "string") {
-      const since = Date.parse(header);
-      if (!Number.isNaN(since) && mirror.updatedAt > since) throw errors.preconditionFailed();
-    }
-    ctx.store.deleteMirror(mirror.id);
-    return { status: 204 };
+    const mirrorId = scopedMirror(ctx, project, req.pathParams.mirror_id).id;
+    return ctx.mirrorWrites.run(mirrorId, async () => {
+      const mirror = scopedMirror(ctx, project, String(mirrorId));
+      const header = req.headers["if-unmodified-since"];
+      if (typeof header === "string") {
+        const since = Date.parse(header);
+        if (!Number.isNaN(since) && mirror.updatedAt > since) throw errors.preconditionFailed();
+      }
+      ctx.store.deleteMirror(mirror.id);
+      return { status: 204 };
+    });
   });
 
   router.add("GET", `${base}/:mirror_id/public_key`, async (req) => {

@@ -50,6 +50,13 @@ export class Repositories {
     return parseRefLines(stdout);
   }
 
+  /** GitLab's `empty_repo`: no repository, or one without a single branch. */
+  async isEmpty(repo: string): Promise<boolean> {
+    if (!this.exists(repo)) return true;
+    const { stdout } = await this.git.run(["for-each-ref", "--count=1", "--format=%(refname)", "refs/heads"], { cwd: repo });
+    return stdout.trim() === "";
+  }
+
   /** The branch HEAD points at, e.g. `main`. */
   async headBranch(repo: string): Promise<string | undefined> {
     const result = await this.git.run(["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: repo, okExitCodes: [1, 128] });

@@ -8,6 +8,7 @@ import type { Store } from "../store";
 import { errors, isEmulatorError, type EmulatorError } from "../errors";
 import type { RequestCounters } from "../controls/counters";
 import type { Faults } from "../controls/faults";
+import { bodyMalformed, paramsMalformed, sendBadRequest } from "./malformed";
 import { BodyParseError, parseBody, parseQuery, readBody } from "./params";
 import type { Router } from "./router";
 
@@ -68,12 +69,21 @@ export async function handleApi(deps: ApiHandlerDeps, req: IncomingMessage, res:
   try {
     let params = query;
     try {
-      params = { ...query, ...parseBody(req.headers["content-type"], await readBody(req)) };
+      const body = await readBody(req);
+      if (bodyMalformed(body)) {
+        sendBadRequest(res);
+        return;
+      }
+      params = { ...query, ...parseBody(req.headers["content-type"], body) };
     } catch (err) {
       if (err instanceof Error && (err as BodyParseError).code === "EMU_ERR_BODY_PARSE") {
         throw errors.invalidParams(["message body does not match declared format"]);
       }
       throw err;
+    }
+    if (paramsMalformed(params)) {
+      sendBadRequest(res);
+      return;
     }
     if (lookup.kind === "not-found") throw errors.routeNotFound();
     if (lookup.kind === "method-not-allowed") throw errors.methodNotAllowed(lookup.allowed);

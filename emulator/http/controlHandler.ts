@@ -7,7 +7,8 @@ import { z } from "zod";
 import { errors, isEmulatorError } from "../errors";
 import { faultConfigSchema, type Faults } from "../controls/faults";
 import type { RequestCounters } from "../controls/counters";
-import type { TargetSeed } from "../seed";
+import { repoPathSchema, type TargetSeed } from "../seed";
+import { trimSlashes } from "../model/mirrorUrl";
 import { BodyParseError, readBody } from "./params";
 import { sendError, sendJson } from "./apiHandler";
 
@@ -21,7 +22,7 @@ export interface ControlDeps {
 }
 
 const targetSchema = z.strictObject({
-  path: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/),
+  path: repoPathSchema,
   username: z.string().min(1),
   password: z.string().min(1),
 });
@@ -42,7 +43,7 @@ function issues(error: z.ZodError): string {
 
 export async function handleControl(deps: ControlDeps, req: IncomingMessage, res: ServerResponse, subPath: string): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
-  const route = `${method} ${subPath.replace(/\/+$/, "")}`;
+  const route = `${method} /${trimSlashes(subPath)}`;
   try {
     switch (route) {
       case "GET /counters":
@@ -69,9 +70,6 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
       case "POST /targets": {
         const parsed = targetSchema.safeParse(await jsonBody(req));
         if (!parsed.success) throw errors.badControlRequest(issues(parsed.error));
-        if (parsed.data.path.split("/").some((s) => s.endsWith(".git") || s === "..")) {
-          throw errors.badControlRequest("path: segments must not end in .git");
-        }
         await deps.createTarget(parsed.data);
         sendJson(res, 201, { url: `${deps.baseUrl()}/-/targets/${parsed.data.path}.git` });
         return;

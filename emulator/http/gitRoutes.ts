@@ -21,6 +21,13 @@ export interface GitRouteDeps {
 
 const REPO_PATH = /^\/(.+?)\.git(\/.*)?$/;
 
+/** The smart-HTTP endpoints GitLab serves; dumb-protocol paths and anything else are not routes. */
+const SMART_HTTP_SUFFIXES = new Set(["/info/refs", "/git-upload-pack", "/git-receive-pack"]);
+
+/**
+ * `/<path>.git/<smart-HTTP endpoint>`, or undefined (the caller answers 404): a `.` or `..`
+ * segment anywhere, or a path that is not one of the three endpoints, never reaches git.
+ */
 export function splitRepoPath(rawPath: string): { repoPath: string; suffix: string } | undefined {
   let decoded: string;
   try {
@@ -28,9 +35,10 @@ export function splitRepoPath(rawPath: string): { repoPath: string; suffix: stri
   } catch {
     return undefined;
   }
+  if (decoded.split("/").some((segment) => segment === "." || segment === "..")) return undefined;
   const match = REPO_PATH.exec(decoded);
-  if (!match || match[1].split("/").includes("..")) return undefined;
-  return { repoPath: match[1], suffix: match[2] ?? "/" };
+  if (!match || !SMART_HTTP_SUFFIXES.has(match[2] ?? "")) return undefined;
+  return { repoPath: match[1], suffix: match[2] };
 }
 
 const READ_SCOPES = ["api", "read_repository", "write_repository"];

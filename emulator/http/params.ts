@@ -130,3 +130,34 @@ export function coerceStringArray(value: unknown): Coerced<string[]> {
 export function has(params: Params, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(params, key);
 }
+
+/** Ruby's CGI.escape: unreserved characters kept, space as `+`, every other UTF-8 byte as %XX. */
+export function cgiEscape(value: string): string {
+  return Buffer.from(value, "utf8")
+    .toString("latin1")
+    .replace(/[^A-Za-z0-9_.~ -]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)
+    .replace(/ /g, "+");
+}
+
+function valueToQuery(value: unknown, key: string): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    return value.map((item) => valueToQuery(item, `${key}[]`)).filter((pair) => pair !== undefined).join("&");
+  }
+  if (value !== null && typeof value === "object") {
+    const nested = Object.entries(value as Params);
+    return nested.length === 0 ? undefined : toQuery(value as Params, key);
+  }
+  return `${cgiEscape(key)}=${cgiEscape(value === null || value === undefined ? "" : String(value))}`;
+}
+
+/** Rails' Hash#to_query: `key=value` pairs, nested keys in brackets, sorted, joined with `&`. */
+export function toQuery(params: Params, namespace?: string): string {
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    const pair = valueToQuery(value, namespace === undefined ? key : `${namespace}[${key}]`);
+    if (pair !== undefined) pairs.push(pair);
+  }
+  if (!(namespace ?? "").includes("[]")) pairs.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return pairs.join("&");
+}

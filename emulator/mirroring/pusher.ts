@@ -1,16 +1,19 @@
 /**
- * One mirror update: list the target's refs, plan (refPlan.ts), push in batches of ten.
- * HTTP credentials travel in an Authorization header set through GIT_CONFIG_* (not in argv);
- * SSH uses the mirror's own key and its stored known hosts with strict host key checking.
+ * One mirror update: list the target's refs, plan (refPlan.ts), push in batches of ten, to the
+ * remote that pushTarget.ts built. HTTP credentials reach git through GIT_ASKPASS (never argv);
+ * SSH uses the mirror's own key and its stored known hosts with strict host key checking, from
+ * files written for the run and removed after it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Repositories } from "../git/repositories";
 import { parseRefLines } from "../git/repositories";
 import type { GitRunner } from "../git/runner";
-import { branchMatches, protectedRuleMatches } from "../model/branchRegex";
+import { branchMatcher, protectedRuleMatcher } from "../model/branchRegex";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
+import { mirrorSecrets } from "../git/scrub";
 import { planRefUpdates, type RefPlan } from "./refPlan";
+import type { PushTarget } from "./pushTarget";
 
 const PUSH_BATCH = 10;
 
@@ -34,34 +37,35 @@ function gitConfigEnv(pairs: Array<[string, string]>): Record<string, string> {
 /** Chooses which branches a mirror pushes; an empty selection means all branches. */
 export function branchFilterFor(mirror: MirrorRecord, project: ProjectRecord, localBranches: string[]): (branch: string) => boolean {
   if (mirror.onlyProtectedBranches) {
-    const rules = project.protectedBranches;
+    const rules = project.protectedBranches.map(protectedRuleMatcher);
     if (rules.length === 0) return () => true;
-    return (branch) => rules.some((rule) => protectedRuleMatches(rule, branch));
+    return (branch) => rules.some((matches) => matches(branch));
   }
   if (mirror.mirrorBranchRegex) {
-    const pattern = mirror.mirrorBranchRegex;
-    const selected = new Set(localBranches.filter((b) => branchMatches(pattern, b)));
+    const matches = branchMatcher(mirror.mirrorBranchRegex);
+    const selected = new Set(localBranches.filter(matches));
     if (selected.size === 0) return () => true;
     return (branch) => selected.has(branch);
   }
   return () => true;
 }
 
+/** The two git calls the pusher needs, so tests can record what git was asked to do. */
+export type GitCommands = Pick<GitRunner, "run" | "credentialEnv">;
+
 export class MirrorPusher {
   constructor(
-    private readonly git: GitRunner,
+    private readonly git: GitCommands,
     private readonly repos: Repositories,
     /** Directory for per-mirror key and known_hosts files (mode 0600). */
     private readonly sshDir: string,
   ) {}
 
-  /** Environment and remote URL for talking to the mirror's target. */
-  private remoteAccess(mirror: MirrorRecord): { remote: string; env: Record<string, string>; secrets: Array<string | undefined> } {
+  /** Environment for talking to the mirror's target; the remote itself comes from pushTarget. */
+  private accessEnv(mirror: MirrorRecord, target: PushTarget): Record<string, string> {
     const { user, password, authMethod, sshPrivateKey, sshKnownHosts } = mirror.credentials;
-    const secrets = [user === "git" ? undefined : user, password];
-    const scheme = /^([a-z]+):/i.exec(mirror.url)?.[1].toLowerCase();
-    if (scheme === "ssh") {
-      const dir = path.join(this.sshDir, `mirror-${mirror.id}`);
+    if (target.scheme === "ssh") {
+      const dir = this.sshFilesDir(mirror);
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const knownHostsFile = path.join(dir, "known_hosts");
       fs.writeFileSync(knownHostsFile, sshKnownHosts ? `${sshKnownHosts}\n` : "", { mode: 0o600 });
@@ -75,21 +79,33 @@ export class MirrorPusher {
       } else {
         command.push("-o", "IdentityFile=none");
       }
-      // With key auth GitLab drops the password from the remote URL; only the user stays.
-      const remote = user ? mirror.url.replace(/^ssh:\/\//i, `ssh://${encodeURIComponent(user)}@`) : mirror.url;
-      return { remote, env: { GIT_SSH_COMMAND: command.join(" ") }, secrets };
+      return { GIT_SSH_COMMAND: command.join(" ") };
     }
+    // With key auth GitLab drops the password from the remote; the user name stays.
     const effectivePassword = authMethod === "ssh_public_key" ? undefined : password;
-    const env = { ...gitConfigEnv([["credential.helper", ""]]), ...this.git.credentialEnv(user, effectivePassword) };
-    return { remote: mirror.url, env, secrets };
+    return { ...gitConfigEnv([["credential.helper", ""]]), ...this.git.credentialEnv(user, effectivePassword) };
   }
 
-  async push(mirror: MirrorRecord, project: ProjectRecord): Promise<PushOutcome> {
+  private sshFilesDir(mirror: MirrorRecord): string {
+    return path.join(this.sshDir, `mirror-${mirror.id}`);
+  }
+
+  /** The key file exists only while git runs: a deleted mirror leaves no private key on disk. */
+  async push(mirror: MirrorRecord, project: ProjectRecord, target: PushTarget): Promise<PushOutcome> {
+    try {
+      return await this.pushWith(mirror, project, target);
+    } finally {
+      fs.rmSync(this.sshFilesDir(mirror), { recursive: true, force: true });
+    }
+  }
+
+  private async pushWith(mirror: MirrorRecord, project: ProjectRecord, target: PushTarget): Promise<PushOutcome> {
     const repo = this.repos.projectRepo(project.id);
-    const access = this.remoteAccess(mirror);
-    const run = (args: string[]) => this.git.run(args, { cwd: repo, env: access.env, secrets: access.secrets });
+    const env = this.accessEnv(mirror, target);
+    const secrets = mirrorSecrets(mirror.credentials);
+    const run = (args: string[]) => this.git.run(args, { cwd: repo, env, secrets });
     const local = await this.repos.refs(repo);
-    const listed = await run(["ls-remote", "--refs", access.remote]);
+    const listed = await run(["ls-remote", "--refs", target.remote]);
     const remote = parseRefLines(listed.stdout);
     const head = await this.repos.headBranch(repo);
     const defaultRef = head && local.has(`refs/heads/${head}`) ? `refs/heads/${head}` : undefined;
@@ -104,7 +120,7 @@ export class MirrorPusher {
     });
     const refspecs = [...plan.updates, ...plan.deletions];
     for (let i = 0; i < refspecs.length; i += PUSH_BATCH) {
-      await run(["push", "--porcelain", access.remote, ...refspecs.slice(i, i + PUSH_BATCH)]);
+      await run(["push", "--porcelain", target.remote, ...refspecs.slice(i, i + PUSH_BATCH)]);
     }
     return { plan };
   }

@@ -7,12 +7,13 @@
 import type { Clock, TimerHandle } from "../clock";
 import type { Store } from "../store";
 import type { Repositories } from "../git/repositories";
-import { scrubSecrets } from "../git/scrub";
-import { blockReason, fullUrl, remotePushReason } from "../model/mirrorUrl";
+import { mirrorSecrets, scrubSecrets } from "../git/scrub";
+import { blockReason, fullUrl } from "../model/mirrorUrl";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { computedEnabled } from "../api/context";
 import { divergedMessage } from "./refPlan";
 import type { MirrorPusher } from "./pusher";
+import { pushTarget } from "./pushTarget";
 
 export const MAX_TRIES = 3;
 export const PROTECTED_BACKOFF_MS = 60_000;
@@ -127,15 +128,9 @@ export class MirrorScheduler {
     const settled = mirror.updateStatus !== "failed" && mirror.updateStatus !== "to_retry";
     if (settled && mirror.lastUpdateStartedAt !== null && mirror.lastUpdateStartedAt > scheduledAt) return;
     if (!computedEnabled({ store: this.store, repos: this.repos }, mirror, project)) return;
-    const secrets = [mirror.credentials.user, mirror.credentials.password];
     const blocked = blockReason(fullUrl(mirror.url, mirror.credentials), { allowLocalRequests: this.store.settings.allowLocalRequests });
     if (blocked) {
       this.retryOrFail(mirror, `The remote mirror URL is invalid: ${blocked}`, scheduledAt, tries, true);
-      return;
-    }
-    const offMachine = remotePushReason(mirror.url, this.store.settings.allowRemotePushes);
-    if (offMachine) {
-      this.retryOrFail(mirror, offMachine, scheduledAt, tries, true);
       return;
     }
     const now = this.clock.now();
@@ -144,8 +139,14 @@ export class MirrorScheduler {
       m.lastUpdateStartedAt = now;
       m.updatedAt = now;
     });
+    const target = pushTarget(mirror.url, mirror.credentials.user, this.store.settings.allowRemotePushes);
+    if (!target.ok) {
+      // Like a connection that cannot be made, but certain to fail again: no retries.
+      this.fail(mirror.id, target.reason);
+      return;
+    }
     try {
-      const { plan } = await this.pusher.push(mirror, project);
+      const { plan } = await this.pusher.push(mirror, project, target.target);
       const finishedAt = this.clock.now();
       this.store.updateMirror(mirrorId, (m) => {
         if (m.updateStatus !== "started") return;
@@ -162,9 +163,21 @@ export class MirrorScheduler {
         m.updatedAt = finishedAt;
       });
     } catch (err) {
-      const message = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
+      const message = scrubSecrets(err instanceof Error ? err.message : String(err), mirrorSecrets(mirror.credentials));
       this.retryOrFail(mirror, message, scheduledAt, tries, false);
     }
+  }
+
+  /** `update_fail`: started -> failed, with `last_update_at`. */
+  private fail(mirrorId: number, message: string): void {
+    const now = this.clock.now();
+    this.store.updateMirror(mirrorId, (m) => {
+      if (m.updateStatus !== "started") return;
+      m.updateStatus = "failed";
+      m.lastError = message;
+      m.lastUpdateAt = now;
+      m.updatedAt = now;
+    });
   }
 
   private retryOrFail(mirror: MirrorRecord, message: string, scheduledAt: number, tries: number, force: boolean): void {

@@ -3,6 +3,7 @@
  * known_hosts -> response fingerprints (MirrorHostKey entity).
  */
 import { createHash } from "node:crypto";
+import { parseMirrorUrl } from "./mirrorUrl";
 
 export const MAX_HOST_KEYS = 10;
 
@@ -66,14 +67,10 @@ export type HostKeysResult = { ok: true; knownHosts: string | undefined } | { ok
 
 /** The `[host]:port` or `host` prefix GitLab gives bare keys. */
 function knownHostsName(mirrorUrl: string): string | undefined {
-  try {
-    const parsed = new URL(mirrorUrl.trim());
-    const host = parsed.hostname;
-    if (host === "") return undefined;
-    return parsed.port === "" || parsed.port === "22" ? host : `[${host}]:${parsed.port}`;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseMirrorUrl(mirrorUrl);
+  if (!parsed.ok || parsed.value.host === "") return undefined;
+  const { host, port } = parsed.value;
+  return port === undefined || Number(port) === 22 ? host : `[${host}]:${port}`;
 }
 
 /**

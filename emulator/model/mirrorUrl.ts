@@ -1,14 +1,82 @@
 /**
- * Mirror URLs as GitLab handles them: credentials split off into `credentials`
- * (RemoteMirror#url=), masking for responses (SafeUrl, `git` user kept), and the URL blocker's
- * validation (Gitlab::HTTP_V2::UrlBlocker via PublicUrlValidator).
+ * Mirror URLs as GitLab handles them, all from one parse (`parseMirrorUrl`): credentials split off
+ * into `credentials` (RemoteMirror#url=), masking for responses (SafeUrl, `git` user kept), and the
+ * URL blocker's validation (Gitlab::HTTP_V2::UrlBlocker via PublicUrlValidator). The same parse
+ * gives the mirroring code the host it checks and the parts it builds git's remote from.
  */
 import * as net from "node:net";
 import * as os from "node:os";
 import type { MirrorCredentials } from "./types";
 
 export const VALID_MIRROR_SCHEMES = ["http", "https", "ssh", "git"] as const;
+export type MirrorScheme = (typeof VALID_MIRROR_SCHEMES)[number];
 const MASK = "*****";
+const INVALID = "URI is invalid";
+
+export interface MirrorUrl {
+  scheme: MirrorScheme;
+  /** Verbatim, as typed: GitLab neither decodes nor re-encodes them until it rebuilds the URL. */
+  user?: string;
+  password?: string;
+  /** As written; an IPv6 address without its brackets. */
+  host: string;
+  ipv6: boolean;
+  /** The port as written (digits), or undefined. */
+  port?: string;
+  /** Path, query and fragment as written: empty, or starting with `/`, `?` or `#`. */
+  path: string;
+  /** Without credentials: what GitLab keeps in the `url` column. */
+  url: string;
+}
+
+export type ParsedMirrorUrl = { ok: true; value: MirrorUrl } | { ok: false; reason: string };
+
+/** RFC 3986 reg-name characters, plus letters and digits of any script (IDN hosts). */
+const REG_NAME = /^[\p{L}\p{N}\-._~%!$&'()*+,;=]*$/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Splits `scheme://[userinfo@]host[:port][path]`. Userinfo runs to the last `@` of the string, as
+ * GitLab's UrlSanitizer reads it. Anything without `//` after the scheme is refused: git would read
+ * `https:user:pw@host/x` or `http:127.0.0.1/x` as scp-style `host:path` and run ssh.
+ */
+export function parseMirrorUrl(raw: string): ParsedMirrorUrl {
+  const value = raw.trim();
+  if (CONTROL.test(value)) return { ok: false, reason: INVALID };
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value);
+  if (!schemeMatch) return { ok: false, reason: INVALID };
+  // Compared case-sensitively, so HTTPS:// is refused.
+  const scheme = schemeMatch[1];
+  if (!(VALID_MIRROR_SCHEMES as readonly string[]).includes(scheme)) {
+    return { ok: false, reason: `Only allowed schemes are ${VALID_MIRROR_SCHEMES.join(", ")}` };
+  }
+  const afterScheme = value.slice(scheme.length + 1);
+  if (!afterScheme.startsWith("//")) return { ok: false, reason: INVALID };
+  let rest = afterScheme.slice(2);
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = rest.lastIndexOf("@");
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    const colon = userinfo.indexOf(":");
+    user = (colon < 0 ? userinfo : userinfo.slice(0, colon)) || undefined;
+    password = (colon < 0 ? "" : userinfo.slice(colon + 1)) || undefined;
+  }
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const path = authorityEnd < 0 ? "" : rest.slice(authorityEnd);
+  const hostPort = /^(?:\[([^\]]*)\]|([^:]*))(?::(\d*))?$/u.exec(authority);
+  if (!hostPort) return { ok: false, reason: INVALID };
+  const ipv6 = hostPort[1] !== undefined;
+  const host = ipv6 ? hostPort[1] : hostPort[2];
+  if (ipv6 ? !net.isIPv6(host) : !REG_NAME.test(host)) return { ok: false, reason: INVALID };
+  const port = hostPort[3] || undefined;
+  if (port !== undefined && Number(port) > 65535) return { ok: false, reason: INVALID };
+  const url = `${scheme}://${authority}${path}`;
+  return { ok: true, value: { scheme: scheme as MirrorScheme, user, password, host, ipv6, port, path, url } };
+}
 
 export interface SplitUrl {
   /** URL without userinfo. */
@@ -17,44 +85,33 @@ export interface SplitUrl {
   password?: string;
 }
 
-const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:(.*)@)?(.*)$/s;
-
-/**
- * Strips userinfo off a URL whose scheme is one GitLab mirrors. The userinfo match is greedy up
- * to the last `@`, and credentials are kept verbatim (not percent-decoded), as GitLab does.
- * Other strings are returned unchanged (and fail validation later).
- */
+/** RemoteMirror#url=: credentials off a URL that parses; anything else is kept as typed (and fails validation). */
 export function splitCredentials(raw: string): SplitUrl {
-  const value = raw.trim();
-  const match = URL_PARTS.exec(value);
-  if (!match) return { url: value };
-  const scheme = match[1].slice(0, -3);
-  if (!(VALID_MIRROR_SCHEMES as readonly string[]).includes(scheme.toLowerCase())) return { url: value };
-  if (match[2] === undefined) return { url: value };
-  const userinfo = match[2];
-  const colon = userinfo.indexOf(":");
-  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
-  const password = colon < 0 ? undefined : userinfo.slice(colon + 1);
-  return { url: match[1] + match[3], user: user || undefined, password: password || undefined };
+  const parsed = parseMirrorUrl(raw);
+  if (!parsed.ok) return { url: raw.trim() };
+  const { url, user, password } = parsed.value;
+  return { url, user, password };
 }
 
 /** CGI.escape-like encoding GitLab applies when it rebuilds the full URL (space as %20). */
 function escapeUserinfo(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return Buffer.from(value, "utf8")
+    .toString("latin1")
+    .replace(/[^A-Za-z0-9_.~-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
-function withUserinfo(url: string, user: string | undefined, password: string | undefined): string {
-  if (user === undefined && password === undefined) return url;
-  const match = URL_PARTS.exec(url);
-  if (!match) return url;
+function withUserinfo(url: MirrorUrl, user: string | undefined, password: string | undefined): string {
+  if (user === undefined && password === undefined) return url.url;
   const info = password === undefined ? `${user ?? ""}` : `${user ?? ""}:${password}`;
-  return `${match[1]}${info}@${match[3]}`;
+  return `${url.scheme}://${info}@${url.url.slice(url.scheme.length + 3)}`;
 }
 
 /** The URL with credentials, percent-encoded, as GitLab's `url` reader rebuilds it. */
 export function fullUrl(url: string, credentials: MirrorCredentials): string {
+  const parsed = parseMirrorUrl(url);
+  if (!parsed.ok) return url;
   return withUserinfo(
-    url,
+    parsed.value,
     credentials.user === undefined ? undefined : escapeUserinfo(credentials.user),
     credentials.password === undefined ? undefined : escapeUserinfo(credentials.password),
   );
@@ -62,14 +119,11 @@ export function fullUrl(url: string, credentials: MirrorCredentials): string {
 
 /** `safe_url`: user masked unless it is `git`, password masked; null when the URL does not parse. */
 export function maskedUrl(url: string, credentials: MirrorCredentials): string | null {
-  try {
-    new URL(url);
-  } catch {
-    return null;
-  }
+  const parsed = parseMirrorUrl(url);
+  if (!parsed.ok) return null;
   const user = credentials.user === undefined ? (credentials.password === undefined ? undefined : MASK) : credentials.user === "git" ? "git" : MASK;
   const password = credentials.password === undefined ? undefined : MASK;
-  return withUserinfo(url, user, password);
+  return withUserinfo(parsed.value, user, password);
 }
 
 export interface UrlPolicy {
@@ -86,32 +140,21 @@ export function validateMirrorUrl(raw: string, policy: UrlPolicy): string[] {
 
 /** The UrlBlocker's reason for refusing a URL (credentials included), or undefined. */
 export function blockReason(value: string, policy: UrlPolicy): string | undefined {
-  if (/[\r\n]/.test(value)) return "URI is invalid";
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    return "URI is invalid";
-  }
-  const rawScheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1] ?? "";
-  // Compared case-sensitively, so HTTPS:// is refused.
-  if (!(VALID_MIRROR_SCHEMES as readonly string[]).includes(rawScheme)) {
-    return `Only allowed schemes are ${VALID_MIRROR_SCHEMES.join(", ")}`;
-  }
-  const user = splitCredentials(value).user;
+  const parsed = parseMirrorUrl(value);
+  if (!parsed.ok) return parsed.reason;
+  const { user, host } = parsed.value;
   if (user !== undefined && !/^[\p{L}\p{N}]/u.test(user)) return "Username needs to start with an alphanumeric character";
-  const hostname = parsed.hostname.replace(/^\[|\]$/g, "");
-  if (hostname === "" || !/^[\p{L}\p{N}:]/u.test(hostname)) return "Hostname or IP address invalid";
-  if (hostname.length > 1024) return "Host is too long (maximum is 1024 characters)";
+  if (host === "" || !/^[\p{L}\p{N}:]/u.test(host)) return "Hostname or IP address invalid";
+  if (host.length > 1024) return "Host is too long (maximum is 1024 characters)";
   if (policy.allowLocalRequests) return undefined;
-  return localAddressReason(hostname);
+  return localAddressReason(host);
 }
 
 function ipv4ToInt(ip: string): number {
   return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
-function inV4(ip: string, base: string, bits: number): boolean {
+export function inV4(ip: string, base: string, bits: number): boolean {
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return ((ipv4ToInt(ip) & mask) >>> 0) === ((ipv4ToInt(base) & mask) >>> 0);
 }
@@ -153,23 +196,6 @@ export function localAddressReason(hostname: string): string | undefined {
   return undefined;
 }
 
-/** Why the emulator will not push to this URL: any host but loopback, unless remote pushes are allowed. */
-export function remotePushReason(url: string, allowRemotePushes: boolean): string | undefined {
-  if (allowRemotePushes) return undefined;
-  let host: string;
-  try {
-    host = new URL(url.trim()).hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  } catch {
-    return undefined; // blockReason reports unparsable URLs
-  }
-  const ip = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1] ?? host;
-  const loopback =
-    host === "localhost" || host.endsWith(".localhost") || ip === "::1" || (net.isIPv4(ip) && inV4(ip, "127.0.0.0", 8));
-  return loopback
-    ? undefined
-    : `the emulator pushes only to loopback targets (127.0.0.0/8, ::1, localhost); ${host} was not contacted. Set settings.allowRemotePushes to true in the seed to push elsewhere`;
-}
-
 export interface SelfLocation {
   /** Host names under which the emulator serves its projects. */
   hosts: string[];
@@ -177,23 +203,36 @@ export interface SelfLocation {
   projectPath: string;
 }
 
+/** Percent-decoding that leaves a path with invalid escapes (`%zz`, `%ff`) as it is instead of throwing. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Leading and trailing slashes off, in linear time (`/\/+$/` is quadratic on a run of slashes). */
+export function trimSlashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === "/") start += 1;
+  while (end > start && text[end - 1] === "/") end -= 1;
+  return text.slice(start, end);
+}
+
 /** `You cannot mirror a repository to itself.`: the URL points at the project's own repository. */
 export function isSelfMirror(url: string, self: SelfLocation): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return false;
-  }
-  const host = parsed.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (!self.hosts.map((h) => h.toLowerCase()).includes(host)) return false;
-  const scheme = parsed.protocol.replace(/:$/, "");
+  const parsed = parseMirrorUrl(url);
+  if (!parsed.ok) return false;
+  const { scheme, host, port, path } = parsed.value;
+  if (!self.hosts.map((h) => h.toLowerCase()).includes(host.toLowerCase())) return false;
   if (scheme === "http" || scheme === "https") {
-    const port = parsed.port === "" ? (scheme === "https" ? 443 : 80) : Number(parsed.port);
-    if (port !== self.httpPort) return false;
+    const effectivePort = port === undefined ? (scheme === "https" ? 443 : 80) : Number(port);
+    if (effectivePort !== self.httpPort) return false;
   } else if (scheme !== "ssh") {
     return false;
   }
-  const repoPath = decodeURIComponent(parsed.pathname).replace(/^\/+|\/+$/g, "").replace(/\.git$/, "");
+  const repoPath = trimSlashes(decodedPath(path.replace(/[?#].*$/s, ""))).replace(/\.git$/, "");
   return repoPath.toLowerCase() === self.projectPath.toLowerCase();
 }

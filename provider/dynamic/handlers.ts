@@ -2,6 +2,7 @@
  * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
+import { createEngineLog } from "../engine-log";
 import { CONNECTION_SETTINGS, missingSettingError } from "../errors";
 import {
   checkedInputs,
@@ -9,7 +10,6 @@ import {
   ConnectionSetting,
   createMirror,
   createMirrorContext,
-  DEFAULT_POLL_INTERVAL_MS,
   deleteMirror,
   diffMirror,
   failuresForEngine,
@@ -17,8 +17,10 @@ import {
   MirrorContext,
   MirrorLogger,
   partialStateOf,
+  pollIntervalFromEnv,
   readMirror,
   updateMirror,
+  withEnvironmentFallback,
 } from "../mirror";
 
 type Props = Record<string, unknown>;
@@ -36,42 +38,40 @@ const processState: { configured: Settings } = { configured: {} };
 
 const PROVIDER_KEY = "__provider";
 
-/** The engine shows a dynamic provider's stderr as diagnostics; one line per step. */
-const stderrLogger: MirrorLogger = {
+/**
+ * One line per step. The engine shows a dynamic provider's stderr as info lines of the stack, so
+ * warnings go through the engine's Log service instead (the dynamic-provider host is started with the
+ * engine's address as its first argument), to show as warnings.
+ */
+const engineLog = createEngineLog(engineAddressOfHost());
+const logger: MirrorLogger = {
   info: (message) => process.stderr.write(`[gitlab-mirrors] ${message}\n`),
-  warn: (message) => process.stderr.write(`[gitlab-mirrors] warning: ${message}\n`),
+  warn: (message) => engineLog("warning", message),
 };
+
+function engineAddressOfHost(): string | undefined {
+  const [, script, address] = process.argv;
+  return /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(script ?? "") && /^[\w.[\]:-]+:\d+$/.test(address ?? "") ? address : undefined;
+}
 
 /** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   processState.configured = {
-    baseUrl: nonEmpty(req.config.get(CONFIG_KEYS.baseUrl)),
-    token: nonEmpty(req.config.get(CONFIG_KEYS.token)),
+    baseUrl: req.config.get(CONFIG_KEYS.baseUrl),
+    token: req.config.get(CONFIG_KEYS.token),
   };
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** Stack config first, then the environment, read at call time (a token rotated before destroy works). */
 function connection(): Settings {
-  return {
-    baseUrl: processState.configured.baseUrl ?? nonEmpty(process.env.GITLAB_BASE_URL),
-    token: processState.configured.token ?? nonEmpty(process.env.GITLAB_TOKEN),
-  };
-}
-
-function pollIntervalMs(): number {
-  const fromEnv = Number(process.env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+  return withEnvironmentFallback(processState.configured);
 }
 
 function context(): MirrorContext {
   const { baseUrl, token } = connection();
   if (baseUrl === undefined) throw missingSettingError(CONFIG_KEYS.baseUrl);
   if (token === undefined) throw missingSettingError(CONFIG_KEYS.token);
-  return createMirrorContext({ baseUrl, token, logger: stderrLogger, pollIntervalMs: pollIntervalMs() });
+  return createMirrorContext({ baseUrl, token, logger, pollIntervalMs: pollIntervalFromEnv() });
 }
 
 function connectionFailures(): { property: string; reason: string }[] {

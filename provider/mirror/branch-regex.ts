@@ -1,8 +1,12 @@
 /**
- * GitLab compiles `mirror_branch_regex` with RE2. JavaScript's RegExp with the `u` flag is a close
- * approximation; RE2 has no lookaround and no backreferences, so those are rejected explicitly.
- * Returns a reason, or null when the pattern is acceptable.
+ * GitLab compiles `mirror_branch_regex` with RE2, so the pattern is compiled here with re2js, a
+ * pure-JavaScript RE2: what passes is what GitLab accepts (`(?i)`, `\A…\z`, `(?P<name>…)`), and
+ * what RE2 refuses (repeat counts over 1000, `\Z`, …) is refused at preview. Lookaround and
+ * backreferences, which RE2 leaves out on purpose, are named explicitly since RE2's own error
+ * does not say why. Returns a reason, or null when the pattern is acceptable.
  */
+import { RE2JS } from "re2js";
+
 export const MAX_BRANCH_REGEX_LENGTH = 255;
 
 export function branchRegexProblem(pattern: string): string | null {
@@ -11,13 +15,26 @@ export function branchRegexProblem(pattern: string): string | null {
   }
   const unsupported = unsupportedConstruct(pattern);
   if (unsupported !== null) return `uses ${unsupported}, which GitLab's RE2 regex engine does not support`;
+  return re2CompileProblem(pattern);
+}
+
+interface Re2SyntaxFailure {
+  error: string;
+  input: string | null;
+}
+
+function isSyntaxFailure(err: unknown): err is Re2SyntaxFailure {
+  return typeof err === "object" && err !== null && typeof (err as { error?: unknown }).error === "string";
+}
+
+function re2CompileProblem(pattern: string): string | null {
   try {
-    new RegExp(pattern, "u");
+    RE2JS.compile(pattern);
+    return null;
   } catch (err) {
-    const detail = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, "") : String(err);
-    return `is not a valid regular expression: ${detail}`;
+    if (!isSyntaxFailure(err)) return `is not valid RE2 syntax: ${err instanceof Error ? err.message : String(err)}`;
+    return `is not valid RE2 syntax: ${err.error}${err.input ? ` in \`${err.input}\`` : ""}`;
   }
-  return null;
 }
 
 function unsupportedConstruct(pattern: string): string | null {

@@ -1,5 +1,6 @@
 import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl } from "../gitlab";
 import { redactAll } from "../redact";
+import { MirrorListCache } from "./mirror-lists";
 
 /** Where lifecycle steps report progress. The dynamic adapter writes each line to stderr. */
 export interface MirrorLogger {
@@ -14,6 +15,8 @@ export interface MirrorContext {
   token: string;
   logger: MirrorLogger;
   projectIds: ProjectIdCache;
+  /** One list per project answers the reads of a refresh. */
+  mirrorLists: MirrorListCache;
   sleep: (ms: number) => Promise<void>;
   /** Epoch milliseconds. */
   now: () => number;
@@ -30,12 +33,14 @@ export interface MirrorContextOptions {
   pollIntervalMs?: number;
   /** Shared by every context of a process unless one is given (tests give their own). */
   projectIds?: ProjectIdCache;
+  mirrorLists?: MirrorListCache;
   clientOptions?: Partial<ClientOptions>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
 let processProjectIds: ProjectIdCache | undefined;
+let processMirrorLists: MirrorListCache | undefined;
 
 /**
  * What the lifecycle needs, built from the connection settings: both adapters and the tests build it
@@ -48,6 +53,7 @@ export function createMirrorContext(options: MirrorContextOptions): MirrorContex
     token: options.token,
     logger: options.logger,
     projectIds: options.projectIds ?? (processProjectIds ??= new ProjectIdCache()),
+    mirrorLists: options.mirrorLists ?? (processMirrorLists ??= new MirrorListCache()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: options.now ?? Date.now,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
@@ -55,6 +61,33 @@ export function createMirrorContext(options: MirrorContextOptions): MirrorContex
 }
 
 export type ConnectionSetting = "baseUrl" | "token";
+
+/** The environment variable each connection setting falls back to (the ones pulumi-gitlab reads too). */
+export const CONNECTION_ENV: Readonly<Record<ConnectionSetting, string>> = Object.freeze({
+  baseUrl: "GITLAB_BASE_URL",
+  token: "GITLAB_TOKEN",
+});
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The settings given (stack config, provider arguments) first, then the environment. */
+export function withEnvironmentFallback(
+  given: { baseUrl?: unknown; token?: unknown },
+  env: NodeJS.ProcessEnv = process.env,
+): { baseUrl?: string; token?: string } {
+  return {
+    baseUrl: nonEmpty(given.baseUrl) ?? nonEmpty(env[CONNECTION_ENV.baseUrl]),
+    token: nonEmpty(given.token) ?? nonEmpty(env[CONNECTION_ENV.token]),
+  };
+}
+
+/** How often `waitForSync` asks GitLab for the mirror's status: GITLAB_MIRRORS_POLL_INTERVAL_MS or the default. */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
+}
 
 /**
  * What is wrong with the connection settings, if anything, without any network I/O. The adapters name

@@ -95,7 +95,7 @@ const syncTimeoutSchema = z.number({ error: "must be a number of seconds" }).sup
 export const mirrorInputsSchema = z.object({
   project: field(projectSchema, {
     description:
-      'The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.',
+      "The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).",
     change: "replace",
     required: true,
     integer: true,

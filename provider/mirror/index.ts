@@ -20,7 +20,15 @@ export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
 export { parseResourceId, resourceId } from "./outputs";
-export { connectionProblems, createMirrorContext, DEFAULT_POLL_INTERVAL_MS, ProjectIdCache } from "./context";
+export {
+  CONNECTION_ENV,
+  connectionProblems,
+  createMirrorContext,
+  DEFAULT_POLL_INTERVAL_MS,
+  pollIntervalFromEnv,
+  ProjectIdCache,
+  withEnvironmentFallback,
+} from "./context";
 export type { ConnectionSetting, MirrorContext, MirrorContextOptions, MirrorLogger } from "./context";
 export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycle";
 export type { CreateResult, ReadResult } from "./lifecycle";
@@ -28,3 +36,4 @@ export { partialStateOf } from "./partial-state";
 export type { PartialState } from "./partial-state";
 export { listMirrors } from "./discover";
 export type { MirrorInfo } from "./discover";
+export { MirrorListCache } from "./mirror-lists";

@@ -91,6 +91,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   }
   if (mirror === undefined) {
     try {
+      ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
       mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(inputs));
       ctx.logger.info(`${name}: created mirror ${mirror.id} (${target})`);
     } catch (err) {
@@ -173,19 +174,19 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   const importing = typeof props.url !== "string";
   const { ctx, scrub } = scoped(baseCtx, props.url);
   const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
-  let mirror: RemoteMirror;
-  try {
-    mirror = await ctx.client.remoteMirrors.get(projectId, mirrorId);
-  } catch (err) {
-    if (isMirrorNotFound(err)) {
-      ctx.logger.warn(`${name}: mirror ${mirrorId} no longer exists in GitLab`);
-      return { gone: true };
-    }
-    throw err;
+  // One list per project answers every read of a refresh; a failed list is an error, never "gone".
+  const listed = await ctx.mirrorLists.get(ctx.client.apiUrl, projectId, ctx.now, () => ctx.client.remoteMirrors.list(projectId));
+  const mirror = listed.get(mirrorId);
+  if (mirror === undefined) {
+    ctx.logger.warn(`${name}: mirror ${mirrorId} no longer exists in GitLab`);
+    return { gone: true };
   }
   const stored = importing ? await importedInputs(ctx, projectId, mirror) : normaliseInputs(props);
   const observed = observedInputs(stored, mirror);
-  const publicKey = needsPublicKey(observed) ? await ctx.client.remoteMirrors.publicKey(projectId, mirrorId) : undefined;
+  // GitLab keeps a mirror's key pair until its auth method changes: ask only when none is recorded or
+  // the method changed outside Pulumi.
+  const storedKey = typeof props.publicKey === "string" && stored.authMethod === observed.authMethod ? props.publicKey : undefined;
+  const publicKey = needsPublicKey(observed) ? (storedKey ?? (await ctx.client.remoteMirrors.publicKey(projectId, mirrorId))) : undefined;
   const outputs = buildOutputs(observed, projectId, mirror, publicKey, scrub);
   const drift = importing ? [] : diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
   ctx.logger.info(
@@ -228,6 +229,7 @@ export async function updateMirror(
   const attrs = updateAttributes(diff.updates, inputs);
   let mirror: RemoteMirror | undefined;
   if (Object.keys(attrs).length > 0) {
+    ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
     ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
   }
@@ -267,6 +269,7 @@ export async function deleteMirror(id: string, props: Record<string, unknown>, b
   const { ctx } = scoped(baseCtx, props.url);
   const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   try {
+    ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     await ctx.client.remoteMirrors.remove(projectId, mirrorId);
     ctx.logger.info(`${name}: deleted mirror ${mirrorId}`);
   } catch (err) {

@@ -7,11 +7,11 @@
 import { ConfigError } from "../errors";
 import {
   checkedInputs,
+  CONNECTION_ENV,
   connectionProblems,
   ConnectionSetting,
   createMirror,
   createMirrorContext,
-  DEFAULT_POLL_INTERVAL_MS,
   deleteMirror,
   diffMirror,
   failuresForEngine,
@@ -20,9 +20,11 @@ import {
   MirrorContext,
   MirrorLogger,
   mirrorInputsSchema,
+  pollIntervalFromEnv,
   readMirror,
   SECRET_PROPERTIES,
   updateMirror,
+  withEnvironmentFallback,
 } from "../mirror";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME, REMOTE_MIRROR_TOKEN } from "./schema";
 
@@ -49,18 +51,17 @@ export interface PluginDiff {
 }
 
 /** Sends a log line to the engine, attached to the resource it is about. */
-export type EngineLog = (severity: "info" | "warning", message: string, urn: string) => void;
+export type EngineLog = (severity: "info" | "warning", message: string, urn?: string) => void;
 
-const ENV_FALLBACK: Record<ConnectionSetting, string> = { baseUrl: "GITLAB_BASE_URL", token: "GITLAB_TOKEN" };
 
 /** How a user sets each setting: stack config for the default provider, an argument for an explicit one. */
 function settingName(setting: ConnectionSetting, urn: string): { name: string; fix: string } {
   if (isDefaultProvider(urn)) {
     const key = `${PACKAGE_NAME}:${setting}`;
     const command = setting === "token" ? `pulumi config set --secret ${key} <token>` : `pulumi config set ${key} https://gitlab.example.com`;
-    return { name: key, fix: `run \`${command}\` or set ${ENV_FALLBACK[setting]}` };
+    return { name: key, fix: `run \`${command}\` or set ${CONNECTION_ENV[setting]}` };
   }
-  return { name: `the provider's ${setting}`, fix: `give the provider resource a ${setting} or set ${ENV_FALLBACK[setting]}` };
+  return { name: `the provider's ${setting}`, fix: `give the provider resource a ${setting} or set ${CONNECTION_ENV[setting]}` };
 }
 
 /** Default providers are named `default` or `default_<version>` by the engine. */
@@ -68,17 +69,6 @@ function isDefaultProvider(urn: string): boolean {
   return /::default(_[0-9_]+)?$/.test(urn) || urn === "";
 }
 
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** The explicit settings first, then the environment. */
-export function resolveSettings(given: Settings, env: NodeJS.ProcessEnv = process.env): Settings {
-  return {
-    baseUrl: nonEmpty(given.baseUrl) ?? nonEmpty(env.GITLAB_BASE_URL),
-    token: nonEmpty(given.token) ?? nonEmpty(env.GITLAB_TOKEN),
-  };
-}
 
 export class RemoteMirrorPlugin {
   private settings: Settings = {};
@@ -91,7 +81,7 @@ export class RemoteMirrorPlugin {
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
-    const settings = resolveSettings({ baseUrl: nonEmpty(news.baseUrl), token: nonEmpty(news.token) }, this.env);
+    const settings = withEnvironmentFallback(news, this.env);
     return connectionProblems(settings).map(({ setting, reason }) => {
       const { name, fix } = settingName(setting, urn);
       return { property: "", reason: `${name} ${reason === "is not set" ? `is not set; ${fix}` : reason}` };
@@ -106,7 +96,7 @@ export class RemoteMirrorPlugin {
 
   configure(urn: string, given: Settings): void {
     this.urn = urn;
-    this.settings = resolveSettings(given, this.env);
+    this.settings = withEnvironmentFallback(given, this.env);
   }
 
   check(news: Props): { inputs: Props; failures: CheckFailure[] } {
@@ -174,7 +164,7 @@ export class RemoteMirrorPlugin {
       baseUrl: baseUrl as string,
       token: token as string,
       logger: this.logger(urn),
-      pollIntervalMs: pollIntervalMs(this.env),
+      pollIntervalMs: pollIntervalFromEnv(this.env),
     });
   }
 
@@ -184,11 +174,6 @@ export class RemoteMirrorPlugin {
       warn: (message) => this.log("warning", message, urn),
     };
   }
-}
-
-function pollIntervalMs(env: NodeJS.ProcessEnv): number {
-  const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
 }
 
 export { REMOTE_MIRROR_TOKEN };

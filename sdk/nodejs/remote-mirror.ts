@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { OUTPUT_ONLY_FIELDS } from "../../provider/mirror/fields";
+import type { MirrorInputs } from "../../provider/mirror/fields";
 import type { MirrorOutputs } from "../../provider/mirror/outputs";
 
 /**
@@ -27,17 +29,22 @@ export interface RemoteMirrorArgs {
    * deploy key). `ssh_public_key` needs an `ssh://` URL. Default `"password"`. Updates in place.
    */
   authMethod?: pulumi.Input<"password" | "ssh_public_key">;
-  /** Mirror only protected branches [`only_protected_branches`]. Default `false`. Updates in place. Conflicts with `mirrorBranchRegex`. */
+  /**
+   * Mirror only protected branches [`only_protected_branches`]. Default `true` unless `mirrorBranchRegex`
+   * is set (a project without protected branches then mirrors every branch). Updates in place. Cannot be
+   * `true` together with `mirrorBranchRegex`.
+   */
   onlyProtectedBranches?: pulumi.Input<boolean>;
   /**
    * Keep refs that diverged on the target instead of force-pushing over them [`keep_divergent_refs`].
-   * Default `false` (GitLab's UI default). Updates in place.
+   * Default `true`. `false` force-pushes every mirrored branch and deletes branches on the target that were
+   * merged and deleted in GitLab. Updates in place.
    */
   keepDivergentRefs?: pulumi.Input<boolean>;
   /**
    * Mirror only branches matching this RE2 regular expression (at most 255 characters; no lookaround or
    * backreferences) [`mirror_branch_regex`, GitLab Premium/Ultimate]. Cannot be combined with
-   * `onlyProtectedBranches: true`. Default: none (all branches). Updates in place.
+   * `onlyProtectedBranches: true`. Default: none (then protected branches only). Updates in place.
    */
   mirrorBranchRegex?: pulumi.Input<string>;
   /**
@@ -76,18 +83,13 @@ export interface RemoteMirrorArgs {
 /** The properties of a {@link RemoteMirror} once created: every input (defaults applied) plus GitLab's view. */
 export type RemoteMirrorOutputs = MirrorOutputs;
 
-const OUTPUT_ONLY = [
-  "mirrorId",
-  "projectId",
-  "maskedUrl",
-  "updateStatus",
-  "lastError",
-  "lastUpdateAt",
-  "lastUpdateStartedAt",
-  "lastSuccessfulUpdateAt",
-  "publicKey",
-  "hostKeyFingerprints",
-] as const;
+// The arguments are exactly the field table's inputs, each a pulumi.Input of the table's type: the
+// compiler fails here when a field is added, removed or retyped on one side only.
+type ArgValues = { [K in keyof RemoteMirrorArgs]-?: pulumi.Unwrap<NonNullable<RemoteMirrorArgs[K]>> };
+type TableValues = { [K in keyof MirrorInputs]-?: NonNullable<MirrorInputs[K]> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const argsAreTheTable: Same<ArgValues, TableValues> = true;
+void argsAreTheTable;
 
 /**
  * One push mirror ("remote mirror") of one GitLab project. Connection: stack config `gitlab:baseUrl` and
@@ -144,7 +146,7 @@ export class RemoteMirror extends pulumi.dynamic.Resource {
       adopt: args.adopt,
     };
     // Output-only properties exist on the resource object only if present in props.
-    for (const key of OUTPUT_ONLY) props[key] = undefined;
+    for (const key of OUTPUT_ONLY_FIELDS) props[key] = undefined;
     const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), "url"];
     super(remoteMirrorProvider, name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "gitlab-mirrors", "RemoteMirror");
   }

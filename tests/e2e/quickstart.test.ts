@@ -156,6 +156,9 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(del.status).toBe(204);
     const refresh = await stack.expectOk("refresh");
     expect(refresh.changes).toEqual({ same: 1, delete: 1 });
+    // A warning of ours shows as the engine's warning, not as a plain line of the provider's stderr.
+    expect(refresh.log).toMatch(new RegExp(`warning: demo/app: mirror ${firstMirrorId} no longer exists in GitLab`));
+    expect(refresh.log).not.toContain("[gitlab-mirrors] warning:");
     const up = await stack.expectOk("up");
     expect(up.changes).toEqual({ same: 1, create: 1 });
     const mirrors = await actor.mirrors(PROJECT_ID);

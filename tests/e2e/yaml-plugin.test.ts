@@ -232,6 +232,16 @@ resources:
       enabled: false
     options:
       provider: \${west}
+variables:
+  eastListed:
+    fn::invoke:
+      function: gitlab-mirrors:index:getRemoteMirrors
+      arguments:
+        project: demo/app
+      options:
+        provider: \${east}
+outputs:
+  eastMirrors: \${eastListed.mirrors}
 `;
     stack = new CliStack({ "Pulumi.yaml": program }, { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" });
     await stack.init("dev", {
@@ -251,6 +261,14 @@ resources:
     const westMirrors = await new GitLabActor(west.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID);
     expect(eastMirrors.map((m) => m.enabled)).toEqual([true]);
     expect(westMirrors.map((m) => m.enabled)).toEqual([false]);
+
+    // getRemoteMirrors lists what the east provider's GitLab has (the first run listed before creating).
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    const listed = await stack.ok(["stack", "output", "eastMirrors", "--json", "--show-secrets"]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id: eastMirrors[0].id, resourceId: `${PROJECT_ID}:${eastMirrors[0].id}`, url: "https://*****:*****@git.example.com/backup/app.git", enabled: true }),
+    ]);
+    expect(listed.stdout).not.toContain("two-gitlabs-password");
     await stack.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await new GitLabActor(east.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID)).toEqual([]);
     expect(await new GitLabActor(west.baseUrl, ROOT_TOKEN).mirrors(PROJECT_ID)).toEqual([]);

@@ -1,6 +1,8 @@
 /** The API guard and ProjectPolicy: who gets 200, 401, 403 or 404 on each endpoint. */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { RunningEmulator } from "../../emulator";
-import { apiClient, call, startTestEmulator } from "./helpers";
+import { apiClient, call, startTestEmulator, tempDir, withAuth, WorkTree } from "./helpers";
 import { PERMISSIONS_SEED, TOKENS } from "./seeds";
 
 let emulator: RunningEmulator;
@@ -28,6 +30,19 @@ describe("GET /projects/:id", () => {
     const byPath = await api("GET", "/projects/group%2Fsub%2Finternal-app", { token: TOKENS.alice });
     expect(byPath.status).toBe(200);
     expect(byPath.body.id).toBe(3);
+  });
+
+  it("reports empty_repo: true until a branch is pushed (regression: always false)", async () => {
+    expect((await api("GET", "/projects/4", { token: TOKENS.root })).body.empty_repo).toBe(true);
+    const work = tempDir("empty-repo");
+    try {
+      const tree = await WorkTree.clone(withAuth(`${emulator.baseUrl}/other/secret.git`, "root", TOKENS.root), path.join(work, "clone"));
+      await tree.commit("first", "main");
+      await tree.run(["push", "--quiet", "origin", "main"]);
+      expect((await api("GET", "/projects/4", { token: TOKENS.root })).body.empty_repo).toBe(false);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("finds a full path case-insensitively", async () => {

@@ -1,5 +1,5 @@
 import { titledByFirstCell } from "../support/titles";
-/** The seven remote-mirror endpoints: success and error cases with exact bodies (reference §1-§3). */
+/** The seven remote-mirror endpoints: success and error cases with GitLab's exact bodies. */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -170,6 +170,15 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect(lookahead.body).toEqual({ message: { mirror_branch_regex: ["not valid RE2 syntax: invalid perl operator: (?!"] } });
   });
 
+  it("accepts RE2 syntax that JavaScript lacks and refuses what RE2 refuses", async () => {
+    for (const pattern of ["(?i)release", "\\Arelease\\z", "(?P<name>release)"]) {
+      const res = await create({ url: uniqueUrl(), mirror_branch_regex: pattern });
+      expect({ pattern, status: res.status, regex: res.body.mirror_branch_regex }).toEqual({ pattern, status: 201, regex: pattern });
+    }
+    const tooMany = await create({ url: uniqueUrl(), mirror_branch_regex: "a{1001}" });
+    expect([tooMany.status, tooMany.body]).toEqual([400, { message: { mirror_branch_regex: ["not valid RE2 syntax: invalid repetition size: {1001}"] } }]);
+  });
+
   it("rejects a duplicate credential-free URL in the same project but not in another", async () => {
     const url = "mirror.example.com/dup.git";
     expect((await create({ url: `https://a:b@${url}` })).status).toBe(201);
@@ -284,14 +293,19 @@ describe("GET /projects/:id/remote_mirrors (pagination)", () => {
       "x-per-page": "2", "x-page": "1", "x-next-page": "2", "x-prev-page": "", "x-total": "3", "x-total-pages": "2",
     });
     const link = first.headers.get("link")!;
-    expect(link).toContain(`<${emulator.apiUrl}/projects/3/remote_mirrors?per_page=2&page=2>; rel="next"`);
-    expect(link).toContain('rel="first"');
-    expect(link).toContain('rel="last"');
-    expect(link).not.toContain('rel="prev"');
+    const page = (n: number) => `<${emulator.apiUrl}/projects/3/remote_mirrors?id=3&page=${n}&per_page=2>`;
+    expect(link).toBe(`${page(2)}; rel="next", ${page(1)}; rel="first", ${page(2)}; rel="last"`);
     const second = await api("GET", "/projects/3/remote_mirrors?per_page=2&page=2", root);
     expect(second.body).toHaveLength(1);
     expect(second.headers.get("x-next-page")).toBe("");
     expect(second.headers.get("x-prev-page")).toBe("1");
+  });
+
+  it("builds Link from every request parameter, sorted, as GitLab's to_query does (regression: id and order were lost)", async () => {
+    const res = await api("GET", "/projects/group%2Fsub%2Finternal-app/remote_mirrors?per_page=1&page=2&z=last&a[]=x%20y&a[]=%2A", root);
+    const page = (n: number) =>
+      `<${emulator.apiUrl}/projects/group%2Fsub%2Finternal-app/remote_mirrors?a%5B%5D=x+y&a%5B%5D=%2A&id=group%2Fsub%2Finternal-app&page=${n}&per_page=1&z=last>`;
+    expect(res.headers.get("link")).toBe(`${page(1)}; rel="prev", ${page(3)}; rel="next", ${page(1)}; rel="first", ${page(3)}; rel="last"`);
   });
 
   it("answers 200 [] for a project without mirrors", async () => {

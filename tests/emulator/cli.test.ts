@@ -56,6 +56,22 @@ async function startCli(args: string[]): Promise<CliRun> {
   return { child, baseUrl, stderr: () => stderr, exit };
 }
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+async function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(outDir, "emulator", "cli.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => { stdout += d.toString(); });
+  child.stderr.on("data", (d) => { stderr += d.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  children.delete(child);
+  return { code, stdout, stderr };
+}
+
 beforeAll(() => {
   fs.mkdirSync(path.join(REPO, ".tmp"), { recursive: true });
   outDir = transpileEmulator();
@@ -87,18 +103,55 @@ describe("gitlab-mirrors-emulator CLI", () => {
     expect(await again.exit).toBe(0);
   });
 
-  it("uses a --seed file", async () => {
+  it("uses a --seed file and lists its users, tokens, projects and targets on stderr (regression: only the default seed's were)", async () => {
     const seedFile = path.join(work, "seed.json");
     fs.writeFileSync(seedFile, JSON.stringify({
-      users: [{ username: "ops", admin: true, tokens: [{ token: "glpat-seeded-ops-token", scopes: ["api"] }] }],
+      users: [
+        { username: "ops", admin: true, tokens: [{ token: "glpat-seeded-ops-token", scopes: ["api"] }] },
+        { username: "dev", tokens: [{ token: "glpat-seeded-dev-token", scopes: ["read_api", "write_repository"], expiresAt: "2099-01-01" }] },
+      ],
       projects: [{ id: 42, path: "group/app", visibility: "internal", members: {}, protectedBranches: ["main", "release/*"], defaultBranch: "main" }],
+      targets: [{ path: "mirrors/app", username: "bot", password: "seeded-target-password" }],
     }));
     const run = await startCli(["--seed", seedFile]);
     const project = await call(`${run.baseUrl}/api/v4`, "GET", "/projects/group%2Fapp", { token: "glpat-seeded-ops-token" });
     expect([project.status, project.body.id]).toEqual([200, 42]);
-    expect(run.stderr()).not.toContain("glpat-emulator-root-token");
+    await waitFor(() => run.stderr().includes("  target:"));
+    expect(run.stderr()).toBe([
+      `GitLab emulator listening on ${run.baseUrl} (API ${run.baseUrl}/api/v4)`,
+      "  user ops (admin): token glpat-seeded-ops-token (api)",
+      "  user dev: token glpat-seeded-dev-token (read_api write_repository, expires 2099-01-01)",
+      `  project group/app (id 42, internal): ${run.baseUrl}/group/app.git`,
+      `  target: ${run.baseUrl}/-/targets/mirrors/app.git (user bot)`,
+      "",
+    ].join("\n"));
     run.child.kill("SIGTERM");
     expect(await run.exit).toBe(0);
+  });
+
+  it("--help describes every option and exits 0", async () => {
+    const result = await runToExit(["--help"]);
+    expect(result.code).toBe(0);
+    for (const option of ["--host ADDRESS", "--port N", "--seed FILE", "--data-dir DIR", "--public-host NAME", "-h, --help", "-v, --version"]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${option.replace(/[-]/g, "\\-")}\\s+\\S`, "m"));
+    }
+  });
+
+  it("--version prints the package version and exits 0", async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    expect(await runToExit(["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it.each([
+    [["--nope"], "gitlab-mirrors-emulator: unknown option --nope"],
+    [["extra"], "gitlab-mirrors-emulator: unexpected argument extra"],
+    [["--port", "http"], "gitlab-mirrors-emulator: --port must be a whole number from 0 to 65535, not http"],
+    [["--port"], "gitlab-mirrors-emulator: Option '--port <value>' argument missing"],
+  ])("refuses %j with exit code 2 and the usage", async (args, message) => {
+    const result = await runToExit(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(message);
+    expect(result.stderr).toContain("usage: gitlab-mirrors-emulator [--host ADDRESS]");
   });
 
   it("refuses an invalid seed with every problem and exit code 2", async () => {

@@ -1,9 +1,9 @@
 import { titledByFirstCell } from "../support/titles";
 /** The emulator's pure rules, table-driven: ref planning, URL splitting/masking, scrubbing, regex checks. */
 import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/refPlan";
-import { fullUrl, maskedUrl, splitCredentials } from "../../emulator/model/mirrorUrl";
-import { scrubSecrets } from "../../emulator/git/scrub";
-import { protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branchRegex";
+import { fullUrl, maskedUrl, splitCredentials, trimSlashes } from "../../emulator/model/mirrorUrl";
+import { mirrorSecrets, scrubSecrets } from "../../emulator/git/scrub";
+import { branchMatches, protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branchRegex";
 import { coerceBoolean } from "../../emulator/http/params";
 
 const A = "a".repeat(40);
@@ -79,6 +79,11 @@ describe("mirror URLs", () => {
     expect(fullUrl("https://host/x.git", { user: "us%40er", password: "a b" })).toBe("https://us%2540er:a%20b@host/x.git");
   });
 
+  it("trims leading and trailing slashes only", () => {
+    expect(trimSlashes("//a//b//")).toBe("a//b");
+    expect(trimSlashes("///")).toBe("");
+  });
+
   it("masks to null when the URL does not parse", () => {
     expect(maskedUrl("http://exa mple.com/x", {})).toBeNull();
   });
@@ -91,6 +96,13 @@ describe("scrubSecrets", () => {
     expect(out).not.toContain("hunter2");
     expect(out).toContain("https://*****:*****@h/x");
   });
+
+  it("keeps the user name git visible, as GitLab does, and masks its password", () => {
+    const text = "git ls-remote failed: ssh://git@h/x.git, https://git:pw-123@h/x.git, https://deploy@h/x.git";
+    expect(scrubSecrets(text, mirrorSecrets({ user: "git", password: "pw-123" }))).toBe(
+      "git ls-remote failed: ssh://git@h/x.git, https://git:*****@h/x.git, https://*****:*****@h/x.git",
+    );
+  });
 });
 
 describe("branch rules", () => {
@@ -100,12 +112,39 @@ describe("branch rules", () => {
     ["main", "maintenance", false],
     ["*-stable", "13-stable", true],
     ["v1.0", "v1x0", false],
+    ["v1.(0)+", "v1.(0)+", true],
+    ["v1.(0)+", "v1.00", false],
   ])("protected rule %s vs %s", (rule, branch, expected) => {
     expect(protectedRuleMatches(rule, branch)).toBe(expected);
   });
 
-  it.each([["ok.*", undefined], ["a(?=b)", "invalid perl operator: (?="], ["(a)\\1", "invalid escape sequence: \\1"], ["[a", "missing ]: [a"]])("RE2 check of %j", (pattern, expected) => {
+  it.each([
+    ["ok.*", undefined],
+    ["(?i)release", undefined],
+    ["\\Arelease\\z", undefined],
+    ["(?P<name>rel)", undefined],
+    ["a{1000}", undefined],
+    ["a(?=b)", "invalid perl operator: (?="],
+    ["(a)\\1", "invalid escape sequence: \\1"],
+    ["[a", "missing ]: [a"],
+    ["(a", "missing ): (a"],
+    ["*a", "no argument for repetition operator: *"],
+    ["a{1001}", "invalid repetition size: {1001}"],
+    ["release\\Z", "invalid escape sequence: \\Z"],
+  ])("RE2 check of %j", (pattern, expected) => {
     expect(re2SyntaxError(pattern)).toBe(expected);
+  });
+
+  it("matches mirror_branch_regex unanchored, with RE2 flags", () => {
+    expect(branchMatches("feat", "defeat-x")).toBe(true);
+    expect(branchMatches("(?i)^release/", "RELEASE/1.0")).toBe(true);
+    expect(branchMatches("\\Amain\\z", "maintenance")).toBe(false);
+  });
+
+  it("matches a catastrophic-backtracking pattern in linear time (regression: ^(a+)+$ froze the server)", () => {
+    const started = performance.now();
+    expect(branchMatches("^(a+)+$", `${"a".repeat(26)}!`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -3,6 +3,7 @@
  * repositories), the temporary data dir goes away on close, and a crash mid-write leaves a
  * readable store.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -113,6 +114,24 @@ describe("atomic store writes", () => {
       expect((await call(again.apiUrl, "GET", "/projects/1/remote_mirrors", { token: ROOT_TOKEN })).body).toHaveLength(1);
     } finally {
       await again.close();
+    }
+  });
+
+  it("are cleaned on open when their writer is gone (regression: copies with credentials stayed forever)", async () => {
+    const dataDir = path.join(work, "stale");
+    fs.mkdirSync(dataDir, { recursive: true });
+    const exited = spawn(process.execPath, ["-e", ""]);
+    await new Promise((resolve) => exited.once("exit", resolve));
+    const alive = spawn(process.execPath, ["-e", "setInterval(() => undefined, 1000)"]);
+    try {
+      const copy = JSON.stringify({ version: 1, credentials: "stale-secret-copy" });
+      const names = [`.store.json.${exited.pid}.tmp`, `.store.json.${process.pid}.tmp`, `.store.json.${alive.pid}.tmp`, ".store.json.x.tmp", "notes.tmp"];
+      for (const name of names) fs.writeFileSync(path.join(dataDir, name), copy);
+      const running = await startEmulator({ dataDir });
+      await running.close();
+      expect(fs.readdirSync(dataDir).filter((f) => f.endsWith(".tmp")).sort()).toEqual([`.store.json.${alive.pid}.tmp`, ".store.json.x.tmp", "notes.tmp"].sort());
+    } finally {
+      alive.kill("SIGKILL");
     }
   });
 

@@ -300,3 +300,58 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     expect((await counters(gl.baseUrl)).total).toBe(0);
   });
 });
+
+describe("refresh: the reads of a project's mirrors share one list", () => {
+  async function makeMirrors(count: number) {
+    const created = [];
+    for (let i = 0; i < count; i += 1) created.push(await createMirror({ project: 1, url: await freshTarget(), enabled: i % 2 === 0 }, ctx()));
+    return created;
+  }
+
+  it("GET /projects/:id/remote_mirrors once for every mirror of the project read together", async () => {
+    const created = await makeMirrors(4);
+    const context = proxied();
+    proxy.requests.length = 0;
+    const reads = await Promise.all(created.map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, context)));
+    expect(reads.map((r) => (r.gone ? "gone" : r.props.mirrorId))).toEqual(created.map((c) => c.outs.mirrorId));
+    expect(reads.map((r) => (r.gone ? undefined : r.props.enabled))).toEqual([true, false, true, false]);
+    expect(proxy.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, "")}`)).toEqual(["GET /api/v4/projects/1/remote_mirrors"]);
+  });
+
+  it("a mirror missing from the list is gone; the others are read from the same list", async () => {
+    const [kept, removed] = await makeMirrors(2);
+    await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${removed.outs.mirrorId}`);
+    const context = proxied();
+    const [first, second] = await Promise.all(
+      [kept, removed].map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, context)),
+    );
+    expect(first.gone).toBe(false);
+    expect(second.gone).toBe(true);
+    expect(logger.lines).toContain(`warn: 1: mirror ${removed.outs.mirrorId} no longer exists in GitLab`);
+  });
+
+  it("a failed list fails every read waiting on it, and none is taken as gone", async () => {
+    const created = await makeMirrors(2);
+    const developer = testContext(proxy.baseUrl, "glpat-revoked-or-unknown", logger);
+    proxy.requests.length = 0;
+    const results = await Promise.allSettled(created.map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, developer)));
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    for (const result of results) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 401 });
+    expect(proxy.requests).toHaveLength(1);
+    // Forgotten at once: the next read asks again.
+    await expect(readMirror(created[0].id, created[0].outs as unknown as Record<string, unknown>, developer)).rejects.toMatchObject({ status: 401 });
+    expect(proxy.requests).toHaveLength(2);
+  });
+
+  it("reads an SSH mirror's public key only when none is recorded", async () => {
+    const sshUrl = `ssh://git@127.0.0.1:2222/backup/ssh-read-${Date.now()}.git`;
+    const created = await createMirror({ project: 1, url: sshUrl, authMethod: "ssh_public_key" }, ctx());
+    proxy.requests.length = 0;
+    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, proxied());
+    expect(read.gone ? undefined : read.props.publicKey).toBe(created.outs.publicKey);
+    expect(proxy.requests.filter((r) => r.path.endsWith("/public_key"))).toEqual([]);
+    const { publicKey: _key, ...withoutKey } = created.outs;
+    await readMirror(created.id, withoutKey as unknown as Record<string, unknown>, proxied());
+    expect(proxy.requests.filter((r) => r.path.endsWith("/public_key"))).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 /** Shared set-up for the provider tests: an emulator, a recording proxy in front of it, a context. */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { MirrorListCache } from "../../provider/mirror/mirror-lists";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createGitLabClient } from "../../provider/gitlab";
@@ -98,6 +99,7 @@ export function testContext(baseUrl: string, token: string, logger: MirrorLogger
     token,
     logger,
     projectIds: new ProjectIdCache(),
+    mirrorLists: new MirrorListCache(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: Date.now,
     pollIntervalMs: 50,

@@ -53,7 +53,7 @@ describe("inputFailures", () => {
     ["onlyProtectedBranches not boolean", { onlyProtectedBranches: 1 }, "onlyProtectedBranches", "must be true or false"],
     ["keepDivergentRefs not boolean", { keepDivergentRefs: "false" }, "keepDivergentRefs", "must be true or false"],
     ["regex too long", { mirrorBranchRegex: "a".repeat(256) }, "mirrorBranchRegex", "is 256 characters long; GitLab allows at most 255"],
-    ["regex invalid", { mirrorBranchRegex: "(main" }, "mirrorBranchRegex", "is not a valid regular expression: /(main/u: Unterminated group"],
+    ["regex invalid", { mirrorBranchRegex: "(main" }, "mirrorBranchRegex", "is not valid RE2 syntax: missing closing ) in `(main`"],
     ["regex lookahead", { mirrorBranchRegex: "^(?!wip/)" }, "mirrorBranchRegex", "uses a negative lookahead ((?!...)), which GitLab's RE2 regex engine does not support"],
     ["regex lookbehind", { mirrorBranchRegex: "(?<=x)y" }, "mirrorBranchRegex", "uses a lookbehind ((?<=...)), which GitLab's RE2 regex engine does not support"],
     ["regex backreference", { mirrorBranchRegex: "(a)\\1" }, "mirrorBranchRegex", "uses a backreference (\\1), which GitLab's RE2 regex engine does not support"],

@@ -2,6 +2,7 @@
  * createMirror after a POST whose outcome is unknown: it looks for the mirror its request made and
  * takes only that one, never a mirror that may belong to someone else.
  */
+import { MirrorListCache } from "../../provider/mirror/mirror-lists";
 import { GitLabMirrorsError, NetworkError } from "../../provider/errors";
 import type { GitLabClient, RemoteMirror } from "../../provider/gitlab";
 import { createMirror, MirrorContext, ProjectIdCache } from "../../provider/mirror";
@@ -47,6 +48,7 @@ function gitlab(failure: GitLabMirrorsError, existing: RemoteMirror[]) {
     token: "glpat-recovery-token",
     logger: { info: () => undefined, warn: () => undefined },
     projectIds: new ProjectIdCache(),
+    mirrorLists: new MirrorListCache(),
     sleep: async () => undefined,
     now: () => 0,
     pollIntervalMs: 1,

@@ -1,4 +1,5 @@
 import type { GitLabClient, RemoteMirror } from "../../provider/gitlab";
+import { MirrorListCache } from "../../provider/mirror/mirror-lists";
 import { MirrorContext, ProjectIdCache } from "../../provider/mirror";
 import { syncMirror } from "../../provider/mirror/sync";
 import { redactAll } from "../../provider/redact";
@@ -43,6 +44,7 @@ function scripted(states: RemoteMirror[]) {
     token: TOKEN,
     logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
     projectIds: new ProjectIdCache(),
+    mirrorLists: new MirrorListCache(),
     sleep: async (ms) => {
       now += ms;
     },

@@ -1,0 +1,44 @@
+/**
+ * Log lines sent to the Pulumi engine's Log service, so that a warning shows as a warning and a line
+ * about a resource shows under that resource. Lines go one at a time, in order; while no engine is
+ * known, or when it cannot be reached, they go to stderr (which the engine shows as plain info).
+ */
+import { pulumiRpc } from "./plugin/rpc";
+import { redactUrlCredentials } from "./redact";
+
+export type Severity = "info" | "warning";
+
+export interface EngineLog {
+  (severity: Severity, message: string, urn?: string): void;
+  /** Where the engine listens (a plugin learns it from its arguments, or later from Attach). */
+  setAddress(address: string | undefined): void;
+}
+
+function toStderr(severity: Severity, message: string): void {
+  process.stderr.write(`[gitlab-mirrors] ${severity === "warning" ? "warning: " : ""}${message}\n`);
+}
+
+export function createEngineLog(address?: string): EngineLog {
+  let client: { log(request: unknown, done: (err: unknown) => void): void; close(): void } | undefined;
+  let sent: Promise<void> = Promise.resolve();
+  const log = ((severity, message, urn = "") => {
+    const text = redactUrlCredentials(message);
+    const target = client;
+    if (target === undefined) return toStderr(severity, text);
+    const rpc = pulumiRpc();
+    const request = new rpc.engine.LogRequest();
+    request.setSeverity(severity === "warning" ? rpc.engine.LogSeverity.WARNING : rpc.engine.LogSeverity.INFO);
+    request.setMessage(text);
+    request.setUrn(urn);
+    sent = sent.then(
+      () => new Promise<void>((resolve) => target.log(request, (err) => (err ? toStderr(severity, text) : undefined, resolve()))),
+    );
+  }) as EngineLog;
+  log.setAddress = (next) => {
+    client?.close();
+    const rpc = pulumiRpc();
+    client = next ? new rpc.EngineClient(next, rpc.grpc.credentials.createInsecure()) : undefined;
+  };
+  log.setAddress(address);
+  return log;
+}

@@ -1,0 +1,70 @@
+import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+
+const DEFAULT_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";
+const EXPLICIT_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::east";
+const GOOD = { project: "demo/app", url: "https://bot:plugin-secret@git.example.com/backup/app.git" };
+
+function plugin(env: NodeJS.ProcessEnv = {}) {
+  const lines: string[] = [];
+  return { plugin: new RemoteMirrorPlugin((severity, message, urn) => lines.push(`${severity} ${urn} ${message}`), env), lines };
+}
+
+describe("RemoteMirrorPlugin configuration", () => {
+  it("names the stack config keys of a default provider, with the command and the variable", () => {
+    expect(plugin().plugin.checkConfig(DEFAULT_URN, {})).toEqual([
+      { property: "", reason: "gitlab-mirrors:baseUrl is not set; run `pulumi config set gitlab-mirrors:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL" },
+      { property: "", reason: "gitlab-mirrors:token is not set; run `pulumi config set --secret gitlab-mirrors:token <token>` or set GITLAB_TOKEN" },
+    ]);
+  });
+
+  it("names an explicit provider's arguments", () => {
+    expect(plugin().plugin.checkConfig(EXPLICIT_URN, { baseUrl: "ftp://gitlab.example.com", token: "t" })).toEqual([
+      { property: "", reason: "the provider's baseUrl scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
+    ]);
+  });
+
+  it("falls back to GITLAB_BASE_URL and GITLAB_TOKEN", () => {
+    expect(plugin({ GITLAB_BASE_URL: "https://gitlab.example.com", GITLAB_TOKEN: "glpat-env" }).plugin.checkConfig(DEFAULT_URN, {})).toEqual([]);
+  });
+
+  it("a call without settings fails with GLM_ERR_CONFIG naming the key", async () => {
+    const { plugin: p } = plugin();
+    p.configure(DEFAULT_URN, {});
+    await expect(p.create("urn:pulumi:dev::proj::gitlab-mirrors:index:RemoteMirror::m", GOOD)).rejects.toMatchObject({
+      code: "GLM_ERR_CONFIG",
+      message: expect.stringContaining("gitlab-mirrors:baseUrl"),
+    });
+  });
+
+  it("a new base URL or token changes the provider and never replaces", () => {
+    expect(plugin().plugin.diffConfig({ baseUrl: "a", token: "t" }, { baseUrl: "b", token: "t" })).toEqual({ changes: true, diffs: ["baseUrl"] });
+    expect(plugin().plugin.diffConfig({ baseUrl: "a" }, { baseUrl: "a" })).toEqual({ changes: false, diffs: [] });
+  });
+});
+
+describe("RemoteMirrorPlugin check and diff", () => {
+  it("check writes the defaults out, and reports a secret input's failure without a property", () => {
+    const { plugin: p } = plugin();
+    expect(p.check(GOOD).inputs).toMatchObject({ ...GOOD, enabled: true, keepDivergentRefs: true, onlyProtectedBranches: true });
+    expect(p.check({ ...GOOD, url: "ftp://bot:plugin-secret@h/x.git" }).failures).toEqual([
+      { property: "", reason: 'url scheme "ftp" is not supported; GitLab only mirrors to http, https, ssh, git URLs' },
+    ]);
+  });
+
+  it("diff reports each change with its kind, for the engine to show", () => {
+    const { plugin: p } = plugin();
+    const olds = { ...p.check(GOOD).inputs, projectId: 1, mirrorId: 2 };
+    const rotated = { ...GOOD, url: "https://bot:rotated@git.example.com/backup/app.git", enabled: false };
+    expect(p.diff(olds, p.check(rotated).inputs, undefined)).toEqual({
+      changes: true,
+      replaces: ["url"],
+      deleteBeforeReplace: true,
+      detailed: { url: "update-replace", enabled: "update" },
+    });
+    expect(p.diff(olds, p.check({ ...GOOD, syncTrigger: "1" }).inputs, undefined).detailed).toEqual({ syncTrigger: "add" });
+  });
+
+  it("marks the table's secret outputs and whatever the program made secret", () => {
+    expect([...plugin().plugin.secretOutputs(["syncTrigger"])].sort()).toEqual(["publicKey", "syncTrigger", "url"]);
+  });
+});

@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import { fieldMeta, INPUT_FIELDS, OUTPUT_ONLY_FIELDS, outputMeta } from "../../provider/mirror/fields";
+import { packageSchema, REMOTE_MIRROR_TOKEN } from "../../provider/plugin/schema";
+import { README, withReference } from "../../scripts/reference-docs";
+
+type Spec = Record<string, any>;
+const schema = packageSchema("1.2.3") as Spec;
+const resource = schema.resources[REMOTE_MIRROR_TOKEN] as Spec;
+
+describe("the plugin's schema follows the field table", () => {
+  it.each(INPUT_FIELDS)("input %s: its description, secrecy, replacement and requiredness", (name) => {
+    const meta = fieldMeta(name);
+    const spec = resource.inputProperties[name] as Spec;
+    expect(spec.description.startsWith(meta.description)).toBe(true);
+    expect(spec.secret === true).toBe(meta.secret === true);
+    expect(spec.willReplaceOnChanges === true).toBe(meta.change === "replace");
+    expect(resource.requiredInputs.includes(name)).toBe(meta.required === true);
+    expect(resource.properties[name]).toEqual(spec);
+  });
+
+  it.each(OUTPUT_ONLY_FIELDS)("output %s: its description and secrecy", (name) => {
+    const spec = resource.properties[name] as Spec;
+    expect(spec.description).toBe(outputMeta(name).description);
+    expect(spec.secret === true).toBe(outputMeta(name).secret === true);
+  });
+
+  it("types the inputs as Pulumi schema types: ids as integers, unions as oneOf, lists with items", () => {
+    expect(resource.inputProperties.project).toMatchObject({ oneOf: [{ type: "integer" }, { type: "string" }] });
+    expect(resource.inputProperties.hostKeys).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(resource.inputProperties.authMethod).toMatchObject({ type: "string" });
+    expect(resource.inputProperties.syncTimeoutSeconds).toMatchObject({ type: "number" });
+    expect(resource.properties.mirrorId).toMatchObject({ type: "integer" });
+  });
+
+  it("states each default in the description", () => {
+    expect(resource.inputProperties.keepDivergentRefs.description).toMatch(/Default: `true`\.$/);
+    expect(resource.inputProperties.onlyProtectedBranches.description).toMatch(/Default: `true` unless `mirrorBranchRegex` is set\.$/);
+    expect(resource.inputProperties.mirrorBranchRegex.description).not.toContain("Default");
+  });
+
+  it("declares the provider's settings, the token secret, and the discovery function", () => {
+    expect(schema).toMatchObject({ name: "gitlab-mirrors", version: "1.2.3" });
+    expect(schema.config.variables.token.secret).toBe(true);
+    expect(schema.provider.inputProperties).toEqual(schema.config.variables);
+    expect(schema.functions["gitlab-mirrors:index:getRemoteMirrors"].inputs.required).toEqual(["project"]);
+    expect(schema.types["gitlab-mirrors:index:RemoteMirrorInfo"].properties.resourceId.type).toBe("string");
+  });
+});
+
+describe("the README's reference", () => {
+  it("is what scripts/reference-docs.ts writes from the field table (run it with --write)", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    expect(withReference(readme)).toBe(readme);
+  });
+
+  it.each(INPUT_FIELDS)("documents %s with the table's description", (name) => {
+    expect(fs.readFileSync(README, "utf8")).toContain(fieldMeta(name).description.replace(/\|/g, "\\|"));
+  });
+});

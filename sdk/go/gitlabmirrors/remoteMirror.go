@@ -44,7 +44,7 @@ type RemoteMirror struct {
 	MirrorId pulumi.IntOutput `pulumi:"mirrorId"`
 	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches pulumi.BoolOutput `pulumi:"onlyProtectedBranches"`
-	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
 	Project pulumi.AnyOutput `pulumi:"project"`
 	// The project's numeric id, also when `project` is a path.
 	ProjectId pulumi.IntOutput `pulumi:"projectId"`
@@ -132,7 +132,7 @@ type remoteMirrorArgs struct {
 	MirrorBranchRegex *string `pulumi:"mirrorBranchRegex"`
 	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches *bool `pulumi:"onlyProtectedBranches"`
-	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
 	Project interface{} `pulumi:"project"`
 	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
 	SyncOnApply *bool `pulumi:"syncOnApply"`
@@ -162,7 +162,7 @@ type RemoteMirrorArgs struct {
 	MirrorBranchRegex pulumi.StringPtrInput
 	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches pulumi.BoolPtrInput
-	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
 	Project pulumi.Input
 	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
 	SyncOnApply pulumi.BoolPtrInput
@@ -333,7 +333,7 @@ func (o RemoteMirrorOutput) OnlyProtectedBranches() pulumi.BoolOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.OnlyProtectedBranches }).(pulumi.BoolOutput)
 }
 
-// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
 func (o RemoteMirrorOutput) Project() pulumi.AnyOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.AnyOutput { return v.Project }).(pulumi.AnyOutput)
 }

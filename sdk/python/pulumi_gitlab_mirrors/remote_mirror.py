@@ -35,7 +35,7 @@ class RemoteMirrorArgs:
         """
         The set of arguments for constructing a RemoteMirror resource.
 
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
         :param pulumi.Input[_builtins.str] url: The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
         :param pulumi.Input[_builtins.bool] adopt: On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
         :param pulumi.Input[_builtins.str] auth_method: How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
@@ -78,7 +78,7 @@ class RemoteMirrorArgs:
     @pulumi.getter
     def project(self) -> pulumi.Input[Union[_builtins.int, _builtins.str]]:
         """
-        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
         """
         return pulumi.get(self, "project")
 
@@ -263,7 +263,7 @@ class RemoteMirror(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] keep_divergent_refs: Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
         :param pulumi.Input[_builtins.str] mirror_branch_regex: Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
         :param pulumi.Input[_builtins.bool] only_protected_branches: Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] project: The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
         :param pulumi.Input[_builtins.bool] sync_on_apply: Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
         :param pulumi.Input[_builtins.float] sync_timeout_seconds: How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
         :param pulumi.Input[_builtins.str] sync_trigger: Any change of this value requests a sync, and changes nothing else.
@@ -508,7 +508,7 @@ class RemoteMirror(pulumi.CustomResource):
     @pulumi.getter
     def project(self) -> pulumi.Output[Any]:
         """
-        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror; a path and the id it resolves to count as the same project.
+        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
         """
         return pulumi.get(self, "project")
 

@@ -67,7 +67,7 @@ setup_sdkgen() {
 setup_go_modules() {
   command -v go >/dev/null || fail "no Go toolchain on PATH: the Go SDK needs Go 1.25.11 or newer."
   local module
-  for module in sdk/go tests/sdk/go tests/e2e/go; do
+  for module in sdk/go tests/sdk/go scripts/sdk-stacks/go; do
     log "downloading the Go modules of $module"
     (cd "$REPO_ROOT/$module" && go mod download >&2)
   done

@@ -7,43 +7,42 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import type { ConfigEntry } from "../e2e/support";
-import { GitLabActor } from "../e2e/support";
-import type { ProgramStack } from "./support";
+import { GitLabActor, pulumiBinDirForTests } from "../e2e/support";
+import type { ConfigEntry } from "../../scripts/lib/stack";
+import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../scripts/lib/sdk-stack";
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
 const PROJECT_ID = 1;
 const TARGET = DEFAULT_SEED.targets![0];
 
-export interface LifecycleOptions {
-  /** Prepares the language's tools (once per suite). */
-  setUp(): Promise<void>;
-  /**
-   * A stack with this configuration of the language's quickstart, or of `discover`: a program that
-   * only calls getRemoteMirrors for `<project>:project` and exports the result as `mirrors`.
-   */
-  makeStack(config: Record<string, ConfigEntry>, program: "quickstart" | "discover"): ProgramStack;
-  /** The Pulumi project name of the quickstart: the namespace of its configuration. */
-  project: string;
+/** The RemoteMirror's outputs as `pulumi stack export` shows them (refresh does not re-run the program). */
+async function mirrorState(stack: SdkStack): Promise<Record<string, unknown>> {
+  const { deployment } = await stack.expectOk("export");
+  const resources = (deployment as { deployment: { resources: Array<{ type: string; outputs: Record<string, unknown> }> } })
+    .deployment.resources;
+  const mirror = resources.find((r) => r.type === "gitlab-mirrors:index:RemoteMirror");
+  if (!mirror) throw new Error("no gitlab-mirrors:index:RemoteMirror in the state");
+  return mirror.outputs;
 }
 
-export function describeSdkLifecycle(title: string, options: LifecycleOptions): void {
+export function describeSdkLifecycle(title: string, language: SdkLanguage): void {
   describe(title, () => {
+    let driver: SdkDriver;
     let gitlab: RunningEmulator;
     let actor: GitLabActor;
-    let stack: ProgramStack;
+    let stack: SdkStack;
     let sourceDir: string;
     let targetUrl: string;
     let sourceRefs: Map<string, string>;
     let mirrorId: number;
-    const key = (name: string) => `${options.project}:${name}`;
+    const key = (name: string) => `${QUICKSTART_PROJECTS[language]}:${name}`;
     const connection = (): Record<string, ConfigEntry> => ({
       "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
       "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
     });
 
     beforeAll(async () => {
-      await options.setUp();
+      driver = await prepareDriver(language, pulumiBinDirForTests());
       gitlab = await startEmulator();
       actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
       sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-src-"));
@@ -52,15 +51,16 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       await pushAll(sourceDir, projectUrl);
       sourceRefs = await listRemoteRefs(projectUrl);
       targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
-      stack = options.makeStack({
+      stack = new SdkStack(driver, "quickstart", {
         ...connection(),
         [key("project")]: { value: "demo/app" },
         [key("targetUrl")]: { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
-      }, "quickstart");
+      });
     });
 
     afterAll(async () => {
       stack?.dispose();
+      driver?.dispose();
       await gitlab?.close();
       if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
     });
@@ -100,7 +100,7 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
     });
 
     test("getRemoteMirrors lists the project's mirror with its credentials masked", async () => {
-      const discovery = options.makeStack({ ...connection(), [key("project")]: { value: "demo/app" } }, "discover");
+      const discovery = new SdkStack(driver, "discover", { ...connection(), [key("project")]: { value: "demo/app" } });
       try {
         const result = await discovery.expectOk("up");
         expect(result.outputs?.mirrors.value).toEqual([{
@@ -129,7 +129,7 @@ export function describeSdkLifecycle(title: string, options: LifecycleOptions): 
       const put = await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false });
       expect(put.status).toBe(200);
       expect((await stack.expectOk("refresh")).changes).toEqual({ same: 1, update: 1 });
-      expect(await stack.mirrorState()).toMatchObject({ mirrorId, enabled: false });
+      expect(await mirrorState(stack)).toMatchObject({ mirrorId, enabled: false });
       expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
       expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
     });

@@ -29,7 +29,7 @@ describe("sdk/python installed with pip", () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-pysdk-test-"));
     schema = (await printSchema(scratch)).schema;
     const { python } = await sdkTools("python");
-    site = await installPythonSdk(python);
+    site = await installPythonSdk(python, scratch);
     const { stdout } = await execFileAsync(python, [path.join(repoRoot, "tests", "sdk", "python", "inspect_sdk.py")], {
       env: { ...process.env, PYTHONPATH: site, PYTHONDONTWRITEBYTECODE: "1" },
       timeout: 120_000,
@@ -38,7 +38,7 @@ describe("sdk/python installed with pip", () => {
   });
 
   afterAll(() => {
-    for (const dir of [scratch, site && path.dirname(site)]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   test("pulumi_gitlab_mirrors exports RemoteMirror, RemoteMirrorArgs, Provider and get_remote_mirrors", () => {

@@ -22,7 +22,7 @@ describe("Pulumi versions of the SDK tooling", () => {
     ["tools/sdkgen/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
     ["sdk/go/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
     ["examples/go/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
-    ["tests/e2e/go/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
+    ["scripts/sdk-stacks/go/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
     ["tests/sdk/go/go.mod", "github.com/pulumi/pulumi/sdk/v3"],
   ])("%s requires %s at the CLI's version", (goMod, module) => {
     expect(required(goMod, module)).toBe(version);

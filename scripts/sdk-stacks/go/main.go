@@ -1,6 +1,7 @@
 // Command stackcli runs one Pulumi operation on the Go quickstart (examples/go) inline, through
 // the Automation API, and prints the result as one JSON line on stdout (engine output goes to
-// stderr): the Go twin of scripts/stack-cli.ts, used by tests/e2e/go-sdk.test.ts.
+// stderr): the Go twin of scripts/stack-cli.ts, driven by scripts/lib/sdk-stack.ts for the Go
+// end-to-end tests and demo.
 //
 //	stackcli <up|preview|refresh|destroy|export> -project NAME -stack NAME -state-dir DIR
 //	    -config-file FILE -plugin-dir DIR [-program quickstart|discover]

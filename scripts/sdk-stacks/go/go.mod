@@ -1,4 +1,4 @@
-module github.com/gitlab-mirrors/gitlab-mirrors/tests/e2e/go
+module github.com/gitlab-mirrors/gitlab-mirrors/scripts/sdk-stacks/go
 
 go 1.25.11
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the Python and Go SDKs need, cached outside the repository (reused by later runs):
 #   python   a virtual environment with the `pulumi` package (the CLI's version) and the
-#            dependencies of sdk/python, for the Python end-to-end tests;
+#            dependencies of sdk/python, for the Python tests and demo;
 #   sdkgen   tools/sdkgen, our SDK generator, built from the Go module proxy;
 #   go       the Go modules of sdk/go and of the Go programs that test it, downloaded.
 # With no argument it does all three. Progress goes to stderr; the last line on stdout is a
@@ -43,8 +43,8 @@ setup_python() {
   "$PYTHON" -m venv "$VENV" >&2
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" setuptools wheel >&2
   # The SDK's own dependencies, from its package metadata. The SDK itself is installed afresh from the
-  # checkout by each test, so it is removed here: a cached copy would go stale.
-  # pip builds in the source tree: it builds a copy, so the checkout stays clean.
+  # checkout by each run (scripts/lib/sdk-stack.ts), so it is removed here: a cached copy would go
+  # stale. pip builds a local project in its source tree (build/, *.egg-info): it gets a copy.
   local source; source="$(mktemp -d)"
   cp -R "$REPO_ROOT/sdk/python/." "$source"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation "$source" >&2

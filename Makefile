@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; each installs what it needs first.
-.PHONY: demo test setup build clean
+.PHONY: demo test setup build clean sdks
 
 STAND_IN_HOST := devtools/pulumi-language-nodejs
 
@@ -26,6 +26,13 @@ test: setup
 	  echo "[test] $$bin_dir has its own pulumi-language-nodejs: the stand-in's tests are left out" >&2; \
 	  PULUMI_BIN_DIR="$$bin_dir" npx jest --testPathIgnorePatterns '/tests/e2e/language-host\.test\.ts$$'; \
 	fi
+
+# Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
+sdks: build
+	@mkdir -p .tmp
+	@schema="$(or $(SCHEMA),.tmp/schema.json)"; \
+	  [ -n "$(SCHEMA)" ] || node dist/provider/plugin/print-schema.js > "$$schema"; \
+	  bash scripts/generate-sdks.sh "$$schema" sdk
 
 clean:
 	rm -rf dist .tmp

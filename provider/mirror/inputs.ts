@@ -2,6 +2,7 @@ import { z } from "zod";
 import { missingSettingReason } from "../errors";
 import { branchRegexProblem } from "./branch-regex";
 import { parseHostKey } from "./host-keys";
+import { numericProjectId, projectIdProblem } from "./project";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { describeUrlProblem, parseMirrorUrl } from "./url";
 
@@ -191,10 +192,8 @@ function connectionFailures(connection: ConnectionCandidate, validateBaseUrl: (b
 }
 
 function projectProblem(value: number | string): string | null {
-  if (typeof value === "number") {
-    return Number.isSafeInteger(value) && value > 0 ? null : "must be a positive whole number when given as an id";
-  }
-  if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? null : "must be a positive project id";
+  if (typeof value === "number") return projectIdProblem(value);
+  if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? projectIdProblem(value) : "must be a positive project id";
   if (!/^[^/\s]+(\/[^/\s]+)+$/.test(value)) {
     return 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)';
   }
@@ -210,7 +209,8 @@ export function normaliseField(field: InputField, value: unknown): unknown {
   const absent = value === undefined || value === null;
   switch (field) {
     case "project":
-      return typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : value;
+      // Digits beyond an exact id stay a string: never two different ids that compare equal.
+      return typeof value === "string" && /^[0-9]+$/.test(value) ? (numericProjectId(value) ?? value) : value;
     case "url":
       return value;
     case "mirrorBranchRegex":

@@ -115,7 +115,7 @@ function adviceFor(init: GitLabApiErrorInit): string {
       return init.method === "GET" || init.method === "DELETE"
         ? `${check} If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token>, then run ` +
           "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
-          "destroy use the token saved with the stack's provider at the last update."
+          "destroy use the token saved with the stack's provider when the program last ran."
         : check;
     }
     case 403:

@@ -175,7 +175,7 @@ describe("GET /projects/:id/remote_mirrors/:mirror_id", () => {
         "Check that the token is valid and not expired, and that its user has the Maintainer role on project 42 (GitLab answers 401 for a missing role). " +
         "If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token>, then run " +
         "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
-        "destroy use the token saved with the stack's provider at the last update.",
+        "destroy use the token saved with the stack's provider when the program last ran.",
     );
     expect(err.status).toBe(401);
     expect(isAmbiguousFailure(err)).toBe(false);

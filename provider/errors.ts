@@ -110,8 +110,8 @@ function adviceFor(init: GitLabApiErrorInit): string {
       return "GitLab rejected the request; correct the input it names and try again.";
     case 401: {
       const check = `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
-      // Refresh and destroy use the configuration saved with the provider at the last update, not the
-      // stack's current one, so a rotated token only takes effect once the program runs again.
+      // Without --run-program, refresh and destroy use the configuration saved with the stack's provider
+      // when the program last ran, not the current one: a rotated token only counts once the program runs.
       return init.method === "GET" || init.method === "DELETE"
         ? `${check} If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token>, then run ` +
           "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
@@ -247,7 +247,7 @@ export class NetworkError extends GitLabMirrorsError {
       init.advice ??
       (init.sent
         ? "Check that GitLab is reachable from here and run the command again."
-        : `Check that gitlab:baseUrl names the right host and port and that GitLab is reachable there from here.`);
+        : "Check that gitlab:baseUrl names the right host and port and that GitLab is reachable there from here.");
     super("GLM_ERR_NETWORK", `${init.method} ${init.path} failed: ${init.reason}, talking to ${init.origin}. ${reached}. ${advice}`, options);
     this.method = init.method;
     this.route = init.route;

@@ -11,7 +11,7 @@ import { redactUrlCredentials } from "./redact";
 export type ErrorCode =
   | "GLM_ERR_GITLAB_API" // GitLab answered with a non-2xx status (not 429 after retries)
   | "GLM_ERR_RATE_LIMITED" // 429 and retries exhausted / delay above the cap
-  | "GLM_ERR_NETWORK" // timeout, reset, refused: the request may or may not have reached GitLab
+  | "GLM_ERR_NETWORK" // refused, TLS, reset, timeout, not HTTP; `sent` says whether GitLab may have seen it
   | "GLM_ERR_RETRIES_EXHAUSTED" // retryable failures kept happening; `cause` is the last one
   | "GLM_ERR_INVALID_INPUT" // a resource input is invalid (property + reason)
   | "GLM_ERR_CONFIG" // connection settings missing/invalid (names the config key and env var)
@@ -43,6 +43,10 @@ export class GitLabMirrorsError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(redactUrlCredentials(message), options && "cause" in options ? { cause: options.cause } : undefined);
     this.code = code;
+    // Every catalogued error is an expected failure whose message says what to do; frames into our
+    // compiled files help no user. Pulumi's dynamic provider host prints a failed read or delete as
+    // `${err}: ${err.stack}`, so a stack holding the message again printed it twice. The cause keeps its own.
+    Object.defineProperty(this, "stack", { value: "", writable: true, configurable: true, enumerable: false });
   }
 
   /** Logs and JSON output get the name, code and message too (they are not own enumerable properties). */
@@ -104,8 +108,17 @@ function adviceFor(init: GitLabApiErrorInit): string {
   switch (init.status) {
     case 400:
       return "GitLab rejected the request; correct the input it names and try again.";
-    case 401:
-      return `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
+    case 401: {
+      const check = `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
+      // Without --run-program, refresh and destroy use the configuration saved with the stack's provider
+      // when the program last ran, not the current one: a rotated token only counts once the program runs.
+      return init.method === "GET" || init.method === "DELETE"
+        ? `${check} If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token> ` +
+          "(gitlab-mirrors:token for the provider plugin), then run " +
+          "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
+          "destroy use the token saved with the stack's provider when the program last ran."
+        : check;
+    }
     case 403:
       return "Check that the token has the api scope (read_api cannot change mirrors) and that its user is not blocked.";
     case 404:
@@ -157,13 +170,25 @@ export class GitLabApiError extends GitLabMirrorsError {
 fixName(GitLabApiError, "GitLabApiError");
 
 export interface RateLimitedErrorInit extends RequestDescription {
+  /**
+   * false when the call was held back, unsent, because GitLab had answered an earlier request to the
+   * host with 429 and asked for a longer wait than the cap; gitlabMessage and body are then empty.
+   */
+  sent: boolean;
   /** How many times the call was retried after a 429 before giving up. */
   retries: number;
   /** What GitLab asked us to wait, when that was above the cap (ms). */
   requestedDelayMs?: number;
-  maxDelayMs?: number;
+  maxDelayMs: number;
   gitlabMessage: string;
   body: unknown;
+}
+
+const RATE_LIMIT_ADVICE =
+  "Lower the parallelism (pulumi up --parallel N) or ask the GitLab admin about the API rate limit, then run the command again.";
+
+function seconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`;
 }
 
 export class RateLimitedError extends GitLabMirrorsError {
@@ -171,55 +196,66 @@ export class RateLimitedError extends GitLabMirrorsError {
   readonly method: string;
   readonly route: string;
   readonly path: string;
+  readonly sent: boolean;
   readonly retries: number;
   readonly requestedDelayMs: number | undefined;
   readonly gitlabMessage: string;
   readonly body: unknown;
 
   constructor(init: RateLimitedErrorInit, options?: { cause?: unknown }) {
-    const why =
-      init.requestedDelayMs !== undefined && init.maxDelayMs !== undefined && init.requestedDelayMs > init.maxDelayMs
-        ? `GitLab asked to wait ${Math.ceil(init.requestedDelayMs / 1000)} s, more than maxDelayMs (${init.maxDelayMs} ms)`
-        : `retried ${init.retries} time${init.retries === 1 ? "" : "s"}`;
-    super(
-      "GLM_ERR_RATE_LIMITED",
-      `${init.method} ${init.path} failed: 429 rate limited by GitLab (GitLab: ${JSON.stringify(init.gitlabMessage)}); ${why}. ` +
-        "Lower the parallelism (pulumi up --parallel N), raise maxRetries/maxDelayMs, or ask the GitLab admin about the API rate limit.",
-      options,
-    );
+    const tooLong = init.requestedDelayMs !== undefined && init.requestedDelayMs > init.maxDelayMs;
+    const wait = `${seconds(init.requestedDelayMs ?? 0)}, longer than the ${seconds(init.maxDelayMs)} this provider waits at most`;
+    const gitlabMessage = redactUrlCredentials(init.gitlabMessage);
+    const what = init.sent
+      ? `${init.method} ${init.path} failed: 429 Too Many Requests (GitLab: ${JSON.stringify(gitlabMessage)}); ` +
+        (tooLong ? `GitLab asked to wait ${wait}.` : `still rate limited after ${init.retries} ${init.retries === 1 ? "retry" : "retries"}.`)
+      : `${init.method} ${init.path} was not sent: GitLab answered an earlier request with 429 Too Many Requests and asked to wait ${wait}.`;
+    super("GLM_ERR_RATE_LIMITED", `${what} ${RATE_LIMIT_ADVICE}`, options);
     this.method = init.method;
     this.route = init.route;
     this.path = init.path;
+    this.sent = init.sent;
     this.retries = init.retries;
     this.requestedDelayMs = init.requestedDelayMs;
-    this.gitlabMessage = redactUrlCredentials(init.gitlabMessage);
+    this.gitlabMessage = gitlabMessage;
     this.body = init.body;
   }
 }
 fixName(RateLimitedError, "RateLimitedError");
 
 export interface NetworkErrorInit extends RequestDescription {
-  /** What went wrong, for a person: "timed out after 30000 ms waiting for headers", "connection reset". */
+  /** The GitLab the request was for (scheme, host and port of gitlab:baseUrl), named in the message. */
+  origin: string;
+  /** What went wrong, for a person: "connection refused (ECONNREFUSED)", "connection reset (ECONNRESET)". */
   reason: string;
+  /** false when the failure came before the request was sent (refused, DNS, TLS): GitLab never saw it. */
+  sent: boolean;
+  /** What to do, when the failure points at something more specific than the connection. */
+  advice?: string;
 }
 
 export class NetworkError extends GitLabMirrorsError {
   readonly method: string;
   readonly route: string;
   readonly path: string;
+  readonly origin: string;
   readonly reason: string;
+  readonly sent: boolean;
 
   constructor(init: NetworkErrorInit, options?: { cause?: unknown }) {
-    super(
-      "GLM_ERR_NETWORK",
-      `${init.method} ${init.path} failed: network error (${init.reason}). The request may or may not have reached GitLab; ` +
-        "check that gitlab:baseUrl is reachable from here, or raise timeoutMs.",
-      options,
-    );
+    const reached = init.sent ? "The request may or may not have reached GitLab" : "The request never reached GitLab";
+    const advice =
+      init.advice ??
+      (init.sent
+        ? "Check that GitLab is reachable from here and run the command again."
+        : "Check that gitlab:baseUrl names the right host and port and that GitLab is reachable there from here.");
+    super("GLM_ERR_NETWORK", `${init.method} ${init.path} failed: ${init.reason}, talking to ${init.origin}. ${reached}. ${advice}`, options);
     this.method = init.method;
     this.route = init.route;
     this.path = init.path;
+    this.origin = init.origin;
     this.reason = init.reason;
+    this.sent = init.sent;
   }
 }
 fixName(NetworkError, "NetworkError");
@@ -325,7 +361,8 @@ fixName(SyncFailedError, "SyncFailedError");
 export interface SyncTimeoutErrorInit {
   project: number | string;
   mirrorId: number;
-  timeoutMs: number;
+  /** The bound waited, as the user set it (syncTimeoutSeconds). */
+  timeoutSeconds: number;
   /** The `update_status` last seen. */
   lastStatus: string;
 }
@@ -333,19 +370,20 @@ export interface SyncTimeoutErrorInit {
 export class SyncTimeoutError extends GitLabMirrorsError {
   readonly project: number | string;
   readonly mirrorId: number;
-  readonly timeoutMs: number;
+  readonly timeoutSeconds: number;
   readonly lastStatus: string;
 
   constructor(init: SyncTimeoutErrorInit, options?: { cause?: unknown }) {
     super(
       "GLM_ERR_SYNC_TIMEOUT",
-      `Sync of mirror ${init.mirrorId} on project ${init.project} did not finish within ${init.timeoutMs} ms ` +
-        `(last update_status: ${JSON.stringify(init.lastStatus)}). GitLab defers repeated syncs by minutes; raise the wait bound or stop waiting.`,
+      `Sync of mirror ${init.mirrorId} on project ${init.project} did not finish within syncTimeoutSeconds (${init.timeoutSeconds} s; ` +
+        `last update_status: ${JSON.stringify(init.lastStatus)}). GitLab defers repeated syncs by minutes: raise syncTimeoutSeconds, ` +
+        "or set waitForSync: false to ask for the sync without waiting for it.",
       options,
     );
     this.project = init.project;
     this.mirrorId = init.mirrorId;
-    this.timeoutMs = init.timeoutMs;
+    this.timeoutSeconds = init.timeoutSeconds;
     this.lastStatus = init.lastStatus;
   }
 }
@@ -405,15 +443,13 @@ export function isProjectNotFound(err: unknown): boolean {
   return status === 404 && gitlabMessage === PROJECT_NOT_FOUND;
 }
 
-/** Network failures that happen before the request is sent: GitLab certainly never saw the call. */
-const NOT_SENT = /: (ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/;
-
 /**
  * The call may have taken effect on GitLab: a network failure after the connection was made, a 5xx, or
  * retries that ran out on those.
  */
 export function isAmbiguousFailure(err: unknown): boolean {
-  if (hasCode(err, "GLM_ERR_NETWORK")) return !NOT_SENT.test(String((err as { reason?: unknown }).reason ?? ""));
+  // A network failure that came before the request was sent (refused, DNS, TLS) certainly did nothing.
+  if (hasCode(err, "GLM_ERR_NETWORK")) return (err as { sent?: unknown }).sent !== false;
   if (hasCode(err, "GLM_ERR_GITLAB_API")) {
     const { status } = apiFields(err);
     return typeof status === "number" && status >= 500;

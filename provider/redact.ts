@@ -1,27 +1,69 @@
 /**
  * Secret scrubbing for every error message, error body and `lastError` that leaves provider/.
- * Pure string functions: they never throw and are idempotent (redacting twice changes nothing).
+ * Pure string functions: they never throw, are idempotent (redacting twice changes nothing) and run in
+ * time linear in the text, since the text may come from a hostile server.
  */
 
 const MASK = "*****";
 
-// scheme://userinfo@ where userinfo runs up to the LAST "@" before the host, so a password holding a raw
-// "@" is masked whole. Stops at whitespace, quotes, brackets and the path/query/fragment delimiters.
-const URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#"'<>()\[\]{}]*)@/g;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
+const WORD_CHAR = /[A-Za-z0-9_]/;
+// Where a URL's authority ends in free text: whitespace, quotes, brackets and the path/query/fragment delimiters.
+const AUTHORITY_END = /[\s/?#"'<>()[\]{}]/;
+
+/**
+ * Whether a URL scheme ends just before `colon` (the ":" of "://"). Scheme characters exclude ":" and
+ * "/", so this never reads back past the previous "://".
+ */
+function hasScheme(text: string, colon: number): boolean {
+  let start = colon;
+  while (start > 0 && SCHEME_CHAR.test(text[start - 1])) start -= 1;
+  // A scheme starts with a letter, at a word boundary (as `\b[A-Za-z]` would find it).
+  while (start < colon && !(LETTER.test(text[start]) && (start === 0 || !WORD_CHAR.test(text[start - 1])))) start += 1;
+  return start < colon;
+}
 
 /**
  * Masks credentials embedded in URLs anywhere in free text, the way GitLab masks a mirror URL:
  * `https://user:pass@h` -> `https://*****:*****@h`, `https://token@h` -> `https://*****@h`,
  * and the user name `git` is kept (`ssh://git@h` unchanged, `https://git:pw@h` -> `https://git:*****@h`).
+ * The userinfo runs up to the LAST "@" before the authority ends, so a password holding a raw "@" is
+ * masked whole.
+ *
+ * A scanner rather than a regular expression: a pattern that tries a scheme at every position
+ * backtracks quadratically on text such as `a.a.a.…`. Each "://" is visited once, its scheme read
+ * backwards and its authority forwards, and no character is read forwards twice.
  */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
-    if (userinfo === "") return `${scheme}@`;
-    const colon = userinfo.indexOf(":");
-    const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
-    const maskedUser = user === "git" ? "git" : MASK;
-    return colon === -1 ? `${scheme}${maskedUser}@` : `${scheme}${maskedUser}:${MASK}@`;
-  });
+  let out = "";
+  let copied = 0; // text before this index is already in `out`
+  let from = 0; // where to look for the next "://"
+  for (let colon = text.indexOf("://"); colon !== -1; colon = text.indexOf("://", from)) {
+    const authorityStart = colon + 3;
+    from = authorityStart;
+    if (!hasScheme(text, colon)) continue;
+    let end = authorityStart;
+    let lastAt = -1;
+    while (end < text.length && !AUTHORITY_END.test(text[end])) {
+      if (text[end] === "@") lastAt = end;
+      end += 1;
+    }
+    // The next "://" may begin with the ":" just before the "/" that ended this authority.
+    from = Math.max(authorityStart, end - 1);
+    if (lastAt === -1) continue;
+    out += text.slice(copied, authorityStart) + maskUserinfo(text.slice(authorityStart, lastAt)) + "@";
+    copied = lastAt + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function maskUserinfo(userinfo: string): string {
+  if (userinfo === "") return "";
+  const colon = userinfo.indexOf(":");
+  const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
+  const maskedUser = user === "git" ? "git" : MASK;
+  return colon === -1 ? maskedUser : `${maskedUser}:${MASK}`;
 }
 
 /**
@@ -63,4 +105,28 @@ export function redactValue(value: unknown, secrets: readonly string[] = []): un
     return out;
   }
   return value;
+}
+
+/**
+ * The secrets a mirror URL carries, as GitLab splits its userinfo (everything between "://" and the
+ * last "@"; the user before the first ":"): the password, or a token given as the user name (GitLab
+ * masks every user but `git`). Each in the form written and decoded, since either may be echoed.
+ */
+export function urlCredentialSecrets(url: string): string[] {
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(.*)@/s.exec(url);
+  if (match === null) return [];
+  const userinfo = match[1];
+  const colon = userinfo.indexOf(":");
+  const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
+  const password = colon === -1 ? "" : userinfo.slice(colon + 1);
+  const secrets = password !== "" ? [password] : user !== "" && user !== "git" ? [user] : [];
+  return [...new Set(secrets.flatMap((secret) => [secret, safeDecode(secret)]))].filter((s) => s.length > 0);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

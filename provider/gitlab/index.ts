@@ -56,8 +56,8 @@ export function createGitLabClient(settings: ConnectionSettings, options: Partia
   });
   return Object.freeze({
     apiUrl,
-    projects: createProjectsApi(transport, token),
-    remoteMirrors: createRemoteMirrorsApi(transport, token),
+    projects: createProjectsApi(transport),
+    remoteMirrors: createRemoteMirrorsApi(transport),
   });
 }
 

@@ -6,6 +6,8 @@ import type { ClientOptions } from "./types";
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   timeoutMs: 30_000,
+  attemptTimeoutMs: 120_000,
+  maxResponseBytes: 4 * 1024 * 1024,
   maxRetries: 5,
   baseDelayMs: 500,
   maxDelayMs: 60_000,
@@ -39,6 +41,8 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
     if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
   }
   requireInteger("timeoutMs", merged.timeoutMs, 1, "milliseconds before a connect, headers or body wait fails");
+  requireInteger("attemptTimeoutMs", merged.attemptTimeoutMs, 1, "milliseconds one attempt may take from connecting to the last body byte");
+  requireInteger("maxResponseBytes", merged.maxResponseBytes, 1, "largest response body read, in bytes");
   requireInteger("maxRetries", merged.maxRetries, 0, "0 disables retries");
   requireInteger("baseDelayMs", merged.baseDelayMs, 0, "milliseconds of the first backoff step");
   requireInteger("maxDelayMs", merged.maxDelayMs, 0, "longest single wait in milliseconds");

@@ -3,11 +3,11 @@ import { projectPayload, toProject } from "./schemas";
 import { decodeBody, type Transport } from "./transport";
 import type { ProjectsApi } from "./types";
 
-export function createProjectsApi(transport: Transport, token: string): ProjectsApi {
+export function createProjectsApi(transport: Transport): ProjectsApi {
   return {
     async get(project) {
       const response = await transport({ method: "GET", route: "/projects/:id", params: { id: project }, idempotent: true });
-      return toProject(decodeBody(projectPayload, response, token));
+      return toProject(decodeBody(projectPayload, response));
     },
   };
 }

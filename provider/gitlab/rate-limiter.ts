@@ -13,6 +13,9 @@ export interface Clock {
 
 export type Release = () => void;
 
+/** A slot, or the wait that would have exceeded the bound (the caller fails instead of sleeping). */
+export type Admission = { admitted: true; release: Release } | { admitted: false; waitMs: number };
+
 export class HostRateLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -41,10 +44,15 @@ export class HostRateLimiter {
     if (wait !== undefined && wait > 0) this.pauseUntil(now + wait);
   }
 
-  /** Waits out any pause and for a free slot; the caller must call the returned release exactly once. */
-  async acquire(clock: Clock): Promise<Release> {
+  /**
+   * Waits out any pause and for a free slot; the caller must call the returned release exactly once.
+   * A pause longer than `maxWaitMs` is not slept: the answer says how long it would have been. That
+   * holds for callers already queued for a slot when a 429 arrives too, since each turn looks again.
+   */
+  async acquire(clock: Clock, maxWaitMs: number = Number.POSITIVE_INFINITY): Promise<Admission> {
     for (;;) {
       const wait = this.resumeAt - clock.now();
+      if (wait > maxWaitMs) return { admitted: false, waitMs: wait };
       if (wait > 0) {
         await clock.sleep(wait);
         continue;
@@ -54,11 +62,12 @@ export class HostRateLimiter {
     }
     this.active += 1;
     let released = false;
-    return () => {
+    const release = (): void => {
       if (released) return;
       released = true;
       this.active -= 1;
       this.waiting.shift()?.();
     };
+    return { admitted: true, release };
   }
 }

@@ -3,7 +3,9 @@
  * https://docs.gitlab.com/api/remote_mirrors/
  */
 import { InvalidInputError } from "../errors";
+import { urlCredentialSecrets } from "../redact";
 import {
+  MAX_PAGE_ITEMS,
   publicKeyPayload,
   remoteMirrorListPayload,
   remoteMirrorPayload,
@@ -13,7 +15,7 @@ import {
 import { decodeBody, type Transport } from "./transport";
 import type { RemoteMirror, RemoteMirrorCreate, RemoteMirrorsApi, RemoteMirrorUpdate } from "./types";
 
-const PER_PAGE = 100;
+const PER_PAGE = MAX_PAGE_ITEMS;
 // GitLab caps a project at 10 enabled mirrors; this bound only stops a server that never ends its pages.
 const MAX_PAGES = 1000;
 
@@ -24,7 +26,7 @@ function nextPage(headers: Readonly<Record<string, string | undefined>>, current
   return Number.isInteger(page) && page > current ? page : undefined;
 }
 
-export function createRemoteMirrorsApi(transport: Transport, token: string): RemoteMirrorsApi {
+export function createRemoteMirrorsApi(transport: Transport): RemoteMirrorsApi {
   const mirrorRoute = "/projects/:id/remote_mirrors/:mirror_id" as const;
 
   return {
@@ -39,7 +41,7 @@ export function createRemoteMirrorsApi(transport: Transport, token: string): Rem
           query: { per_page: PER_PAGE, page },
           idempotent: true,
         });
-        mirrors.push(...decodeBody(remoteMirrorListPayload, response, token).map(toRemoteMirror));
+        mirrors.push(...decodeBody(remoteMirrorListPayload, response).map(toRemoteMirror));
         page = nextPage(response.headers, page);
       }
       return mirrors;
@@ -47,7 +49,7 @@ export function createRemoteMirrorsApi(transport: Transport, token: string): Rem
 
     async get(project, mirrorId) {
       const response = await transport({ method: "GET", route: mirrorRoute, params: { id: project, mirror_id: mirrorId }, idempotent: true });
-      return toRemoteMirror(decodeBody(remoteMirrorPayload, response, token));
+      return toRemoteMirror(decodeBody(remoteMirrorPayload, response));
     },
 
     async publicKey(project, mirrorId) {
@@ -57,7 +59,7 @@ export function createRemoteMirrorsApi(transport: Transport, token: string): Rem
         params: { id: project, mirror_id: mirrorId },
         idempotent: true,
       });
-      return decodeBody(publicKeyPayload, response, token).public_key;
+      return decodeBody(publicKeyPayload, response).public_key;
     },
 
     async create(project, attrs: RemoteMirrorCreate) {
@@ -69,10 +71,12 @@ export function createRemoteMirrorsApi(transport: Transport, token: string): Rem
         route: "/projects/:id/remote_mirrors",
         params: { id: project },
         body: toMirrorRequestBody(attrs),
+        // GitLab may quote the password back in a refusal ("credentials bot / <password> were refused").
+        secrets: urlCredentialSecrets(attrs.url),
         // A lost answer to a create may still have created the mirror: never repeat it blindly.
         idempotent: false,
       });
-      return toRemoteMirror(decodeBody(remoteMirrorPayload, response, token));
+      return toRemoteMirror(decodeBody(remoteMirrorPayload, response));
     },
 
     async update(project, mirrorId, attrs: RemoteMirrorUpdate) {
@@ -85,7 +89,7 @@ export function createRemoteMirrorsApi(transport: Transport, token: string): Rem
         body: toMirrorRequestBody(changes),
         idempotent: true,
       });
-      return toRemoteMirror(decodeBody(remoteMirrorPayload, response, token));
+      return toRemoteMirror(decodeBody(remoteMirrorPayload, response));
     },
 
     async sync(project, mirrorId) {

@@ -8,6 +8,22 @@ import type { Project, RemoteMirror, RemoteMirrorCreate, RemoteMirrorUpdate } fr
 
 const nullableTimestamp = z.string().nullable();
 
+/**
+ * An array of at most `max` items, its length checked before any item is: a server answering with a
+ * million items costs one issue, not a million (zod reports every item's issues otherwise).
+ */
+function boundedArray<T extends z.ZodType>(item: T, max: number) {
+  return z
+    .array(z.unknown())
+    .max(max, { error: `expected at most ${max} items` })
+    .pipe(z.array(item));
+}
+
+/** GitLab pages lists by at most 100 items (per_page is capped at 100). */
+export const MAX_PAGE_ITEMS = 100;
+// GitLab accepts at most 10 host keys per mirror; the bound only stops a hostile server.
+const MAX_HOST_KEYS = 100;
+
 export const remoteMirrorPayload = z.object({
   id: z.number().int().positive(),
   enabled: z.boolean(),
@@ -23,13 +39,13 @@ export const remoteMirrorPayload = z.object({
   // Added in 16.10; GitLab reports "password" whenever nothing is stored.
   auth_method: z.string().optional(),
   // Added in 18.4; empty for mirrors without known hosts.
-  host_keys: z.array(z.object({ fingerprint_sha256: z.string() })).optional(),
+  host_keys: boundedArray(z.object({ fingerprint_sha256: z.string() }), MAX_HOST_KEYS).optional(),
   // EE builds only: absent (not null) on CE.
   mirror_branch_regex: z.string().nullable().optional(),
 });
 export type RemoteMirrorPayload = z.infer<typeof remoteMirrorPayload>;
 
-export const remoteMirrorListPayload = z.array(remoteMirrorPayload);
+export const remoteMirrorListPayload = boundedArray(remoteMirrorPayload, MAX_PAGE_ITEMS);
 
 export const projectPayload = z.object({
   id: z.number().int().positive(),

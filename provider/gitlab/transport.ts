@@ -3,8 +3,9 @@
  *
  *   withRetry( withHostLimiter( sendOnce ) )
  *
- * `sendOnce` is one undici request (PRIVATE-TOKEN, JSON, timeouts) that reports a response or a network
- * failure; the host limiter holds a slot per attempt and pauses the whole host after a 429; the retry
+ * `sendOnce` is one undici request (PRIVATE-TOKEN, JSON, timeouts, an overall deadline, a bounded body)
+ * that reports a response or a network failure; the host limiter holds a slot per attempt, pauses the
+ * whole host after a 429 and refuses to wait longer than the cap; the retry
  * wrapper asks the pure `decideRetry` what to do and maps the final failure to the error catalogue,
  * redacting the token and URL credentials from everything it puts in an error.
  * Resource calls never loop or sleep themselves.
@@ -20,10 +21,12 @@ import {
   type GitLabMirrorsError,
 } from "../errors";
 import { redactAll, redactValue } from "../redact";
-import { flattenGitLabMessage } from "./error-body";
+import { gitlabMessageOf } from "./error-body";
+import { deadlineFailure, describeNetworkFailure, type FailureContext, type NetworkFailure } from "./network-failure";
 import type { ResolvedClientOptions } from "./options";
 import { buildPath, type Route, type RouteParams } from "./path";
 import type { HostRateLimiter } from "./rate-limiter";
+import { readBounded } from "./response-body";
 import { decideRetry, rateLimitWaitMs, type Failure } from "./retry";
 import { describeIssues } from "./schemas";
 
@@ -37,6 +40,8 @@ export interface ApiRequest {
   body?: Readonly<Record<string, unknown>>;
   /** Safe to repeat after a 5xx or a network failure (a 429 is always retried). */
   idempotent: boolean;
+  /** Secrets the request carries besides the token (a mirror URL's password): masked in every error. */
+  secrets?: readonly string[];
 }
 
 export interface CallDescription {
@@ -45,6 +50,8 @@ export interface CallDescription {
   path: string;
   project: RouteParams["id"];
   mirrorId?: number;
+  /** The token and the request's own secrets: what an error about this call must never show. */
+  secrets: readonly string[];
 }
 
 export type Headers = Readonly<Record<string, string | undefined>>;
@@ -70,35 +77,6 @@ export interface TransportSettings {
   options: ResolvedClientOptions;
 }
 
-const NETWORK_REASONS: Readonly<Record<string, (timeoutMs: number) => string>> = {
-  UND_ERR_CONNECT_TIMEOUT: (ms) => `connect timed out after ${ms} ms`,
-  UND_ERR_HEADERS_TIMEOUT: (ms) => `no response headers within ${ms} ms`,
-  UND_ERR_BODY_TIMEOUT: (ms) => `response body stalled for ${ms} ms`,
-  UND_ERR_SOCKET: () => "connection closed by the other side",
-  UND_ERR_CLOSED: () => "client closed",
-  UND_ERR_DESTROYED: () => "client destroyed",
-  UND_ERR_ABORTED: () => "request aborted",
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: () => "response shorter than its Content-Length",
-  ECONNRESET: () => "connection reset",
-  ECONNREFUSED: () => "connection refused",
-  ENOTFOUND: () => "host not found",
-  EAI_AGAIN: () => "DNS lookup failed",
-  ETIMEDOUT: () => "connection timed out",
-  EPIPE: () => "connection broken",
-  EHOSTUNREACH: () => "host unreachable",
-  ENETUNREACH: () => "network unreachable",
-};
-
-/** A human reason for a transport-level failure, or undefined when the error is not a network failure. */
-export function describeNetworkFailure(err: unknown, timeoutMs: number): string | undefined {
-  const code = err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;
-  if (typeof code !== "string") return undefined;
-  const known = NETWORK_REASONS[code];
-  if (known) return `${known(timeoutMs)}: ${code}`;
-  if (/^E[A-Z]+$/.test(code)) return `system error: ${code}`;
-  return undefined;
-}
-
 function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -119,18 +97,32 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-function describeCall(req: ApiRequest): CallDescription {
+function describeCall(req: ApiRequest, token: string): CallDescription {
   return {
     method: req.method,
     route: req.route,
     path: buildPath(req.route, req.params),
     project: req.params.id,
     ...(req.params.mirror_id !== undefined ? { mirrorId: req.params.mirror_id } : {}),
+    secrets: [token, ...(req.secrets ?? [])],
   };
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function networkError(call: CallDescription, origin: string, failure: NetworkFailure, cause: unknown): NetworkError {
+  return new NetworkError({ method: call.method, route: call.route, path: call.path, origin, ...failure }, { cause });
 }
 
 function sendOnce(settings: TransportSettings): Attempt {
   const { apiUrl, token, dispatcher, options } = settings;
+  const failureContext: FailureContext = {
+    origin: new URL(apiUrl).origin,
+    timeoutMs: options.timeoutMs,
+    attemptTimeoutMs: options.attemptTimeoutMs,
+  };
   return async (call, req) => {
     const query = req.query ? `?${new URLSearchParams(Object.entries(req.query).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
     const headers: Record<string, string> = {
@@ -143,6 +135,13 @@ function sendOnce(settings: TransportSettings): Attempt {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
+    // headersTimeout and bodyTimeout restart with every byte; this bounds the attempt as a whole.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), options.attemptTimeoutMs);
+    timer.unref();
+    let status: number;
+    let responseHeaders: Record<string, string | undefined>;
+    let read: { text: string; truncated: boolean };
     try {
       const res = await request(`${apiUrl}${call.path}${query}`, {
         method: req.method,
@@ -151,29 +150,50 @@ function sendOnce(settings: TransportSettings): Attempt {
         dispatcher,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
+        signal: deadline.signal,
       });
-      const responseHeaders = normaliseHeaders(res.headers);
-      const text = await res.body.text();
-      return {
-        kind: "response",
-        response: { call, status: res.statusCode, headers: responseHeaders, body: parseBody(text, responseHeaders["content-type"]) },
-      };
+      status = res.statusCode;
+      responseHeaders = normaliseHeaders(res.headers);
+      read = await readBounded(res.body, options.maxResponseBytes);
     } catch (err) {
-      const reason = describeNetworkFailure(err, options.timeoutMs);
-      if (reason === undefined) throw err;
-      return { kind: "network", error: new NetworkError({ method: call.method, route: call.route, path: call.path, reason }, { cause: err }) };
+      const failure = deadline.signal.aborted ? deadlineFailure(failureContext) : describeNetworkFailure(err, failureContext);
+      return { kind: "network", error: networkError(call, failureContext.origin, failure, err) };
+    } finally {
+      clearTimeout(timer);
     }
+    if (read.truncated && isSuccess(status)) {
+      throw new UnexpectedResponseError({
+        method: call.method,
+        route: call.route,
+        path: call.path,
+        status,
+        issues: [`(root): the body is larger than ${options.maxResponseBytes} bytes, far more than GitLab sends for this call`],
+      });
+    }
+    // An error body cut short is kept as text: only its first few hundred characters are shown.
+    const parsed = read.truncated ? read.text : parseBody(read.text, responseHeaders["content-type"]);
+    return { kind: "response", response: { call, status, headers: responseHeaders, body: parsed } };
   };
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
 }
 
 function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOptions, attempt: Attempt): Attempt {
   const clock = { now: options.now, sleep: options.sleep };
   return async (call, req) => {
-    const release = await limiter.acquire(clock);
+    const admission = await limiter.acquire(clock, options.maxDelayMs);
+    if (!admission.admitted) {
+      // The host is paused (an earlier 429) for longer than any call may wait: fail now, unsent.
+      throw new RateLimitedError({
+        method: call.method,
+        route: call.route,
+        path: call.path,
+        sent: false,
+        retries: 0,
+        requestedDelayMs: admission.waitMs,
+        maxDelayMs: options.maxDelayMs,
+        gitlabMessage: "",
+        body: null,
+      });
+    }
     try {
       const outcome = await attempt(call, req);
       if (outcome.kind === "response") {
@@ -188,37 +208,31 @@ function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOption
       }
       return outcome;
     } finally {
-      release();
+      admission.release();
     }
   };
 }
 
-function apiError(response: ApiResponse, token: string): GitLabApiError {
-  const body = redactValue(response.body, [token]);
+function apiError(response: ApiResponse): GitLabApiError {
   const { call } = response;
   return new GitLabApiError({
     status: response.status,
     method: call.method,
     route: call.route,
     path: call.path,
-    gitlabMessage: flattenGitLabMessage(body),
-    body,
+    gitlabMessage: gitlabMessageOf(response.body, call.secrets),
+    body: redactValue(response.body, call.secrets),
     project: call.project,
     ...(call.mirrorId !== undefined ? { mirrorId: call.mirrorId } : {}),
   });
 }
 
 function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
-  const { options, limiter, token } = settings;
+  const { options, token } = settings;
   return async (req) => {
-    const call = describeCall(req);
+    const call = describeCall(req, token);
     const where = { method: call.method, route: call.route, path: call.path };
     for (let n = 1; ; n += 1) {
-      // The host is paused for longer than this call may wait: fail now rather than sleep past the cap.
-      const pausedFor = limiter.pausedUntil - options.now();
-      if (pausedFor > options.maxDelayMs) {
-        throw new RateLimitedError({ ...where, retries: n - 1, requestedDelayMs: pausedFor, maxDelayMs: options.maxDelayMs, gitlabMessage: "host paused after an earlier 429", body: null });
-      }
       const outcome = await attempt(call, req);
       if (outcome.kind === "response" && isSuccess(outcome.response.status)) return outcome.response;
 
@@ -234,17 +248,17 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
       if (outcome.kind === "network") {
         error = outcome.error;
       } else if (outcome.response.status === 429) {
-        const body = redactValue(outcome.response.body, [token]);
         throw new RateLimitedError({
           ...where,
+          sent: true,
           retries: n - 1,
           ...(decision.requestedDelayMs !== undefined ? { requestedDelayMs: decision.requestedDelayMs } : {}),
           maxDelayMs: options.maxDelayMs,
-          gitlabMessage: flattenGitLabMessage(body),
-          body,
+          gitlabMessage: gitlabMessageOf(outcome.response.body, call.secrets),
+          body: redactValue(outcome.response.body, call.secrets),
         });
       } else {
-        error = apiError(outcome.response, token);
+        error = apiError(outcome.response);
       }
       if (decision.reason === "attempts-exhausted" && n > 1) {
         throw new RetriesExhaustedError({ ...where, attempts: n }, { cause: error });
@@ -259,7 +273,7 @@ export function createTransport(settings: TransportSettings): Transport {
 }
 
 /** Validates a 2xx body against its schema; a mismatch is GLM_ERR_UNEXPECTED_RESPONSE, never a crash later on. */
-export function decodeBody<S extends z.ZodType>(schema: S, response: ApiResponse, token?: string): z.infer<S> {
+export function decodeBody<S extends z.ZodType>(schema: S, response: ApiResponse): z.infer<S> {
   const result = schema.safeParse(response.body);
   if (result.success) return result.data;
   const { call } = response;
@@ -268,6 +282,6 @@ export function decodeBody<S extends z.ZodType>(schema: S, response: ApiResponse
     route: call.route,
     path: call.path,
     status: response.status,
-    issues: describeIssues(result.error).map((issue) => redactAll(issue, token ? [token] : [])),
+    issues: describeIssues(result.error).map((issue) => redactAll(issue, call.secrets)),
   });
 }

@@ -12,11 +12,21 @@ export interface ConnectionSettings {
 export interface ClientOptions {
   /** Bound on connecting, on waiting for response headers and on each body gap (ms). */
   timeoutMs: number;
+  /**
+   * Bound on one whole attempt, from connecting to the last body byte (ms): the gaps above restart
+   * with every byte, so a server dripping its answer would otherwise hold the call forever.
+   */
+  attemptTimeoutMs: number;
+  /** Largest response body read (bytes); a 2xx with a longer one is GLM_ERR_UNEXPECTED_RESPONSE. */
+  maxResponseBytes: number;
   /** Retries after the first attempt (so at most maxRetries + 1 requests per call). */
   maxRetries: number;
   /** Backoff base for 5xx and network failures (ms); attempt n waits up to baseDelayMs * 2^n. */
   baseDelayMs: number;
-  /** Cap on any single wait; a 429 asking for longer fails with GLM_ERR_RATE_LIMITED (ms). */
+  /**
+   * Cap on any single wait, a retry's or a host pause's; a 429 asking for longer, or a pause that would
+   * outlast it, fails with GLM_ERR_RATE_LIMITED (ms).
+   */
   maxDelayMs: number;
   /** Concurrent requests (and sockets) per GitLab host, shared by every client of that host. */
   maxConnectionsPerHost: number;

@@ -3,9 +3,11 @@
  * Accepts the instance or its API, with or without a trailing slash, as go-gitlab does.
  */
 import { ConfigError } from "../errors";
-import { redactUrlCredentials } from "../redact";
 
 const API_SUFFIX = "/api/v4";
+// Schemes a person may well write by mistake, safe to name back. Anything else before a ":" may be a
+// token pasted into the wrong setting, and is never echoed.
+const NAMEABLE_SCHEMES = new Set(["ftp:", "ssh:", "git:", "file:", "ws:", "wss:"]);
 
 function bad(reason: string): ConfigError {
   return new ConfigError("gitlab:baseUrl", reason, { envVar: "GITLAB_BASE_URL" });
@@ -20,14 +22,12 @@ export function normaliseApiUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl.trim());
   } catch (cause) {
-    throw new ConfigError(
-      "gitlab:baseUrl",
-      `${JSON.stringify(redactUrlCredentials(baseUrl.trim()))} is not an absolute URL; use e.g. https://gitlab.example.com`,
-      { envVar: "GITLAB_BASE_URL", cause },
-    );
+    // Not echoed: a value that is no URL may be the token, pasted into the wrong setting.
+    throw new ConfigError("gitlab:baseUrl", "is not an absolute URL; use e.g. https://gitlab.example.com", { envVar: "GITLAB_BASE_URL", cause });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw bad(`scheme ${url.protocol.replace(/:$/, "")} is not supported; use https:// (or http:// for a local GitLab)`);
+    const scheme = NAMEABLE_SCHEMES.has(url.protocol) ? `scheme ${url.protocol.replace(/:$/, "")}` : "its scheme";
+    throw bad(`${scheme} is not supported; use https:// (or http:// for a local GitLab)`);
   }
   if (url.username !== "" || url.password !== "") {
     throw bad("it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)");

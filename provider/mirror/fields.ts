@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { branchRegexProblem } from "./branch-regex";
 import { parseHostKey } from "./host-keys";
+import { projectIdProblem } from "./project";
 import { isUnknown } from "./unknown";
 import { describeUrlProblem, parseMirrorUrl } from "./url";
 
@@ -235,10 +236,8 @@ export const SECRET_PROPERTIES: readonly string[] = Object.freeze([
 ]);
 
 function projectProblem(value: number | string): string | null {
-  if (typeof value === "number") {
-    return Number.isSafeInteger(value) && value > 0 ? null : "must be a positive whole number when given as an id";
-  }
-  if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? null : "must be a positive project id";
+  if (typeof value === "number") return projectIdProblem(value);
+  if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? projectIdProblem(value) : "must be a positive project id";
   if (!/^[^/\s]+(\/[^/\s]+)+$/.test(value)) {
     return 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)';
   }

@@ -8,6 +8,7 @@ import {
   mirrorInputsSchema,
   SECRET_PROPERTIES,
 } from "./fields";
+import { numericProjectId } from "./project";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { parseMirrorUrl } from "./url";
 
@@ -106,7 +107,7 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
   const absent = value === undefined || value === null;
   switch (field) {
     case "project":
-      return typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : value;
+      return typeof value === "string" && /^[0-9]+$/.test(value) ? (numericProjectId(value) ?? value) : value;
     case "url":
       return value;
     case "mirrorBranchRegex":

@@ -47,7 +47,7 @@ export async function syncMirror(
       throw new SyncFailedError({ project: label, mirrorId, lastError });
     }
     const remaining = deadline - ctx.now();
-    if (remaining <= 0) throw new SyncTimeoutError({ project: label, mirrorId, timeoutMs, lastStatus });
+    if (remaining <= 0) throw new SyncTimeoutError({ project: label, mirrorId, timeoutSeconds, lastStatus });
     await ctx.sleep(Math.min(ctx.pollIntervalMs, remaining));
   }
 }

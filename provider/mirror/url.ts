@@ -1,7 +1,13 @@
 /**
  * Mirror URL handling: the target URL carries its credentials (GitLab's push-mirror API has no separate
  * user/password fields), so everything that compares, logs or matches URLs goes through here.
+ *
+ * Credentials are read the way GitLab reads them (Gitlab::UrlSanitizer): the userinfo is everything
+ * between "://" and the LAST "@", the user what comes before its first ":", the password the rest, and
+ * both are stored exactly as written. GitLab percent-encodes them again when it pushes, so `S3cr%40t`
+ * is the password "S3cr%40t", not "S3cr@t".
  */
+import { urlCredentialSecrets } from "../redact";
 
 export const MIRROR_SCHEMES = ["http", "https", "ssh", "git"] as const;
 export type MirrorScheme = (typeof MIRROR_SCHEMES)[number];
@@ -10,7 +16,7 @@ export interface ParsedMirrorUrl {
   scheme: MirrorScheme;
   /** The URL without userinfo, host lowercased: what GitLab stores and compares for uniqueness. */
   credentialFree: string;
-  /** Raw (percent-encoded, as WHATWG URL keeps them) userinfo parts; "" when absent. */
+  /** The userinfo parts exactly as written (GitLab stores them so); "" when absent. */
   username: string;
   password: string;
   hostname: string;
@@ -27,12 +33,22 @@ export type UrlProblem =
   | { kind: "scheme"; scheme: string }
   | { kind: "scheme_case"; scheme: string }
   | { kind: "no_host" }
-  | { kind: "username"; credentialFree: string };
+  | { kind: "username"; credentialFree: string }
+  | { kind: "at_after_host" };
 
 export type UrlParseResult = { ok: true; url: ParsedMirrorUrl } | { ok: false; problem: UrlProblem };
 
 // user@host:path with no "scheme://": git's scp-like syntax, which GitLab does not accept as a mirror URL.
-const SCP_STYLE = /^(?:([^\s@/:]+)@)?([^\s@/:]+):(?!\/\/)(.+)$/;
+// The path holds no "@": `user:token@host/path` is a URL that lost its scheme, and is never echoed.
+const SCP_STYLE = /^(?:([^\s@/:]+)@)?([^\s@/:]+):(?!\/\/)([^@]+)$/;
+
+/** Splits `scheme://userinfo@rest` at the last "@", as GitLab does; userinfo is undefined without one. */
+function splitUserinfo(raw: string): { prefix: string; userinfo: string | undefined; rest: string } {
+  const start = raw.indexOf("://") + 3;
+  const at = raw.lastIndexOf("@");
+  if (at < start) return { prefix: raw.slice(0, start), userinfo: undefined, rest: raw.slice(start) };
+  return { prefix: raw.slice(0, start), userinfo: raw.slice(start, at), rest: raw.slice(at + 1) };
+}
 
 export function parseMirrorUrl(raw: unknown): UrlParseResult {
   if (typeof raw !== "string") return { ok: false, problem: { kind: "not_a_string" } };
@@ -41,21 +57,28 @@ export function parseMirrorUrl(raw: unknown): UrlParseResult {
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) return { ok: false, problem: { kind: "whitespace" } };
   if (!raw.includes("://")) {
     const scp = SCP_STYLE.exec(raw);
-    if (scp && (scp[1] !== undefined || scp[2].includes("."))) {
+    // Without a user, "name:text" is only taken for host:path when the text looks like a repository path
+    // (a password after a user name would otherwise be echoed as the path).
+    if (scp && (scp[1] !== undefined || (scp[2].includes(".") && /\/|\.git$/.test(scp[3])))) {
       const user = scp[1] === undefined ? "" : scp[1] === "git" ? "git@" : "<user>@";
       const path = scp[3].startsWith("/") ? scp[3] : `/${scp[3]}`;
       return { ok: false, problem: { kind: "scp_style", suggestion: `ssh://${user}${scp[2]}${path}` } };
     }
   }
+  // Without "://" the part before the first colon is no scheme but, say, a token pasted without one:
+  // never echo it.
+  if (!raw.includes("://")) {
+    return URL.canParse(raw) ? { ok: false, problem: { kind: "no_scheme" } } : { ok: false, problem: { kind: "unparsable" } };
+  }
+  const { prefix, userinfo, rest } = splitUserinfo(raw);
+  // GitLab would take a path's "@" as the end of the credentials and push to whatever follows it.
+  if (userinfo !== undefined && /[/?#]/.test(userinfo)) return { ok: false, problem: { kind: "at_after_host" } };
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(prefix + rest);
   } catch {
     return { ok: false, problem: { kind: "unparsable" } };
   }
-  // Without "://" the part before the first colon is no scheme but, say, a token pasted without one:
-  // never echo it.
-  if (!raw.includes("://")) return { ok: false, problem: { kind: "no_scheme" } };
   const scheme = url.protocol.slice(0, -1);
   if (!(MIRROR_SCHEMES as readonly string[]).includes(scheme)) {
     return { ok: false, problem: { kind: "scheme", scheme } };
@@ -63,15 +86,17 @@ export function parseMirrorUrl(raw: unknown): UrlParseResult {
   // GitLab compares schemes case-sensitively ("HTTPS://" is blocked); WHATWG would lowercase it silently.
   if (!raw.startsWith(`${scheme}:`)) return { ok: false, problem: { kind: "scheme_case", scheme: raw.slice(0, scheme.length) } };
   if (url.hostname === "") return { ok: false, problem: { kind: "no_host" } };
+  const colon = userinfo?.indexOf(":") ?? -1;
   const parsed: ParsedMirrorUrl = {
     scheme: scheme as MirrorScheme,
     credentialFree: credentialFreeOf(url),
-    username: url.username,
-    password: url.password,
+    username: userinfo === undefined ? "" : colon === -1 ? userinfo : userinfo.slice(0, colon),
+    password: userinfo === undefined || colon === -1 ? "" : userinfo.slice(colon + 1),
     hostname: url.hostname.toLowerCase(),
     port: url.port,
   };
-  if (parsed.username !== "" && !/^[A-Za-z0-9]/.test(safeDecode(parsed.username))) {
+  // GitLab checks the user as it pushes it: percent-encoded again, so "%41bot" starts with "%".
+  if (parsed.username !== "" && !/^[A-Za-z0-9]/.test(parsed.username)) {
     return { ok: false, problem: { kind: "username", credentialFree: parsed.credentialFree } };
   }
   return { ok: true, url: parsed };
@@ -100,6 +125,12 @@ export function describeUrlProblem(problem: UrlProblem): string {
       return "has no host";
     case "username":
       return `the username in ${problem.credentialFree} must start with a letter or a digit (GitLab rejects it otherwise)`;
+    case "at_after_host":
+      return (
+        'has an "@" after its host, or a "/", "?" or "#" before its last "@": GitLab reads everything between "://" and the last "@" ' +
+        'as the user and password, so it would push to another host than the one written. Write an "@" in the path as %40; ' +
+        'a password holding "/", "?" or "#" cannot be given in a mirror URL'
+      );
   }
 }
 
@@ -108,19 +139,13 @@ function credentialFreeOf(url: URL): string {
   return `${url.protocol}//${host}${url.pathname}${url.search}${url.hash}`;
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * The URL without userinfo, for comparison, adoption and log lines. Falls back to a masked form for
  * strings that do not parse, so a credential can never leak through this function.
  */
 export function credentialFreeUrl(raw: string): string {
+  const parsed = parseMirrorUrl(raw);
+  if (parsed.ok) return parsed.url.credentialFree;
   let candidate = raw;
   try {
     const url = new URL(raw);
@@ -151,17 +176,12 @@ export function sameMirrorUrl(a: string, b: string): { sameTarget: boolean; same
   };
 }
 
-/** The decoded password (or token-only username) in a URL: a secret to scrub from any text we show. */
+/**
+ * The password (or token-only username) in a URL, as written and decoded: secrets to scrub from any
+ * text we show. `https://<token>@host` puts the token in the username; GitLab masks every user but "git".
+ */
 export function urlSecrets(raw: string): string[] {
-  try {
-    const url = new URL(raw);
-    const secrets = [url.password, safeDecode(url.password)];
-    // `https://<token>@host` puts the token in the username; GitLab masks every user except "git".
-    if (url.password === "" && url.username !== "" && url.username !== "git") secrets.push(url.username, safeDecode(url.username));
-    return [...new Set(secrets.filter((s) => s.length > 0))];
-  } catch {
-    return [];
-  }
+  return urlCredentialSecrets(raw);
 }
 
 /** Whether GitLab would push to this URL over SSH (and so use a mirror's SSH key and host keys). */

@@ -165,12 +165,17 @@ describe("GET /projects/:id/remote_mirrors/:mirror_id", () => {
     expect(isProjectNotFound(err)).toBe(false);
   });
 
-  it("401 says to check the token and the Maintainer role", async () => {
+  // Regression (issue 11, item 9): refresh and destroy use the token saved with the provider, so after a
+  // rotation they failed with 401 and nothing said how to use the new token.
+  it("401 says to check the token and the Maintainer role, and how refresh and destroy pick up a rotated token", async () => {
     fake.on("GET", "/projects/42/remote_mirrors/7", { status: 401, json: { message: "401 Unauthorized" } });
     const err = await failure(client().remoteMirrors.get(42, 7));
     expect(err.message).toBe(
       'GET /projects/42/remote_mirrors/7 failed: 401 Unauthorized (GitLab: "401 Unauthorized"). ' +
-        "Check that the token is valid and not expired, and that its user has the Maintainer role on project 42 (GitLab answers 401 for a missing role).",
+        "Check that the token is valid and not expired, and that its user has the Maintainer role on project 42 (GitLab answers 401 for a missing role). " +
+        "If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token> (gitlab-mirrors:token for the provider plugin), then run " +
+        "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
+        "destroy use the token saved with the stack's provider when the program last ran.",
     );
     expect(err.status).toBe(401);
     expect(isAmbiguousFailure(err)).toBe(false);
@@ -259,7 +264,10 @@ describe("POST /projects/:id/remote_mirrors", () => {
     expect(fake.requests).toHaveLength(1);
     expect(err.code).toBe("GLM_ERR_NETWORK");
     expect(err.name).toBe("NetworkError");
-    expect(err.message).toMatch(/^POST \/projects\/42\/remote_mirrors failed: network error \(.+\)\. The request may or may not have reached GitLab/);
+    expect(err.message).toBe(
+      `POST /projects/42/remote_mirrors failed: connection closed by the other side (UND_ERR_SOCKET), talking to ${fake.origin}. ` +
+        "The request may or may not have reached GitLab. Check that GitLab is reachable from here and run the command again.",
+    );
     expect(isAmbiguousFailure(err)).toBe(true);
   });
 
@@ -359,8 +367,8 @@ describe("retries", () => {
     expect(err.name).toBe("RateLimitedError");
     expect(err.gitlabMessage).toBe("Retry later");
     expect(err.message).toBe(
-      'GET /projects/42/remote_mirrors/7 failed: 429 rate limited by GitLab (GitLab: "Retry later"); retried 2 times. ' +
-        "Lower the parallelism (pulumi up --parallel N), raise maxRetries/maxDelayMs, or ask the GitLab admin about the API rate limit.",
+      'GET /projects/42/remote_mirrors/7 failed: 429 Too Many Requests (GitLab: "Retry later"); still rate limited after 2 retries. ' +
+        "Lower the parallelism (pulumi up --parallel N) or ask the GitLab admin about the API rate limit, then run the command again.",
     );
     expect(clock.sleeps).toEqual([1000, 1000]);
   });
@@ -370,7 +378,11 @@ describe("retries", () => {
     const err = await failure(client().remoteMirrors.get(42, 7));
     expect(fake.requests).toHaveLength(1);
     expect(err.code).toBe("GLM_ERR_RATE_LIMITED");
-    expect(err.message).toContain("GitLab asked to wait 3600 s, more than maxDelayMs (10000 ms)");
+    // Regression (issue 11, item 12): it advised raising maxDelayMs, which no user can set.
+    expect(err.message).toBe(
+      'GET /projects/42/remote_mirrors/7 failed: 429 Too Many Requests (GitLab: "Retry later"); GitLab asked to wait 3600 s, longer than the 10 s this provider waits at most. ' +
+        "Lower the parallelism (pulumi up --parallel N) or ask the GitLab admin about the API rate limit, then run the command again.",
+    );
     expect(clock.sleeps).toEqual([]);
   });
 
@@ -389,8 +401,8 @@ describe("network failures", () => {
     const err = await failure(client({ timeoutMs: 300, maxRetries: 0 }).remoteMirrors.get(42, 7));
     expect(err.code).toBe("GLM_ERR_NETWORK");
     expect(err.message).toBe(
-      "GET /projects/42/remote_mirrors/7 failed: network error (no response headers within 300 ms: UND_ERR_HEADERS_TIMEOUT). " +
-        "The request may or may not have reached GitLab; check that gitlab:baseUrl is reachable from here, or raise timeoutMs.",
+      `GET /projects/42/remote_mirrors/7 failed: no response headers within 300 ms (UND_ERR_HEADERS_TIMEOUT), talking to ${fake.origin}. ` +
+        "The request may or may not have reached GitLab. Check that GitLab is reachable from here and run the command again.",
     );
     expect((err.cause as { code?: string }).code).toBe("UND_ERR_HEADERS_TIMEOUT");
   });

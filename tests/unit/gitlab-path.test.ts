@@ -83,7 +83,7 @@ describe("normaliseApiUrl", () => {
 
   it.each(titledByFirstCell([
     ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
-    ["gitlab.example.com", 'Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): "gitlab.example.com" is not an absolute URL; use e.g. https://gitlab.example.com'],
+    ["gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com"],
     ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): scheme ftp is not supported; use https:// (or http:// for a local GitLab)"],
     ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
     ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
@@ -94,12 +94,23 @@ describe("normaliseApiUrl", () => {
     expect(err.message).toBe(message);
     expect(err.message).not.toContain("hunter2");
   });
+
+  // Regression (issue 10, item 14): a token pasted into gitlab:baseUrl was echoed, as the value or as its "scheme".
+  it("never echoes a token pasted into gitlab:baseUrl", () => {
+    const token = "glpat-Fake0123456789abcdef.01.0w1abcd2e";
+    expect(thrown(() => normaliseApiUrl(token)).message).toBe(
+      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com",
+    );
+    expect(thrown(() => normaliseApiUrl(`${token}:x`)).message).toBe(
+      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): its scheme is not supported; use https:// (or http:// for a local GitLab)",
+    );
+  });
 });
 
 describe("client options", () => {
   it("defaults are frozen", () => {
     expect(Object.isFrozen(DEFAULT_CLIENT_OPTIONS)).toBe(true);
-    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
+    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, attemptTimeoutMs: 120_000, maxResponseBytes: 4 * 1024 * 1024, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
   });
 
   it("overrides are merged once and undefined keeps the default", () => {

@@ -1,4 +1,4 @@
-import { HostRateLimiter, type Clock } from "../../provider/gitlab/rate-limiter";
+import { HostRateLimiter, type Admission, type Clock, type Release } from "../../provider/gitlab/rate-limiter";
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -15,16 +15,21 @@ function recordingClock(): Clock & { sleeps: number[] } {
   };
 }
 
+function admitted(admission: Admission): Release {
+  if (!admission.admitted) throw new Error(`expected a slot, was refused a wait of ${admission.waitMs} ms`);
+  return admission.release;
+}
+
 describe("HostRateLimiter", () => {
   it("lets maxConcurrent requests in and queues the rest until a slot is released", async () => {
     const limiter = new HostRateLimiter(2);
     const clock = recordingClock();
-    const first = await limiter.acquire(clock);
+    const first = admitted(await limiter.acquire(clock));
     await limiter.acquire(clock);
     let thirdIn = false;
-    const third = limiter.acquire(clock).then((release) => {
+    const third = limiter.acquire(clock).then((admission) => {
       thirdIn = true;
-      return release;
+      return admitted(admission);
     });
     await new Promise((resolve) => setImmediate(resolve));
     expect(thirdIn).toBe(false);
@@ -40,10 +45,31 @@ describe("HostRateLimiter", () => {
     const limiter = new HostRateLimiter(5);
     const clock = recordingClock();
     limiter.pauseUntil(START + 30_000);
-    (await limiter.acquire(clock))();
+    admitted(await limiter.acquire(clock))();
     expect(clock.sleeps).toEqual([30_000]);
-    (await limiter.acquire(clock))();
+    admitted(await limiter.acquire(clock))();
     expect(clock.sleeps).toEqual([30_000]);
+  });
+
+  it("refuses, without sleeping, a pause longer than the caller's bound", async () => {
+    const limiter = new HostRateLimiter(5);
+    const clock = recordingClock();
+    limiter.pauseUntil(START + 100_000_000);
+    expect(await limiter.acquire(clock, 60_000)).toEqual({ admitted: false, waitMs: 100_000_000 });
+    expect(clock.sleeps).toEqual([]);
+    expect(limiter.inFlight).toBe(0);
+  });
+
+  // Regression (issue 10, item 9): a caller queued for a slot when a 429 arrived slept its full Retry-After.
+  it("a caller queued for a slot when the host is paused is refused too, not put to sleep", async () => {
+    const limiter = new HostRateLimiter(1);
+    const clock = recordingClock();
+    const first = admitted(await limiter.acquire(clock, 60_000));
+    const queued = limiter.acquire(clock, 60_000);
+    limiter.pauseUntil(START + 100_000_000); // the first call's answer was a 429 asking for 27 hours
+    first();
+    expect(await queued).toEqual({ admitted: false, waitMs: 100_000_000 });
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("never shortens an existing pause", () => {

@@ -1,4 +1,4 @@
-import { flattenGitLabMessage } from "../../provider/gitlab/error-body";
+import { flattenGitLabMessage, gitlabMessageOf } from "../../provider/gitlab/error-body";
 import {
   describeIssues,
   projectPayload,
@@ -102,8 +102,32 @@ describe("flattenGitLabMessage", () => {
     [null, ""],
     [{ unexpected: true }, '{"unexpected":true}'],
     [["a"], '["a"]'],
-    ["x".repeat(600), `${"x".repeat(500)}…`],
   ])("%j -> %j", (body, expected) => {
     expect(flattenGitLabMessage(body)).toBe(expected);
+  });
+});
+
+describe("gitlabMessageOf", () => {
+  it("cuts the message to 500 characters", () => {
+    expect(gitlabMessageOf("x".repeat(600), [])).toBe(`${"x".repeat(500)}…`);
+  });
+
+  it("masks the known secrets and URL credentials", () => {
+    expect(gitlabMessageOf({ message: "credentials bot / MirrorPw-99x were refused at https://bot:other@h/x" }, ["MirrorPw-99x"])).toBe(
+      "credentials bot / ***** were refused at https://*****:*****@h/x",
+    );
+  });
+
+  it("masks a secret however far into a long body it comes, and never shows half of one", () => {
+    const secret = "MirrorPw-99x";
+    const long = `${"a ".repeat(2_000)}https://bot:${"p".repeat(3_000)}@h/x ${"b ".repeat(5_000)}${secret}`;
+    const shown = gitlabMessageOf(long, [secret]);
+    expect(shown.length).toBeLessThanOrEqual(501);
+    expect(shown).not.toContain("pp");
+    expect(gitlabMessageOf(`${"a".repeat(10_000)} ${secret}`, [secret])).not.toContain(secret);
+    // Masking a long password pulls what follows forward; a URL cut at the edge of the masked window
+    // would then show its password's first characters, unless its unterminated userinfo is dropped.
+    const cut = `https://bot:${"p".repeat(4_000)}@h/x https://bot:${"q".repeat(3_000)}@h/y`;
+    expect(gitlabMessageOf(cut, [])).toBe("https://*****:*****@h/x https://…");
   });
 });

@@ -103,6 +103,22 @@ describe("diffMirror", () => {
     expect(diffMirror(state(), { ...INPUTS, ...news })).toEqual({ changes: true, replaces, updates: [], deleteBeforeReplace });
   });
 
+  // Regression (issue 10, item 15): GitLab stores a password as written, so "S3cr%40t" and "S3cr@t" are two
+  // passwords; the diff took them for one, and fixing a wrongly encoded password showed no changes.
+  it.each([
+    ["S3cr%40t", "S3cr@t"],
+    ["S3cr@t", "S3cr%40t"],
+    ["p%2Fq", "p%2fq"],
+  ])("a password written %s then %s is a credential change (delete, then create)", (before, after) => {
+    const url = (password: string) => `https://bot:${password}@git.example.com/backup/app.git`;
+    expect(diffMirror(state({ url: url(before) }), { ...INPUTS, url: url(after) })).toEqual({
+      changes: true,
+      replaces: ["url"],
+      updates: [],
+      deleteBeforeReplace: true,
+    });
+  });
+
   // Regression (review): id -> path of the same project created the new mirror before deleting the old.
   it("a path replacing a plain numeric id replaces, deleting first (it may be the same project)", () => {
     expect(diffMirror(state({ project: 1 }), { ...INPUTS, project: "demo/app" })).toMatchObject({

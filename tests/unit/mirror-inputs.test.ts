@@ -3,6 +3,8 @@ import { checkedInputs, failuresForEngine, inputFailures, normaliseField, normal
 import { UNKNOWN } from "../../provider/mirror/unknown";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+const BEYOND_EXACT =
+  "is an id above 9007199254740991, which cannot be kept exact; GitLab's project ids are far smaller, so check it (or use the project's full path)";
 const GOOD = { project: "demo/app", url: "https://mirror-bot:s3cret-pass@git.example.com/backup/app.git" };
 
 function check(extra: Record<string, unknown>) {
@@ -39,6 +41,9 @@ describe("inputFailures", () => {
     ["missing project", { project: undefined }, "project", "is required"],
     ["project zero", { project: 0 }, "project", "must be a positive whole number when given as an id"],
     ["project fraction", { project: 1.5 }, "project", "must be a positive whole number when given as an id"],
+    // Regression (issue 10, item 16): "99999999999999999999" was accepted and became 1e20.
+    ["project id beyond 2^53 as a string", { project: "99999999999999999999" }, "project", BEYOND_EXACT],
+    ["project id beyond 2^53 as a number", { project: 2 ** 53 }, "project", BEYOND_EXACT],
     ["bare project name", { project: "app" }, "project", 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)'],
     ["project with trailing slash", { project: "demo/app/" }, "project", 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)'],
     ["project of wrong type", { project: true }, "project", 'must be a numeric project id or a full path such as "group/app"'],
@@ -122,6 +127,15 @@ describe("normalisation", () => {
       syncTrigger: null,
       adopt: false,
     });
+  });
+
+  // Regression (issue 10, item 16): two different large ids became the same number and compared equal.
+  it("keeps digits beyond an exact id as written, so two different large ids never compare equal", () => {
+    expect(normaliseInputs({ ...GOOD, project: "99999999999999999999" }).project).toBe("99999999999999999999");
+    expect(normaliseInputs({ ...GOOD, project: "99999999999999999998" }).project).not.toBe(
+      normaliseInputs({ ...GOOD, project: "99999999999999999999" }).project,
+    );
+    expect(normaliseInputs({ ...GOOD, project: String(Number.MAX_SAFE_INTEGER) }).project).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it("turns a numeric project string into a number, an empty regex into none and trims host keys", () => {

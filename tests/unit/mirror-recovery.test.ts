@@ -56,7 +56,8 @@ function gitlab(failure: GitLabMirrorsError, existing: RemoteMirror[]) {
   return { ctx, calls };
 }
 
-const reset = new NetworkError({ ...CALL, reason: "connection reset: ECONNRESET" });
+const ORIGIN = "https://gitlab.example.com";
+const reset = new NetworkError({ ...CALL, origin: ORIGIN, reason: "connection reset (ECONNRESET)", sent: true });
 
 describe("createMirror after an ambiguous failure", () => {
   it("takes the one unused mirror with the URL, with a single POST", async () => {
@@ -76,10 +77,10 @@ describe("createMirror after an ambiguous failure", () => {
     expect(calls).toEqual(["POST", "LIST"]);
   });
 
-  it.each(["connection refused: ECONNREFUSED", "host not found: ENOTFOUND", "connect timed out after 30000 ms: UND_ERR_CONNECT_TIMEOUT"])(
+  it.each(["connection refused (ECONNREFUSED)", "host not found (ENOTFOUND)", "the TLS handshake failed (ERR_SSL_WRONG_VERSION_NUMBER)"])(
     "does not look when the request was never sent (%s)",
     async (reason) => {
-      const refused = new NetworkError({ ...CALL, reason });
+      const refused = new NetworkError({ ...CALL, origin: ORIGIN, reason, sent: false });
       const { ctx, calls } = gitlab(refused, [mirror(9)]);
       await expect(createMirror({ project: 1, url: URL_INPUT }, ctx)).rejects.toBe(refused);
       expect(calls).toEqual(["POST"]);

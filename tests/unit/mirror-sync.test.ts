@@ -103,7 +103,11 @@ describe("syncMirror (POST …/sync, then wait)", () => {
   it("gives up with GLM_ERR_SYNC_TIMEOUT once the bound has passed (injected time)", async () => {
     const { ctx, target, calls, elapsed } = scripted([BEFORE]);
     const err = await syncMirror(ctx, target, BEFORE, 5).catch((e: unknown) => e as Error & { code: string });
-    expect(err).toMatchObject({ code: "GLM_ERR_SYNC_TIMEOUT", timeoutMs: 5_000, lastStatus: "finished" });
+    expect(err).toMatchObject({ code: "GLM_ERR_SYNC_TIMEOUT", timeoutSeconds: 5, lastStatus: "finished" });
+    expect((err as Error).message).toBe(
+      'Sync of mirror 7 on project demo/app did not finish within syncTimeoutSeconds (5 s; last update_status: "finished"). ' +
+        "GitLab defers repeated syncs by minutes: raise syncTimeoutSeconds, or set waitForSync: false to ask for the sync without waiting for it.",
+    );
     expect(elapsed()).toBe(5_000);
     // One GET right away, then one per second up to the bound.
     expect(calls.filter((c) => c === "get")).toHaveLength(6);

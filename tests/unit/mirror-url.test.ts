@@ -8,6 +8,11 @@ import {
   urlSecrets,
 } from "../../provider/mirror/url";
 
+const AT_AFTER_HOST =
+  'has an "@" after its host, or a "/", "?" or "#" before its last "@": GitLab reads everything between "://" and the last "@" ' +
+  'as the user and password, so it would push to another host than the one written. Write an "@" in the path as %40; ' +
+  'a password holding "/", "?" or "#" cannot be given in a mirror URL';
+
 describe("mirror URL parsing", () => {
   it("splits a URL into its credential-free form and its credentials", () => {
     const parsed = parseMirrorUrl("https://bot:s3cret@Git.Example.com:8443/group/app.git");
@@ -21,6 +26,23 @@ describe("mirror URL parsing", () => {
         hostname: "git.example.com",
         port: "8443",
       },
+    });
+  });
+
+  // Regression (issue 10, item 15): the WHATWG parser percent-encodes a raw "@" in a password, so
+  // "S3cr@t" and "S3cr%40t" read the same; GitLab stores each as written and pushes with it.
+  it.each(titledByFirstCell<[string, string, string, string]>([
+    ["https://bot:S3cr@t@host.example/p.git", "bot", "S3cr@t", "https://host.example/p.git"],
+    ["https://bot:S3cr%40t@host.example/p.git", "bot", "S3cr%40t", "https://host.example/p.git"],
+    ["https://b%40t:a:b@host.example/p.git", "b%40t", "a:b", "https://host.example/p.git"],
+    ["https://glpat-abc@host.example/p.git", "glpat-abc", "", "https://host.example/p.git"],
+    ["ssh://git@Host.example:2222/p.git", "git", "", "ssh://host.example:2222/p.git"],
+  ]))("reads the credentials of %s as GitLab does: as written, up to the last @", (_title, raw, username, password, credentialFree) => {
+    const parsed = parseMirrorUrl(raw);
+    expect(parsed.ok && { username: parsed.url.username, password: parsed.url.password, credentialFree: parsed.url.credentialFree }).toEqual({
+      username,
+      password,
+      credentialFree,
     });
   });
 
@@ -58,10 +80,23 @@ describe("mirror URL parsing", () => {
     ["https://a:tok@h.example/p.git", "https://b:tok@h.example/p.git", { sameTarget: true, sameCredentials: false }],
     ["https://a:tok@h.example/p.git", "https://a:tok@H.EXAMPLE/p.git", { sameTarget: true, sameCredentials: true }],
     ["https://a:tok@h.example/p.git", "https://a:tok@h.example/q.git", { sameTarget: false, sameCredentials: true }],
+    ["https://a:S3cr%40t@h.example/p.git", "https://a:S3cr@t@h.example/p.git", { sameTarget: true, sameCredentials: false }],
     ["https://h.example/p.git", "http://h.example/p.git", { sameTarget: false, sameCredentials: true }],
     ["ssh://git@h.example/p.git", "ssh://git@h.example:2222/p.git", { sameTarget: false, sameCredentials: true }],
   ]))("compares %s with the second URL (row %#)", (_title, a, b, expected) => {
     expect(sameMirrorUrl(a, b)).toEqual(expected);
+  });
+
+  it('refuses a password holding "/", which GitLab could not tell from a path', () => {
+    const parsed = parseMirrorUrl("https://bot:hunter2/x@host.example/p.git");
+    expect(parsed.ok === false && describeUrlProblem(parsed.problem)).toBe(AT_AFTER_HOST);
+  });
+
+  it("never takes user:password without a scheme for scp-style host:path, which would echo the password", () => {
+    const parsed = parseMirrorUrl("first.last:hunter2");
+    expect(parsed.ok === false && describeUrlProblem(parsed.problem)).toBe(
+      "has no scheme; write it as https://user:token@host/group/repo.git or ssh://git@host/group/repo.git",
+    );
   });
 
   it("lists the password and a token-only username as secrets, but not the git user", () => {
@@ -82,6 +117,14 @@ describe("mirror URL parsing", () => {
     // Regression (review): the token was echoed as the "scheme" of a URL pasted without one.
     ["glpat-hunter2:x@gitlab.example.com/g/p.git", "has no scheme; write it as https://user:token@host/group/repo.git or ssh://git@host/group/repo.git"],
     ["https://-bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit (GitLab rejects it otherwise)"],
+    ["https://%41bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit (GitLab rejects it otherwise)"],
+    // Regression (issue 10, item 15): GitLab takes everything up to the last "@" as credentials, so these
+    // would push to the host "v2.git" (the first with the password "hunter2@host.example/acme/app").
+    ["https://bot:hunter2@host.example/acme/app@v2.git", AT_AFTER_HOST],
+    ["https://host.example/acme/app@v2.git", AT_AFTER_HOST],
+    ["https://host.example/p.git?ref=a@b", AT_AFTER_HOST],
+    // Regression (issue 10, item 14): the scp-style hint echoed the token as the path.
+    ["first.last:glpat-hunter2@github.com/acme/app.git", "has no scheme; write it as https://user:token@host/group/repo.git or ssh://git@host/group/repo.git"],
   ]))("rejects %s", (_title, raw, reason) => {
     const parsed = parseMirrorUrl(raw);
     expect(parsed.ok).toBe(false);

@@ -1,5 +1,5 @@
 import { titledByFirstCell } from "../support/titles";
-import { redactAll, redactSecrets, redactUrlCredentials, redactValue } from "../../provider/redact";
+import { redactAll, redactSecrets, redactUrlCredentials, redactValue, urlCredentialSecrets } from "../../provider/redact";
 
 describe("redactUrlCredentials", () => {
   it.each(titledByFirstCell([
@@ -17,9 +17,22 @@ describe("redactUrlCredentials", () => {
     ["fatal: unable to access 'https://oauth2:tok@gitlab.com/g/p.git/': 403", "fatal: unable to access 'https://*****:*****@gitlab.com/g/p.git/': 403"],
     ["mail me at a@b.example or see https://host/path?x=a@b", "mail me at a@b.example or see https://host/path?x=a@b"],
     ["git@github.com:org/repo.git", "git@github.com:org/repo.git"],
+    ["x+https://u:p@h/x", "x+https://*****:*****@h/x"],
+    ["://u:p@h/x and 1://u:p@h/y", "://u:p@h/x and 1://u:p@h/y"],
+    ["https://u:p@h/x@y", "https://*****:*****@h/x@y"],
+    ["a://b://u:p@h", "a://b://*****:*****@h"],
     ["", ""],
   ]))("masks %s", (_title, input, expected) => {
     expect(redactUrlCredentials(input)).toBe(expected);
+  });
+
+  // Regression (issue 10, item 12): the userinfo pattern backtracked from every position, 12 s at 80 KB.
+  it("takes time linear in the text: 2 MB of a.a.a.… and of scheme-like runs in well under a second", () => {
+    for (const text of ["a.".repeat(1_000_000), "a://".repeat(500_000), `${"a".repeat(2_000_000)}://`, "https://u:p@".repeat(150_000)]) {
+      const started = process.hrtime.bigint();
+      redactUrlCredentials(text);
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
+    }
   });
 
   it("is idempotent", () => {
@@ -38,6 +51,22 @@ describe("redactSecrets", () => {
     ["no secrets given", [], "no secrets given"],
   ])("row %#: every form of each secret is masked", (input, secrets, expected) => {
     expect(redactSecrets(input, secrets)).toBe(expected);
+  });
+});
+
+describe("urlCredentialSecrets", () => {
+  it.each(titledByFirstCell<[string, string[]]>([
+    ["https://bot:MirrorPw-99x@h.example/p.git", ["MirrorPw-99x"]],
+    ["https://bot:p%40ss@h.example/p.git", ["p%40ss", "p@ss"]],
+    // GitLab takes everything up to the last "@" as userinfo, and the password after the first ":".
+    ["https://bot:S3cr@t:x@h.example/p.git", ["S3cr@t:x"]],
+    ["https://glpat-abc@h.example/p.git", ["glpat-abc"]],
+    ["https://git:pw@h.example/p.git", ["pw"]],
+    ["ssh://git@h.example/p.git", []],
+    ["https://h.example/p.git", []],
+    ["not a url", []],
+  ]))("finds the secrets of %s", (_title, url, secrets) => {
+    expect(urlCredentialSecrets(url)).toEqual(secrets);
   });
 });
 

@@ -60,7 +60,7 @@ describe("examples/ssh with the real pulumi CLI", () => {
     expect(result.outputs?.hostKeyFingerprints.value).toHaveLength(1);
   });
 
-  test("a push to the project is mirrored over SSH into the target", async () => {
+  test("a push to the project mirrors its protected branch and tag over SSH into the target", async () => {
     await pushAll(path.join(scratch, "source"), projectUrl);
     const sourceRefs = Object.fromEntries(await listRemoteRefs(projectUrl));
     // The push runs in the background, as GitLab's worker does: wait (bounded) until GitLab reports it done.
@@ -72,7 +72,10 @@ describe("examples/ssh with the real pulumi CLI", () => {
       [mirror] = (await actor.mirrors(PROJECT_ID)) as unknown as Status[];
     } while (Date.now() < deadline && !["finished", "failed"].includes(mirror?.update_status ?? ""));
     expect(mirror).toMatchObject({ update_status: "finished", last_error: null });
-    expect(Object.fromEntries(await listRemoteRefs(targetRepo))).toEqual(sourceRefs);
+    // Protected branches (main, in the seed) and tags, by default.
+    const expected = Object.fromEntries(Object.entries(sourceRefs).filter(([ref]) => ref === "refs/heads/main" || ref.startsWith("refs/tags/")));
+    expect(Object.keys(expected).sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
+    expect(Object.fromEntries(await listRemoteRefs(targetRepo))).toEqual(expected);
   });
 
   test("a second preview has nothing to change", async () => {

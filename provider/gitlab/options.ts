@@ -56,6 +56,7 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
   requireFunction("sleep", merged.sleep);
   requireFunction("random", merged.random);
   requireFunction("now", merged.now);
+  requireFunction("onWait", merged.onWait);
   if (merged.dispatcher !== undefined && typeof (merged.dispatcher as { dispatch?: unknown }).dispatch !== "function") {
     throw new ConfigError("dispatcher", "must be an undici Dispatcher (e.g. new Agent() or MockAgent)");
   }

@@ -179,7 +179,15 @@ function sendOnce(settings: TransportSettings): Attempt {
 function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOptions, attempt: Attempt): Attempt {
   const clock = { now: options.now, sleep: options.sleep };
   return async (call, req) => {
+    const asked = options.now();
     const admission = await limiter.acquire(clock, options.maxDelayMs);
+    const waited = options.now() - asked;
+    if (waited >= 1000 && admission.admitted) {
+      options.onWait?.(
+        `${call.method} ${call.path} waited ${(waited / 1000).toFixed(1)} s before it was sent: GitLab's rate limit or ` +
+          `its pacing, or all ${options.maxConnectionsPerHost} connections busy (never more than ${options.maxDelayMs / 1000} s per wait)`,
+      );
+    }
     if (!admission.admitted) {
       // The host is paused (an earlier 429) for longer than any call may wait: fail now, unsent.
       throw new RateLimitedError({

@@ -38,6 +38,8 @@ export interface ClientOptions {
   /** Epoch milliseconds. */
   now?: () => number;
   userAgent: string;
+  /** Told of every wait of a second or more before a request is sent (rate limit, pacing, slots). */
+  onWait?: (message: string) => void;
 }
 
 export type ProjectRef = number | string;

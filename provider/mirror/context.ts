@@ -49,7 +49,10 @@ let processMirrorLists: MirrorListCache | undefined;
  */
 export function createMirrorContext(options: MirrorContextOptions): MirrorContext {
   return {
-    client: createGitLabClient({ baseUrl: options.baseUrl, token: options.token }, options.clientOptions),
+    client: createGitLabClient(
+      { baseUrl: options.baseUrl, token: options.token },
+      { onWait: (message) => options.logger.info(message), ...options.clientOptions },
+    ),
     token: options.token,
     logger: options.logger,
     projectIds: options.projectIds ?? (processProjectIds ??= new ProjectIdCache()),

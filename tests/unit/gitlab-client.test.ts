@@ -420,6 +420,19 @@ describe("network failures", () => {
 });
 
 describe("the host rate limiter", () => {
+  it("paces requests by the quota GitLab reports, and says so when a request waited a second or more", async () => {
+    const reset = String(Math.floor(clock.now() / 1000) + 6);
+    fake.on("GET", "/projects/7", { status: 200, json: { id: 7, path_with_namespace: "g/seven" }, headers: { "ratelimit-remaining": "2", "ratelimit-reset": reset } });
+    const waits: string[] = [];
+    const paced = client({ onWait: (message) => waits.push(message) });
+    await paced.projects.get(7);
+    await paced.projects.get(7);
+    await paced.projects.get(7);
+    expect(fake.seen("GET")).toHaveLength(3);
+    expect(clock.sleeps.length).toBeGreaterThan(0);
+    expect(waits[0]).toMatch(/^GET \/projects\/7 waited \d+\.\d s before it was sent: GitLab's rate limit or its pacing, or all 10 connections busy \(never more than 10 s per wait\)$/);
+  });
+
   it("after a 429 pauses ALL requests to that host, from every client, until the reset", async () => {
     const sleeps: number[] = [];
     const pending: (() => void)[] = [];

@@ -90,3 +90,52 @@ describe("HostRateLimiter", () => {
     expect(limiter.pausedUntil).toBe(pausedUntil);
   });
 });
+
+describe("HostRateLimiter pacing by the quota GitLab reports", () => {
+  const quota = (remaining: number, resetInSeconds: number) => ({
+    "ratelimit-remaining": String(remaining),
+    "ratelimit-reset": String((START + resetInSeconds * 1000) / 1000),
+  });
+
+  it("spreads the quota left over the rest of its window, one start per gap", async () => {
+    const limiter = new HostRateLimiter(10);
+    const clock = recordingClock();
+    limiter.observe(quota(10, 20), START);
+    expect(limiter.pacingMs).toBe(2000);
+    // Where each caller's wait ends, in virtual time: its start.
+    const starts: number[] = [];
+    const timed: Clock = {
+      now: clock.now,
+      sleep: (ms) => {
+        starts.push(clock.now() + ms - START);
+        return clock.sleep(ms);
+      },
+    };
+    await Promise.all([1, 2, 3].map(async () => admitted(await limiter.acquire(timed))()));
+    expect([0, ...starts]).toEqual([0, 2000, 4000]);
+  });
+
+  it("paces nothing when GitLab reports no quota (no throttle configured)", async () => {
+    const limiter = new HostRateLimiter(10);
+    const clock = recordingClock();
+    limiter.observe(quota(10, 20), START);
+    limiter.observe({}, START);
+    expect(limiter.pacingMs).toBe(0);
+    for (let i = 0; i < 3; i += 1) admitted(await limiter.acquire(clock))();
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("refuses a place in line further away than the caller may wait", async () => {
+    const limiter = new HostRateLimiter(10);
+    const clock = recordingClock();
+    limiter.observe(quota(1, 30), START);
+    admitted(await limiter.acquire(clock, 5000))();
+    expect(await limiter.acquire({ ...clock, sleep: async () => undefined }, 5000)).toEqual({ admitted: false, waitMs: 30_000 });
+  });
+
+  it("a spent quota still pauses the host until the reset", async () => {
+    const limiter = new HostRateLimiter(10);
+    limiter.observe(quota(0, 30), START);
+    expect(limiter.pausedUntil).toBe(START + 30_000);
+  });
+});

@@ -4,7 +4,7 @@
  * plugin, @pulumi/pulumi's run-plugin harness `require`s this directory: then it also starts the
  * provider plugin, which serves every other Pulumi language.
  */
-import { main } from "./provider/plugin/main";
+import type * as PluginMain from "./provider/plugin/main";
 
 export * from "./sdk/nodejs";
 
@@ -17,8 +17,9 @@ function loadedAsPlugin(): boolean {
   return harness.test(require.main?.filename ?? "") && harness.test(parent);
 }
 
+// Loaded only then: a program that imports the SDK loads none of the provider's code.
 if (loadedAsPlugin()) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
+  (require("./provider/plugin/main") as typeof PluginMain).main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`gitlab-mirrors: the provider plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     const client = createGitLabClient({ baseUrl: gitlab.baseUrl, token: "glpat-emulator-root-token" }, { onWait: () => (waitsLogged += 1) });
     let done = 0;
     let failed = 0;
+    const finishedAt: number[] = [];
     let next = 0;
     const started = Date.now();
     const progress = setInterval(() => {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
           try {
             await client.projects.get(1);
             done += 1;
+            finishedAt.push(Date.now());
           } catch (err) {
             failed += 1;
             print(`a call failed: ${(err as Error).message}`);
@@ -67,7 +69,14 @@ async function main(): Promise<void> {
     const counters = (await (await fetch(`${gitlab.baseUrl}/-/emulator/counters`)).json()) as { total: number };
     const answered429 = counters.total - done - failed;
     const rate = done / minutes;
-    print(`sustained ${rate.toFixed(0)} requests/minute over ${(minutes * 60).toFixed(0)} s = ${((100 * rate) / limit).toFixed(1)}% of the limit`);
+    print(`overall ${rate.toFixed(0)} requests/minute over ${(minutes * 60).toFixed(0)} s (the first window also spends what the previous one left)`);
+    // The emulator's windows are whole minutes of the clock, as GitLab's fixed windows are: count the full ones.
+    const windows = new Map<number, number>();
+    for (const at of finishedAt) windows.set(Math.floor(at / 60_000), (windows.get(Math.floor(at / 60_000)) ?? 0) + 1);
+    const keys = [...windows.keys()].sort((a, b) => a - b);
+    const full = keys.slice(1, -1).map((key) => windows.get(key) ?? 0);
+    if (full.length === 0) print("no full one-minute window: run more requests to measure the sustained rate");
+    else print(`sustained, in each full one-minute window: ${full.join(", ")} requests = ${full.map((n) => `${((100 * n) / limit).toFixed(1)}%`).join(", ")} of the limit`);
     print(`GitLab answered ${answered429} requests with 429; ${failed} calls failed; ${waitsLogged} waits of a second or more were reported`);
   } finally {
     await closeAll();

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remoteMirrorProvider } from "../../provider/dynamic/provider";
-import { OUTPUT_ONLY_FIELDS } from "../../provider/mirror/fields";
-import type { MirrorInputs } from "../../provider/mirror/fields";
+import type { MirrorInputs, OutputOnlyField } from "../../provider/mirror/fields";
 import type { MirrorOutputs } from "../../provider/mirror/outputs";
 
 /**
@@ -90,6 +89,23 @@ type TableValues = { [K in keyof MirrorInputs]-?: NonNullable<MirrorInputs[K]> }
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const argsAreTheTable: Same<ArgValues, TableValues> = true;
 void argsAreTheTable;
+
+// The outputs that are not inputs, listed here rather than imported so that a program loads no
+// validation code (zod, RE2) with the SDK; the compiler holds the list to the field table.
+const OUTPUT_ONLY_FIELDS = [
+  "mirrorId",
+  "projectId",
+  "maskedUrl",
+  "updateStatus",
+  "lastError",
+  "lastUpdateAt",
+  "lastUpdateStartedAt",
+  "lastSuccessfulUpdateAt",
+  "publicKey",
+  "hostKeyFingerprints",
+] as const satisfies readonly OutputOnlyField[];
+const outputsAreTheTable: Same<(typeof OUTPUT_ONLY_FIELDS)[number], OutputOnlyField> = true;
+void outputsAreTheTable;
 
 /**
  * One push mirror ("remote mirror") of one GitLab project. Connection: stack config `gitlab:baseUrl` and

@@ -1,0 +1,250 @@
+/**
+ * Each provider host driven over gRPC in isolation, as the engine drives it, for N mirrors one call at a
+ * time: Check, Create, then a preview's Check and Diff, a refresh's Read, an update's Check, Diff and
+ * Update, and Delete. Measures each call's wall time and the bytes of its request and response, and
+ * profiles the host's CPU (scripts/bench/cpu-profile.ts).
+ *
+ *   dynamic  Pulumi's dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`) running our
+ *            serialized provider, whose text travels in every request as `__provider`
+ *   plugin   the repository's provider plugin (provider/plugin), the URL sent as a secret
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import * as pulumi from "@pulumi/pulumi";
+import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { repoRoot } from "../lib/pulumi-cli";
+import { ROOT_TOKEN, startEmulatorProcess } from "./emulator";
+import { analyseProfile } from "./profile";
+import { PER_PROJECT } from "./programs";
+
+/** Pulumi's marker of a secret value on the wire. */
+const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+const CALLS = ["check", "create", "diff", "read", "update", "delete"] as const;
+
+type Props = Record<string, unknown>;
+type CallName = (typeof CALLS)[number];
+
+export interface CallStats {
+  calls: number;
+  meanMs: number;
+  p95Ms: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
+export interface HostMeasurement {
+  host: string;
+  calls: Record<CallName, CallStats>;
+  cpu: { totalMs: number; byCategory: Record<string, number> } | undefined;
+}
+
+interface Host {
+  name: string;
+  urn(index: number): string;
+  /** What the program would send: the dynamic path adds its provider's text; the plugin gets the URL as a secret. */
+  news(index: number, enabled: boolean): Props;
+  configure(rpc: Rpc, baseUrl: string): unknown;
+  command: string[];
+}
+
+function rpcModules() {
+  const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
+  return {
+    grpc: fromPulumi("@grpc/grpc-js"),
+    provider: fromPulumi("@pulumi/pulumi/proto/provider_pb"),
+    Client: fromPulumi("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderClient,
+    Struct: fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct,
+  };
+}
+type Rpc = ReturnType<typeof rpcModules>;
+
+function targetUrl(index: number): string {
+  return `https://fleet-bot:fleet-bench-target-token@mirror.example.com/fleet/app-${index}.git`;
+}
+
+async function hosts(): Promise<Host[]> {
+  const providerText = (await pulumi.runtime.serializeFunction(() => remoteMirrorProvider, { allowSecrets: true })).text;
+  const project = (index: number) => `fleet/p-${Math.floor(index / PER_PROJECT)}`;
+  return [
+    {
+      name: "dynamic",
+      urn: (i) => `urn:pulumi:bench::fleet::pulumi-nodejs:dynamic/gitlab-mirrors:RemoteMirror::app-${i}`,
+      news: (i, enabled) => ({ project: project(i), url: targetUrl(i), enabled, syncOnApply: false, __provider: providerText }),
+      configure: (rpc, baseUrl) => {
+        const request = new rpc.provider.ConfigureRequest();
+        request.setArgs(rpc.Struct.fromJavaScript({ "gitlab:baseUrl": baseUrl, "gitlab:token": ROOT_TOKEN }));
+        return request;
+      },
+      command: [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
+    },
+    {
+      name: "plugin",
+      urn: (i) => `urn:pulumi:bench::fleet::gitlab-mirrors:index:RemoteMirror::app-${i}`,
+      news: (i, enabled) => ({ project: project(i), url: { [SECRET_SIG.key]: SECRET_SIG.value, value: targetUrl(i) }, enabled, syncOnApply: false }),
+      configure: (rpc, baseUrl) => {
+        const request = new rpc.provider.ConfigureRequest();
+        request.getVariablesMap().set("gitlab-mirrors:config:baseUrl", baseUrl);
+        request.getVariablesMap().set("gitlab-mirrors:config:token", ROOT_TOKEN);
+        request.setArgs(rpc.Struct.fromJavaScript({}));
+        request.setAcceptsecrets(true);
+        return request;
+      },
+      command: [path.join(repoRoot, "dist", "scripts", "bench", "serve-plugin.js")],
+    },
+  ];
+}
+
+async function startHost(host: Host, profileDir: string, env: NodeJS.ProcessEnv): Promise<{ port: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ["--require", path.join(repoRoot, "dist", "scripts", "bench", "cpu-profile.js"), ...host.command],
+    { cwd: repoRoot, env: { ...env, GITLAB_MIRRORS_BENCH_PROFILE_DIR: profileDir }, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const line = out.split("\n")[0].trim();
+      if (out.includes("\n") && /^\d+$/.test(line)) resolve(line);
+    });
+    child.once("exit", (code) => reject(new Error(`the ${host.name} provider host exited with ${code} before listening`)));
+  });
+  return {
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill("SIGINT");
+      await exited;
+    },
+  };
+}
+
+function stats(samples: { ms: number; requestBytes: number; responseBytes: number }[]): CallStats {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+  return {
+    calls: samples.length,
+    meanMs: mean(sorted),
+    p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0,
+    requestBytes: mean(samples.map((s) => s.requestBytes)),
+    responseBytes: mean(samples.map((s) => s.responseBytes)),
+  };
+}
+
+async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, dir: string): Promise<HostMeasurement> {
+  const profileDir = path.join(dir, host.name);
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: "fleet", PULUMI_NODEJS_STACK: "bench" };
+  delete env.GITLAB_TOKEN;
+  delete env.GITLAB_BASE_URL;
+  const running = await startHost(host, profileDir, env);
+  const client = new rpc.Client(`127.0.0.1:${running.port}`, rpc.grpc.credentials.createInsecure());
+  const samples = Object.fromEntries(CALLS.map((c) => [c, [] as { ms: number; requestBytes: number; responseBytes: number }[]])) as Record<CallName, { ms: number; requestBytes: number; responseBytes: number }[]>;
+  const call = (method: string, request: { serializeBinary(): Uint8Array }, record?: CallName): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      client[method](request, (err: Error | null, response: { serializeBinary(): Uint8Array }) => {
+        if (err) return reject(new Error(`${host.name} ${method}: ${err.message}`));
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (record !== undefined) samples[record].push({ ms, requestBytes: request.serializeBinary().length, responseBytes: response.serializeBinary().length });
+        resolve(response);
+      });
+    });
+  const struct = (value: Props) => rpc.Struct.fromJavaScript(value);
+  const P = rpc.provider;
+  try {
+    await call("configure", host.configure(rpc, baseUrl) as never);
+    const check = async (i: number, olds: Props, news: Props): Promise<Props> => {
+      const request = new P.CheckRequest();
+      request.setUrn(host.urn(i));
+      request.setOlds(struct(olds));
+      request.setNews(struct(news));
+      return (await call("check", request, "check")).getInputs().toJavaScript();
+    };
+    const diff = async (i: number, id: string, olds: Props, news: Props, oldInputs: Props): Promise<number> => {
+      const request = new P.DiffRequest();
+      request.setUrn(host.urn(i));
+      request.setId(id);
+      request.setOlds(struct(olds));
+      request.setNews(struct(news));
+      request.setOldInputs(struct(oldInputs));
+      return (await call("diff", request, "diff")).getChanges();
+    };
+    for (let i = 0; i < count; i += 1) {
+      const inputs = await check(i, {}, host.news(i, true));
+      const create = new P.CreateRequest();
+      create.setUrn(host.urn(i));
+      create.setProperties(struct(inputs));
+      const created = await call("create", create, "create");
+      const id: string = created.getId();
+      const outs: Props = created.getProperties().toJavaScript();
+      // A preview of an unchanged stack.
+      const again = await check(i, inputs, host.news(i, true));
+      if ((await diff(i, id, outs, again, inputs)) === P.DiffResponse.DiffChanges.DIFF_SOME) throw new Error(`${host.name}: an unchanged mirror has a diff`);
+      // A refresh.
+      const read = new P.ReadRequest();
+      read.setUrn(host.urn(i));
+      read.setId(id);
+      read.setProperties(struct(outs));
+      read.setInputs(struct(inputs));
+      await call("read", read, "read");
+      // Disabling it.
+      const disabled = await check(i, inputs, host.news(i, false));
+      await diff(i, id, outs, disabled, inputs);
+      const update = new P.UpdateRequest();
+      update.setUrn(host.urn(i));
+      update.setId(id);
+      update.setOlds(struct(outs));
+      update.setNews(struct(disabled));
+      update.setOldInputs(struct(inputs));
+      const updated: Props = (await call("update", update, "update")).getProperties().toJavaScript();
+      const remove = new P.DeleteRequest();
+      remove.setUrn(host.urn(i));
+      remove.setId(id);
+      remove.setProperties(struct(updated));
+      await call("delete", remove, "delete");
+    }
+  } finally {
+    client.close();
+    await running.stop();
+  }
+  const profiles = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
+  const cpu = profiles.length === 1 ? analyseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, profiles[0]), "utf8"))) : undefined;
+  return { host: host.name, calls: Object.fromEntries(CALLS.map((c) => [c, stats(samples[c])])) as Record<CallName, CallStats>, cpu };
+}
+
+/** Both hosts, one after the other, each against a fresh emulator. */
+export async function measureGrpcCalls(count: number, dir: string): Promise<{ count: number; hosts: HostMeasurement[] }> {
+  const rpc = rpcModules();
+  const measured: HostMeasurement[] = [];
+  for (const host of await hosts()) {
+    const emulator = await startEmulatorProcess(count, path.join(dir, host.name, "emulator"));
+    try {
+      measured.push(await driveHost(rpc, host, count, emulator.baseUrl, dir));
+    } finally {
+      await emulator.stop();
+    }
+  }
+  return { count, hosts: measured };
+}
+
+export function printGrpcCalls(result: { count: number; hosts: HostMeasurement[] }, print: (line: string) => void): void {
+  print(`provider hosts driven over gRPC in isolation, ${result.count} mirrors one call at a time (mean / p95 ms per call; request / response bytes)`);
+  for (const host of result.hosts) {
+    print(
+      `  ${host.host.padEnd(8)}` +
+        CALLS.map((c) => {
+          const s = host.calls[c];
+          return `${c} ${s.meanMs.toFixed(2)}/${s.p95Ms.toFixed(2)} ms ${s.requestBytes.toFixed(0)}/${s.responseBytes.toFixed(0)} B`;
+        }).join("; "),
+    );
+    if (host.cpu !== undefined) {
+      const busy = Object.entries(host.cpu.byCategory)
+        .filter(([name]) => name !== "idle")
+        .sort(([, a], [, b]) => b - a);
+      print(`           CPU by category: ${busy.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
+    }
+  }
+}

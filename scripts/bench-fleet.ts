@@ -34,6 +34,7 @@ import { Counters, Emulator, readCounters, resetCounters, ROOT_TOKEN, startEmula
 import { measureGrpcCalls, printGrpcCalls } from "./bench/grpc-calls";
 import { NOOP_PACKAGE } from "./bench/noop-plugin/provider";
 import { ProcessSampler, ProcessUsage } from "./bench/processes";
+import { measureRegistration, printRegistration } from "./bench/registration";
 import { analyseProfiles, printProfile, ProfileAnalysis } from "./bench/profile";
 import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject } from "./bench/programs";
 import { measureState, StateSize } from "./bench/state";
@@ -46,6 +47,8 @@ const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 /** The engine counts the stack itself in its change summaries. */
 const STACK_RESOURCE = 1;
 const TARGET_TOKEN = "fleet-bench-target-token";
+/** Per-call costs settle long before this many mirrors. */
+const GRPC_CALLS_MAX = 200;
 /** Shorter profiles are probes, not the process that ran the phase. */
 const MIN_PROFILE_MS = 500;
 const PATHS = ["dynamic", "plugin", "inline"] as const;
@@ -374,7 +377,10 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const mode of args.modes) rows.push(...(await runMode(args, mode, scratch)));
     printTable(rows, args.count);
-    if (args.profile) printGrpcCalls(await measureGrpcCalls(Math.min(args.count, 200), path.join(scratch, "grpc")), print);
+    if (args.profile) {
+      printGrpcCalls(await measureGrpcCalls(Math.min(args.count, GRPC_CALLS_MAX), path.join(scratch, "grpc")), print);
+      printRegistration(await measureRegistration(args.count), print);
+    }
   } finally {
     if (args.keep) print(`kept ${scratch}`);
     else fs.rmSync(scratch, { recursive: true, force: true });

@@ -22,6 +22,13 @@ import { PER_PROJECT } from "./programs";
 /** Pulumi's marker of a secret value on the wire. */
 const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 const CALLS = ["check", "create", "diff", "read", "update", "delete"] as const;
+const TICKS_PER_SECOND = 100;
+
+function cpuTicks(pid: number): number {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
 
 type Props = Record<string, unknown>;
 type CallName = (typeof CALLS)[number];
@@ -37,6 +44,8 @@ export interface CallStats {
 export interface HostMeasurement {
   host: string;
   calls: Record<CallName, CallStats>;
+  /** The host's CPU ms (user + system) per call, by batch: the machine's load inflates it far less than wall time. */
+  cpuPerCall: Record<string, number>;
   cpu: { totalMs: number; byCategory: Record<string, number> } | undefined;
 }
 
@@ -154,6 +163,13 @@ async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, d
     });
   const struct = (value: Props) => rpc.Struct.fromJavaScript(value);
   const P = rpc.provider;
+  // The host's CPU time per call of each batch (one kind of call over all N mirrors, as a phase makes them).
+  const cpuPerCall: Record<string, number> = {};
+  const batch = async (name: string, run: (i: number) => Promise<void>): Promise<void> => {
+    const before = cpuTicks(running.pid);
+    for (let i = 0; i < count; i += 1) await run(i);
+    cpuPerCall[name] = ((cpuTicks(running.pid) - before) * 1000) / TICKS_PER_SECOND / count;
+  };
   try {
     await call("configure", host.configure(rpc, baseUrl) as never);
     const check = async (i: number, olds: Props, news: Props): Promise<Props> => {
@@ -163,56 +179,70 @@ async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, d
       request.setNews(struct(news));
       return (await call("check", request, "check")).getInputs().toJavaScript();
     };
-    const diff = async (i: number, id: string, olds: Props, news: Props, oldInputs: Props): Promise<number> => {
+    const diff = async (i: number, olds: Props, news: Props, oldInputs: Props): Promise<number> => {
       const request = new P.DiffRequest();
       request.setUrn(host.urn(i));
-      request.setId(id);
+      request.setId(ids[i]);
       request.setOlds(struct(olds));
       request.setNews(struct(news));
       request.setOldInputs(struct(oldInputs));
       return (await call("diff", request, "diff")).getChanges();
     };
-    for (let i = 0; i < count; i += 1) {
-      const inputs = await check(i, {}, host.news(i, true));
-      const create = new P.CreateRequest();
-      create.setUrn(host.urn(i));
-      create.setProperties(struct(inputs));
-      const created = await call("create", create, "create");
-      const id: string = created.getId();
-      const outs: Props = created.getProperties().toJavaScript();
-      // A preview of an unchanged stack.
-      const again = await check(i, inputs, host.news(i, true));
-      if ((await diff(i, id, outs, again, inputs)) === P.DiffResponse.DiffChanges.DIFF_SOME) throw new Error(`${host.name}: an unchanged mirror has a diff`);
-      // A refresh.
-      const read = new P.ReadRequest();
-      read.setUrn(host.urn(i));
-      read.setId(id);
-      read.setProperties(struct(outs));
-      read.setInputs(struct(inputs));
-      await call("read", read, "read");
-      // Disabling it.
-      const disabled = await check(i, inputs, host.news(i, false));
-      await diff(i, id, outs, disabled, inputs);
-      const update = new P.UpdateRequest();
-      update.setUrn(host.urn(i));
-      update.setId(id);
-      update.setOlds(struct(outs));
-      update.setNews(struct(disabled));
-      update.setOldInputs(struct(inputs));
-      const updated: Props = (await call("update", update, "update")).getProperties().toJavaScript();
-      const remove = new P.DeleteRequest();
-      remove.setUrn(host.urn(i));
-      remove.setId(id);
-      remove.setProperties(struct(updated));
-      await call("delete", remove, "delete");
-    }
+    const ids: string[] = [];
+    const inputs: Props[] = [];
+    const outs: Props[] = [];
+    const checked: Props[] = [];
+    // up: Check and Create.
+    await batch("up: check", async (i) => void (inputs[i] = await check(i, {}, host.news(i, true))));
+    await batch("up: create", async (i) => {
+      const request = new P.CreateRequest();
+      request.setUrn(host.urn(i));
+      request.setProperties(struct(inputs[i]));
+      const created = await call("create", request, "create");
+      ids[i] = created.getId();
+      outs[i] = created.getProperties().toJavaScript();
+    });
+    // preview of an unchanged stack: Check and Diff.
+    await batch("preview: check", async (i) => void (checked[i] = await check(i, inputs[i], host.news(i, true))));
+    await batch("preview: diff", async (i) => {
+      if ((await diff(i, outs[i], checked[i], inputs[i])) === P.DiffResponse.DiffChanges.DIFF_SOME) throw new Error(`${host.name}: an unchanged mirror has a diff`);
+    });
+    // refresh: Read.
+    await batch("refresh: read", async (i) => {
+      const request = new P.ReadRequest();
+      request.setUrn(host.urn(i));
+      request.setId(ids[i]);
+      request.setProperties(struct(outs[i]));
+      request.setInputs(struct(inputs[i]));
+      await call("read", request, "read");
+    });
+    // disable all: Check, Diff, Update.
+    await batch("disable: check", async (i) => void (checked[i] = await check(i, inputs[i], host.news(i, false))));
+    await batch("disable: diff", async (i) => void (await diff(i, outs[i], checked[i], inputs[i])));
+    await batch("disable: update", async (i) => {
+      const request = new P.UpdateRequest();
+      request.setUrn(host.urn(i));
+      request.setId(ids[i]);
+      request.setOlds(struct(outs[i]));
+      request.setNews(struct(checked[i]));
+      request.setOldInputs(struct(inputs[i]));
+      outs[i] = (await call("update", request, "update")).getProperties().toJavaScript();
+    });
+    // destroy: Delete.
+    await batch("destroy: delete", async (i) => {
+      const request = new P.DeleteRequest();
+      request.setUrn(host.urn(i));
+      request.setId(ids[i]);
+      request.setProperties(struct(outs[i]));
+      await call("delete", request, "delete");
+    });
   } finally {
     client.close();
     await running.stop();
   }
   const profiles = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
   const cpu = profiles.length === 1 ? analyseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, profiles[0]), "utf8"))) : undefined;
-  return { host: host.name, calls: Object.fromEntries(CALLS.map((c) => [c, stats(samples[c])])) as Record<CallName, CallStats>, cpu };
+  return { host: host.name, calls: Object.fromEntries(CALLS.map((c) => [c, stats(samples[c])])) as Record<CallName, CallStats>, cpuPerCall, cpu };
 }
 
 /** Both hosts, one after the other, each against a fresh emulator. */
@@ -231,7 +261,10 @@ export async function measureGrpcCalls(count: number, dir: string): Promise<{ co
 }
 
 export function printGrpcCalls(result: { count: number; hosts: HostMeasurement[] }, print: (line: string) => void): void {
-  print(`provider hosts driven over gRPC in isolation, ${result.count} mirrors one call at a time (mean / p95 ms per call; request / response bytes)`);
+  print(
+    `provider hosts driven over gRPC in isolation, ${result.count} mirrors one call at a time ` +
+      "(per call: wall mean / p95 ms, request / response bytes; then the host's CPU ms per call by phase)",
+  );
   for (const host of result.hosts) {
     print(
       `  ${host.host.padEnd(8)}` +
@@ -240,11 +273,12 @@ export function printGrpcCalls(result: { count: number; hosts: HostMeasurement[]
           return `${c} ${s.meanMs.toFixed(2)}/${s.p95Ms.toFixed(2)} ms ${s.requestBytes.toFixed(0)}/${s.responseBytes.toFixed(0)} B`;
         }).join("; "),
     );
+    print(`           CPU per call: ${Object.entries(host.cpuPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(", ")}`);
     if (host.cpu !== undefined) {
       const busy = Object.entries(host.cpu.byCategory)
         .filter(([name]) => name !== "idle")
         .sort(([, a], [, b]) => b - a);
-      print(`           CPU by category: ${busy.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
+      print(`           CPU profile, whole run: ${busy.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
     }
   }
 }

@@ -39,6 +39,8 @@ const CATEGORIES: { name: string; matches(fn: string, url: string): boolean }[] 
   { name: "mirror core", matches: (_fn, url) => url.includes("/provider/mirror/") || url.includes("/provider/plugin/") || url.includes("/provider/dynamic/") },
   { name: "Pulumi SDK runtime", matches: (_fn, url) => url.includes("@pulumi/pulumi") },
 ];
+/** Tried only when no frame of the stack matched a category above: Node's own code works for all of them. */
+const FALLBACK = { name: "Node.js internals (http2, streams, timers)", matches: (_fn: string, url: string) => url.startsWith("node:") };
 
 export interface ProfileAnalysis {
   file: string;
@@ -55,15 +57,14 @@ export function analyseProfile(profile: CpuProfile): { totalMs: number; byCatego
   const categorise = (id: number): string => {
     const known = categoryOf.get(id);
     if (known !== undefined) return known;
-    let category = "other";
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    let category: string | undefined;
+    let fallback = false;
+    for (let at: number | undefined = id; at !== undefined && category === undefined; at = parent.get(at)) {
       const { functionName, url } = byId.get(at)!.callFrame;
-      const found = CATEGORIES.find((c) => c.matches(functionName, url));
-      if (found !== undefined) {
-        category = found.name;
-        break;
-      }
+      category = CATEGORIES.find((c) => c.matches(functionName, url))?.name;
+      fallback ||= FALLBACK.matches(functionName, url);
     }
+    category ??= fallback ? FALLBACK.name : "other";
     categoryOf.set(id, category);
     return category;
   };

@@ -47,6 +47,8 @@ const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 /** The engine counts the stack itself in its change summaries. */
 const STACK_RESOURCE = 1;
 const TARGET_TOKEN = "fleet-bench-target-token";
+/** scripts/lib/stack.ts's passphrase for the inline stacks' secrets. */
+const LOCAL_STACK_PASSPHRASE = "gitlab-mirrors-local-stack";
 /** Per-call costs settle long before this many mirrors. */
 const GRPC_CALLS_MAX = 200;
 /** Shorter profiles are probes, not the process that ran the phase. */
@@ -149,7 +151,7 @@ async function cliRunner(
     const program = floor ? path.join(dist, "scripts", "bench", "noop-dynamic.js") : path.join(dist, "examples", "fleet", "index.js");
     writeNodeProject(projectDir, program, path.join(repoRoot, "node_modules"));
   }
-  const stack = new CliStack(projectDir, pulumiBinDir(), mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {});
+  const stack = new CliStack(projectDir, pulumiBinDir(), { env: mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {} });
   await stack.init(STACK, fleetConfig(count, emulator, floor ? "none" : pathName === "plugin" ? "gitlab-mirrors" : "gitlab"));
   return {
     label,
@@ -171,13 +173,18 @@ async function inlineRunner(label: string, floor: boolean, dir: string, count: n
   const logFile = path.join(dir, "pulumi.log");
   const onOutput = (text: string): void => fs.appendFileSync(logFile, text);
   const stateDir = path.join(dir, "pulumi");
+  const config = Object.entries(fleetConfig(count, emulator, floor ? "none" : "gitlab"));
   const stack: Stack = await openStack({
     programPath: floor ? path.join(repoRoot, "dist", "scripts", "bench", "noop-dynamic.js") : path.join(repoRoot, "dist", "examples", "fleet", "index.js"),
     projectName: FLEET_PROJECT,
     stackName: STACK,
     stateDir,
-    config: fleetConfig(count, emulator, floor ? "none" : "gitlab"),
+    config: Object.fromEntries(config.filter(([, entry]) => !entry.secret)),
   });
+  // The Automation API would put secret values on the CLI's command line: they go through standard
+  // input instead, into the same workspace, backend and PULUMI_HOME as openStack's.
+  const workspace = new CliStack(path.join(stateDir, "workspace"), pulumiBinDir(), { passphrase: LOCAL_STACK_PASSPHRASE });
+  for (const [key, entry] of config) if (entry.secret) await workspace.setConfig(key, entry.value, true, STACK);
   if (mode === "skip") (stack.workspace as LocalWorkspace).envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   const changes = (summary: Record<string, number> | undefined): Record<string, number> => {
     const out: Record<string, number> = {};

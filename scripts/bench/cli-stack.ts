@@ -8,6 +8,12 @@ import * as path from "node:path";
 
 const PASSPHRASE = "gitlab-mirrors-bench";
 
+export interface CliStackOptions {
+  env?: Record<string, string>;
+  /** Encrypts the stack's secrets; another tool's stack in the same backend may have its own. */
+  passphrase?: string;
+}
+
 export interface StepSummary {
   /** The engine's change counts by operation (create, update, delete, same, ...). */
   changes: Record<string, number>;
@@ -17,11 +23,17 @@ export class CliStack {
   readonly backendDir: string;
   private readonly homeDir: string;
 
+  private readonly env: Record<string, string>;
+  private readonly passphrase: string;
+
+  /** The backend and PULUMI_HOME are `backend` and `home` beside `projectDir`. */
   constructor(
     readonly projectDir: string,
     private readonly binDir: string,
-    private readonly env: Record<string, string> = {},
+    options: CliStackOptions = {},
   ) {
+    this.env = options.env ?? {};
+    this.passphrase = options.passphrase ?? PASSPHRASE;
     const root = path.dirname(projectDir);
     this.backendDir = path.join(root, "backend");
     this.homeDir = path.join(root, "home");
@@ -37,7 +49,7 @@ export class CliStack {
       PATH: `${this.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_HOME: this.homeDir,
       PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       NO_COLOR: "1",
@@ -62,8 +74,9 @@ export class CliStack {
     for (const [key, { value, secret }] of Object.entries(config)) await this.setConfig(key, value, secret);
   }
 
-  async setConfig(key: string, value: string, secret = false): Promise<void> {
-    await this.run(["config", "set", ...(secret ? ["--secret"] : []), key], { input: value });
+  /** The value travels on standard input, never on a command line. */
+  async setConfig(key: string, value: string, secret = false, stack?: string): Promise<void> {
+    await this.run(["config", "set", ...(secret ? ["--secret"] : []), ...(stack === undefined ? [] : ["--stack", stack]), key], { input: value });
   }
 
   /** The checkpoint file the file backend writes for `stack`. */

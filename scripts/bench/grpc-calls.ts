@@ -7,6 +7,9 @@
  *   dynamic  Pulumi's dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`) running our
  *            serialized provider, whose text travels in every request as `__provider`
  *   plugin   the repository's provider plugin (provider/plugin), the URL sent as a secret
+ *   plugin floor  the no-op plugin (scripts/bench/noop-plugin) under @pulumi/pulumi's run-plugin harness
+ *
+ * and how long each host takes to start (spawn to the port on its first line).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { remoteMirrorProvider } from "../../provider/dynamic/provider";
 import { repoRoot } from "../lib/pulumi-cli";
 import { ROOT_TOKEN, startEmulatorProcess } from "./emulator";
+import { NOOP_MIRROR_TOKEN } from "./noop-plugin/provider";
 import { analyseProfile } from "./profile";
 import { PER_PROJECT } from "./programs";
 
@@ -43,6 +47,8 @@ export interface CallStats {
 
 export interface HostMeasurement {
   host: string;
+  /** From spawning the host to its port on stdout. */
+  startMs: number;
   calls: Record<CallName, CallStats>;
   /** The host's CPU ms (user + system) per call, by batch: the machine's load inflates it far less than wall time. */
   cpuPerCall: Record<string, number>;
@@ -102,10 +108,24 @@ async function hosts(): Promise<Host[]> {
       },
       command: [path.join(repoRoot, "dist", "scripts", "bench", "serve-plugin.js")],
     },
+    {
+      // The plugin path's floor, started as the Node.js language host starts a source plugin.
+      name: "plugin floor",
+      urn: (i) => `urn:pulumi:bench::fleet::${NOOP_MIRROR_TOKEN}::app-${i}`,
+      news: (i, enabled) => ({ project: project(i), url: { [SECRET_SIG.key]: SECRET_SIG.value, value: targetUrl(i) }, enabled, syncOnApply: false }),
+      configure: (rpc) => {
+        const request = new rpc.provider.ConfigureRequest();
+        request.setArgs(rpc.Struct.fromJavaScript({}));
+        request.setAcceptsecrets(true);
+        return request;
+      },
+      command: [require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(repoRoot, "scripts", "bench", "noop-plugin"), "127.0.0.1:1"],
+    },
   ];
 }
 
-async function startHost(host: Host, profileDir: string, env: NodeJS.ProcessEnv): Promise<{ port: string; pid: number; stop(): Promise<void> }> {
+async function startHost(host: Host, profileDir: string, env: NodeJS.ProcessEnv): Promise<{ port: string; startMs: number; pid: number; stop(): Promise<void> }> {
+  const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
     ["--require", path.join(repoRoot, "dist", "scripts", "bench", "cpu-profile.js"), ...host.command],
@@ -123,6 +143,7 @@ async function startHost(host: Host, profileDir: string, env: NodeJS.ProcessEnv)
   });
   return {
     port,
+    startMs: Number(process.hrtime.bigint() - started) / 1e6,
     pid: child.pid!,
     stop: async () => {
       child.kill("SIGINT");
@@ -242,7 +263,7 @@ async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, d
   }
   const profiles = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
   const cpu = profiles.length === 1 ? analyseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, profiles[0]), "utf8"))) : undefined;
-  return { host: host.name, calls: Object.fromEntries(CALLS.map((c) => [c, stats(samples[c])])) as Record<CallName, CallStats>, cpuPerCall, cpu };
+  return { host: host.name, startMs: running.startMs, calls: Object.fromEntries(CALLS.map((c) => [c, stats(samples[c])])) as Record<CallName, CallStats>, cpuPerCall, cpu };
 }
 
 /** Both hosts, one after the other, each against a fresh emulator. */
@@ -267,18 +288,18 @@ export function printGrpcCalls(result: { count: number; hosts: HostMeasurement[]
   );
   for (const host of result.hosts) {
     print(
-      `  ${host.host.padEnd(8)}` +
+      `  ${host.host.padEnd(13)}start ${host.startMs.toFixed(0)} ms; ` +
         CALLS.map((c) => {
           const s = host.calls[c];
           return `${c} ${s.meanMs.toFixed(2)}/${s.p95Ms.toFixed(2)} ms ${s.requestBytes.toFixed(0)}/${s.responseBytes.toFixed(0)} B`;
         }).join("; "),
     );
-    print(`           CPU per call: ${Object.entries(host.cpuPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(", ")}`);
+    print(`               CPU per call: ${Object.entries(host.cpuPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(", ")}`);
     if (host.cpu !== undefined) {
       const busy = Object.entries(host.cpu.byCategory)
         .filter(([name]) => name !== "idle")
         .sort(([, a], [, b]) => b - a);
-      print(`           CPU profile, whole run: ${busy.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
+      print(`               CPU profile, whole run: ${busy.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
     }
   }
 }

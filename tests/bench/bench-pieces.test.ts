@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parseResourceSummary } from "../../scripts/bench/cli-stack";
 import { NOOP_MIRROR_TOKEN } from "../../scripts/bench/noop-plugin/provider";
+import { analyseProfile } from "../../scripts/bench/profile";
 import { yamlFleetProgram } from "../../scripts/bench/programs";
 
 const providerPb = require("@pulumi/pulumi/proto/provider_pb");
@@ -53,6 +54,40 @@ describe("parseResourceSummary", () => {
 
   test("reads the last Resources: block only", () => {
     expect(parseResourceSummary("Resources:\n    + 3 to create\n\nResources:\n    + 3 created\n")).toEqual({ create: 3 });
+  });
+});
+
+describe("analyseProfile", () => {
+  // root -> program -> Resource.callsites -> a Node.js frame; program -> grpc -> http2; root -> timers; root -> idle.
+  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url }, children });
+  const profile = {
+    nodes: [
+      frame(1, "(root)", "", [2, 6, 7]),
+      frame(2, "", "file:///fleet/dist/examples/fleet/index.js", [3, 5]),
+      frame(3, "callsites", "file:///fleet/node_modules/@pulumi/pulumi/resource.js", [4]),
+      frame(4, "split", "node:internal/util"),
+      frame(5, "sendUnaryRequest", "file:///fleet/node_modules/@grpc/grpc-js/build/src/client.js", [8]),
+      frame(6, "listOnTimeout", "node:internal/timers"),
+      frame(7, "(idle)", ""),
+      frame(8, "write", "node:internal/http2/core"),
+    ],
+    startTime: 0,
+    endTime: 10_000,
+    samples: [4, 4, 8, 6, 7, 2],
+    timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
+  };
+
+  test("charges each sample to the first category from its leaf up; Node's frames only when no library claims them", () => {
+    expect(analyseProfile(profile)).toEqual({
+      totalMs: 10,
+      byCategory: {
+        "stack-trace capture and source mapping": 2,
+        "gRPC and protobuf": 1,
+        "Node.js internals (http2, streams, timers)": 1,
+        idle: 1,
+        other: 1,
+      },
+    });
   });
 });
 

@@ -114,18 +114,22 @@ const CLI_ARGS: Record<Exclude<PhaseName, "disable">, string[]> = {
   destroy: ["destroy", "--yes", "--skip-preview"],
 };
 
-function fleetConfig(count: number, emulator: Emulator | undefined, connection: "gitlab" | "gitlab-mirrors" | "none") {
+/**
+ * The stack's config: the fleet's (a JavaScript program also reads its size from it; a YAML program is
+ * generated at its size), and the GitLab connection under `connection`'s namespace, when it has one.
+ */
+function fleetConfig(count: number, program: "node" | "yaml", connection: { namespace: "gitlab" | "gitlab-mirrors"; emulator: Emulator } | undefined) {
   const config: Record<string, { value: string; secret?: boolean }> = {
     [`${FLEET_PROJECT}:enabled`]: { value: "true" },
     [`${FLEET_PROJECT}:targetToken`]: { value: TARGET_TOKEN, secret: true },
   };
-  if (connection !== "gitlab-mirrors") {
+  if (program === "node") {
     config[`${FLEET_PROJECT}:count`] = { value: String(count) };
     config[`${FLEET_PROJECT}:perProject`] = { value: String(PER_PROJECT) };
   }
-  if (connection !== "none" && emulator !== undefined) {
-    config[`${connection}:baseUrl`] = { value: emulator.baseUrl };
-    config[`${connection}:token`] = { value: ROOT_TOKEN, secret: true };
+  if (connection !== undefined) {
+    config[`${connection.namespace}:baseUrl`] = { value: connection.emulator.baseUrl };
+    config[`${connection.namespace}:token`] = { value: ROOT_TOKEN, secret: true };
   }
   return config;
 }
@@ -152,7 +156,8 @@ async function cliRunner(
     writeNodeProject(projectDir, program, path.join(repoRoot, "node_modules"));
   }
   const stack = new CliStack(projectDir, pulumiBinDir(), { env: mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {} });
-  await stack.init(STACK, fleetConfig(count, emulator, floor ? "none" : pathName === "plugin" ? "gitlab-mirrors" : "gitlab"));
+  const namespace = pathName === "plugin" ? "gitlab-mirrors" : "gitlab";
+  await stack.init(STACK, fleetConfig(count, pathName === "plugin" ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator }));
   return {
     label,
     path: pathName,
@@ -173,7 +178,7 @@ async function inlineRunner(label: string, floor: boolean, dir: string, count: n
   const logFile = path.join(dir, "pulumi.log");
   const onOutput = (text: string): void => fs.appendFileSync(logFile, text);
   const stateDir = path.join(dir, "pulumi");
-  const config = Object.entries(fleetConfig(count, emulator, floor ? "none" : "gitlab"));
+  const config = Object.entries(fleetConfig(count, "node", emulator === undefined ? undefined : { namespace: "gitlab", emulator }));
   const stack: Stack = await openStack({
     programPath: floor ? path.join(repoRoot, "dist", "scripts", "bench", "noop-dynamic.js") : path.join(repoRoot, "dist", "examples", "fleet", "index.js"),
     projectName: FLEET_PROJECT,

@@ -1,0 +1,20 @@
+/**
+ * The plugin path's engine floor: a provider plugin whose one custom resource,
+ * `noop-mirrors:index:RemoteMirror`, takes RemoteMirror's inputs and does nothing but return an id.
+ * Served by `@pulumi/pulumi/provider`'s own server: a no-op needs none of what that server lacks
+ * (explicit providers' settings, CheckConfig, import).
+ */
+import * as provider from "@pulumi/pulumi/provider";
+import { NOOP_PACKAGE, noopProvider } from "./provider";
+
+/** True when the Node.js language host's run-plugin harness loaded this module as the plugin. */
+function loadedAsPlugin(): boolean {
+  return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin[\\/]/.test(require.main?.filename ?? "");
+}
+
+if (loadedAsPlugin()) {
+  provider.main(noopProvider(), process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${NOOP_PACKAGE}: the plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

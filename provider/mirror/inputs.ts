@@ -40,11 +40,13 @@ export function inputFailures(raw: Record<string, unknown>): CheckFailure[] {
     if (isUnknown(value)) unknownMask[field] = true;
     else if (value !== undefined && value !== null) known[field] = value;
   }
-  const result = mirrorInputsSchema.partial(unknownMask).safeParse(known);
+  // Building a partial schema costs more than validating: only preview's unknown values need one.
+  const schema = Object.keys(unknownMask).length === 0 ? mirrorInputsSchema : mirrorInputsSchema.partial(unknownMask);
+  const result = schema.safeParse(known);
   if (!result.success) {
     for (const issue of result.error.issues) failures.push(failureOf(issue, known));
   }
-  failures.push(...crossFieldFailures(known));
+  failures.push(...crossFieldFailures(known, result.success ? (result.data as Record<string, unknown>) : undefined));
   return failures;
 }
 
@@ -57,10 +59,12 @@ function failureOf(issue: z.core.$ZodIssue, known: Record<string, unknown>): Che
 }
 
 // Rules that involve two fields; each runs only when both fields are known and individually valid.
-function crossFieldFailures(known: Record<string, unknown>): CheckFailure[] {
+// `validated` is the whole object when it validated, which spares parsing each field again.
+function crossFieldFailures(known: Record<string, unknown>, validated?: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const shape = mirrorInputsSchema.shape;
   const valid = <K extends InputField>(field: K): MirrorInputs[K] | undefined => {
+    if (validated !== undefined) return validated[field] as MirrorInputs[K] | undefined;
     const parsed = shape[field].safeParse(known[field]);
     return parsed.success ? (parsed.data as MirrorInputs[K]) : undefined;
   };

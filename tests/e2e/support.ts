@@ -3,25 +3,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import type { SdkStackResult } from "../../scripts/lib/sdk-stack";
+import type { ConfigEntry } from "../../scripts/lib/stack";
 
 const execFileAsync = promisify(execFile);
 export const repoRoot = path.resolve(__dirname, "..", "..");
 const stackCli = path.join(repoRoot, "dist", "scripts", "stack-cli.js");
 
-export interface ConfigEntry {
-  value: string;
-  secret?: boolean;
-}
-
-export interface StackResult {
-  ok: boolean;
-  error?: string;
-  changes?: Record<string, number>;
-  outputs?: Record<string, { value: unknown; secret: boolean }>;
-  deployment?: { version: number; deployment: unknown };
-  /** Everything the engine printed, for assertions that no secret was shown. */
-  log: string;
-}
+export type { ConfigEntry } from "../../scripts/lib/stack";
+/** What one operation of a test stack reports: the same shape for every language's driver. */
+export type StackResult = SdkStackResult;
 
 /** A stack of one program on a fresh local file backend, driven by the real pulumi CLI. */
 export class TestStack {

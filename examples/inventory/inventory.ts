@@ -95,9 +95,12 @@ export function inventoryError(source: string, problems: readonly InventoryProbl
 /** Reads YAML (a superset of JSON, so a JSON inventory reads too). */
 export function parseInventoryText(text: string, source: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    return parseYaml(text, { uniqueKeys: true });
   } catch (err) {
-    throw inventoryError(source, [{ path: "(file)", message: `is not valid YAML: ${err instanceof Error ? err.message : String(err)}` }]);
+    // Where and what, without the parser's excerpt of the line: it could quote a credential written by mistake.
+    const { code, linePos } = err as { code?: string; linePos?: Array<{ line: number; col: number }> };
+    const where = linePos?.[0] ? ` at line ${linePos[0].line}, column ${linePos[0].col}` : "";
+    throw inventoryError(source, [{ path: "(file)", message: `is not valid YAML${where} (${code ?? "parse error"})` }]);
   }
 }
 

@@ -151,10 +151,11 @@ ${Array.from({ length: 11 }, (_, i) => `          - url: https://backup.example.
     expect(`${shape.message}${rules.message}`).not.toContain(SECRET);
   });
 
-  it("says where a file is not YAML", () => {
-    const { code, message } = problemsOf("groups: [unclosed");
+  it("says where a file is not YAML, without quoting the line (it could hold a credential written by mistake)", () => {
+    const { code, message } = problemsOf(`groups:\n  ops: {url: "https://bot:${SECRET}@backup.example.com/a.git"\n`);
     expect(code).toBe("GLM_ERR_INVALID_INPUT");
-    expect(message).toMatch(/^Invalid input inventory\.yaml: 1 problem\(s\); fix them all and run again:\n {2}\(file\): is not valid YAML: /);
+    expect(message).toMatch(/^Invalid input inventory\.yaml: 1 problem\(s\); fix them all and run again:\n {2}\(file\): is not valid YAML at line \d+, column \d+ \([A-Z_]+\)$/);
+    expect(message).not.toContain(SECRET);
   });
 });
 

@@ -118,16 +118,6 @@ async function forEachBounded<T>(items: readonly T[], limit: number, task: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Stacks share one workspace directory and backend; opening them one at a time keeps their files whole. */
-function serialized(): <T>(open: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(open: () => Promise<T>): Promise<T> => {
-    const result = tail.then(open);
-    tail = result.catch(() => undefined);
-    return result;
-  };
-}
-
 /**
  * Counts the steps of the mirrors (not of the stack or its providers), and keeps the errors the engine
  * reported about resources, from the engine's events.
@@ -157,11 +147,12 @@ function formatChanges(changes: Record<string, number>): string {
   return entries.length > 0 ? entries.map(([op, n]) => `${op} ${n}`).join(", ") : "no changes";
 }
 
-/** The error's last lines: the Automation API's message holds the whole engine output. */
+/** The CLI's own `error:` lines of a failed command (the Automation API's message holds its whole output), else the last lines. */
 function errorTail(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
-  return lines.slice(-6).join(" | ");
+  const lines = text.trim().split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const errors = [...new Set(lines.filter((l) => l.startsWith("error: ")))];
+  return (errors.length > 0 ? errors : lines.slice(-3)).join(" | ");
 }
 
 /** Applies the inventory's groups as stacks; stacks of groups that left the inventory are destroyed on `up`. */
@@ -169,25 +160,25 @@ export async function runShards(options: ShardOptions, byGroup: MirrorsByGroup):
   if (!fs.existsSync(PROGRAM)) throw new Error(`${PROGRAM} is missing: run 'npx tsc -p tsconfig.json'`);
   const logDir = path.join(options.stateDir, "logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const open = serialized();
-  const openGroupStack = (group: string): Promise<Stack> =>
-    open(async () => {
-      const stack = await openStack({
-        programPath: PROGRAM,
-        projectName: PROJECT,
-        stackName: group,
-        stateDir: options.stateDir,
-        config: {
-          "gitlab:baseUrl": { value: options.gitlabUrl },
-          "gitlab:token": { value: options.token, secret: true },
-          "inventory:file": { value: options.inventoryFile },
-          "inventory:group": { value: group },
-          "inventory:credentials": { value: JSON.stringify(options.credentials), secret: true },
-        },
-      });
-      if (options.skipCheckpoints) (stack.workspace as LocalWorkspace).envVars.PULUMI_SKIP_CHECKPOINTS = "true";
-      return stack;
+  const openGroupStack = async (group: string): Promise<Stack> => {
+    const stack = await openStack({
+      programPath: PROGRAM,
+      projectName: PROJECT,
+      stackName: group,
+      stateDir: options.stateDir,
+      // One backend for all, settings files apart: see StackOptions.workDir.
+      workDir: path.join(options.stateDir, "workspaces", group),
+      config: {
+        "gitlab:baseUrl": { value: options.gitlabUrl },
+        "gitlab:token": { value: options.token, secret: true },
+        "inventory:file": { value: options.inventoryFile },
+        "inventory:group": { value: group },
+        "inventory:credentials": { value: JSON.stringify(options.credentials), secret: true },
+      },
     });
+    if (options.skipCheckpoints) (stack.workspace as LocalWorkspace).envVars.PULUMI_SKIP_CHECKPOINTS = "true";
+    return stack;
+  };
 
   const groups = [...byGroup.keys()];
   const retired = options.operation === "up" ? await retiredGroups(openGroupStack, groups) : [];

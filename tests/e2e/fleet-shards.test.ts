@@ -126,6 +126,15 @@ describe("scripts/fleet-shards.ts: an inventory applied as one stack per group",
     expect(lines[lines.length - 1]).toMatch(/^\[shards\] all 2 stacks in \d+\.\d s: create 8$/);
   });
 
+  it("gives each stack its own settings directory (regression: stacks sharing one failed with 'could not validate Pulumi.yaml')", () => {
+    // Opening a stack rewrites its workspace's Pulumi.yaml; a stack running beside it in the same
+    // directory read it half-written and failed its destroy.
+    for (const group of ["ops", "web"]) {
+      const dir = path.join(stateDir, "workspaces", group);
+      expect(fs.readdirSync(dir).sort()).toEqual([`Pulumi.${group}.yaml`, "Pulumi.yaml"]);
+    }
+  });
+
   it("removing a target line deletes exactly that mirror; the others keep their ids", async () => {
     const stdout = await expectOk("up", inventoryYaml({ ...START, "ops/a": ["one"] }));
     expect(await mirrorsByProject()).toEqual({ ...before, "ops/a": before["ops/a"].filter((m) => m.url === url("ops/a", "one")) });

@@ -17,6 +17,11 @@ export interface StackOptions {
   /** Holds the local file backend and an isolated PULUMI_HOME: a user's Pulumi account and stacks are never touched. */
   stateDir: string;
   config: Record<string, ConfigEntry>;
+  /**
+   * Where the project and stack settings files go; defaults to <stateDir>/workspace. Stacks run side by
+   * side need one each: opening a stack rewrites Pulumi.yaml while another stack's command may be reading it.
+   */
+  workDir?: string;
 }
 
 /** The passphrase that encrypts secrets in these throwaway local stacks. */
@@ -30,7 +35,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const binDir = pulumiBinDir();
   const { programPath, projectName } = options;
   // Stack config files land in this scratch workspace, never in the example's directory.
-  const workDir = path.join(options.stateDir, "workspace");
+  const workDir = options.workDir ?? path.join(options.stateDir, "workspace");
   const backendDir = path.join(options.stateDir, "backend");
   const pulumiHome = path.join(options.stateDir, "home");
   for (const dir of [workDir, backendDir, pulumiHome]) fs.mkdirSync(dir, { recursive: true });

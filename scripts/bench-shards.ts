@@ -12,20 +12,17 @@
  * Mirror i goes to project fleet/p-<floor(i / 10)> (GitLab allows 10 enabled mirrors per project); a
  * shard is a group of whole projects. No mirror is ever synced, so nothing is pushed anywhere.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify as toYaml } from "yaml";
-import type { EmulatorSeed } from "../emulator";
 import { loadInventory } from "../examples/inventory/inventory";
 import { runShards, type ShardOptions } from "./fleet-shards";
-import { repoRoot } from "./lib/pulumi-cli";
+import { readCounters, ROOT_TOKEN, startEmulatorProcess } from "./bench/emulator";
 
 const MAX_MIRRORS = 2000;
 const PER_PROJECT = 10;
-const ROOT_TOKEN = "glpat-bench-shards-root-token";
 const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 
 type Layout = "one" | "sharded";
@@ -86,51 +83,6 @@ function fleetInventory(mirrors: number, groups: number): string {
   return toYaml(inventory);
 }
 
-interface EmulatorProcess {
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startEmulatorProcess(projects: number, dir: string): Promise<EmulatorProcess> {
-  const seed: EmulatorSeed = {
-    users: [{ username: "root", admin: true, tokens: [{ token: ROOT_TOKEN, scopes: ["api"] }] }],
-    projects: Array.from({ length: projects }, (_, k) => ({ id: k + 1, path: `fleet/p-${k}` })),
-  };
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "seed.json"), JSON.stringify(seed));
-  const log = fs.openSync(path.join(dir, "emulator.log"), "a");
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, "dist", "emulator", "cli.js"), "--host", "127.0.0.1", "--port", "0", "--seed", path.join(dir, "seed.json"), "--data-dir", path.join(dir, "data")],
-    { stdio: ["ignore", "pipe", log] },
-  );
-  fs.closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
-      const newline = buffered.indexOf("\n");
-      if (newline >= 0) resolve(buffered.slice(0, newline).trim());
-    });
-    child.once("exit", (code) => reject(new Error(`the emulator exited with ${code} before listening`)));
-  });
-  child.stdout!.resume();
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(baseUrl)) throw new Error(`the emulator is not on loopback: ${baseUrl}`);
-  return {
-    baseUrl,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-async function counters(baseUrl: string): Promise<Record<string, number>> {
-  const response = await fetch(`${baseUrl}/-/emulator/counters`);
-  return ((await response.json()) as { routes: Record<string, number> }).routes;
-}
-
 /** Runs up then destroy of one layout; returns their wall times in seconds. */
 async function measure(
   layout: Layout,
@@ -140,7 +92,7 @@ async function measure(
 ): Promise<{ up: number; destroy: number }> {
   const groups = layout === "one" ? 1 : args.shards;
   const runDir = path.join(scratch, `${layout}-${mode}`);
-  const emulator = await startEmulatorProcess(args.mirrors / PER_PROJECT, path.join(runDir, "emulator"));
+  const emulator = await startEmulatorProcess(args.mirrors, path.join(runDir, "emulator"));
   const inventoryFile = path.join(runDir, "inventory.yaml");
   fs.writeFileSync(inventoryFile, fleetInventory(args.mirrors, groups));
   const credentials = { "bench-bot": { username: "bench-bot", password: "bench-shards-target-token" } };
@@ -167,7 +119,7 @@ async function measure(
       if (failed.length > 0) throw new Error(`${label}: ${operation} failed in ${failed.map((r) => `${r.group} (${r.error})`).join(", ")}`);
       const op = operation === "up" ? "create" : "delete";
       const done = results.reduce((n, r) => n + (r.changes[op] ?? 0), 0);
-      const routes = await counters(emulator.baseUrl);
+      const routes = (await readCounters(emulator.baseUrl)).routes;
       if ((routes[SYNC_ROUTE] ?? 0) > 0) throw new Error(`${label}: a mirror was synced; the bench must never push`);
       if (done !== args.mirrors) throw new Error(`${label}: ${operation} did ${done} ${op}s, expected ${args.mirrors}`);
       print(`${label}: ${operation} ${seconds[operation].toFixed(1)} s (${(args.mirrors / seconds[operation]).toFixed(1)} mirrors/s), ${done} ${op}d; load ${os.loadavg()[0].toFixed(2)}`);

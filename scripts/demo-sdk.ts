@@ -10,16 +10,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_SEED, startEmulator } from "../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "./lib/git";
+import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
 import { pulumiBinDir } from "./lib/pulumi-cli";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "./lib/sdk-stack";
 
 const LANGUAGES: readonly SdkLanguage[] = ["python", "go"];
-
-function step(message: string): void {
-  process.stdout.write(`[demo] ${message}\n`);
-}
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true });
@@ -28,30 +23,20 @@ async function main(): Promise<void> {
     throw new Error(`usage: node dist/scripts/demo-sdk.js ${LANGUAGES.join("|")}`);
   }
   const project = QUICKSTART_PROJECTS[language];
-  const root = DEFAULT_SEED.users!.find((u) => u.username === "root")!;
-  const rootToken = root.tokens![0].token;
-  const target = DEFAULT_SEED.targets![0];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-demo-"));
 
   step(`preparing the ${language} SDK and its Automation API driver`);
   const driver = await prepareDriver(language, pulumiBinDir());
-  step("starting the local GitLab emulator");
-  const gitlab = await startEmulator();
+  const demo = await startDemoGitLab(scratch);
+  const { gitlab, rootToken, targetUrl } = demo;
   let stack: SdkStack | undefined;
   try {
-    step(`GitLab emulator listening at ${gitlab.baseUrl} (API ${gitlab.apiUrl})`);
-    step("pushing a sample repository (main, feature/login, tag v1.0.0) to project demo/app");
-    const source = path.join(scratch, "source");
-    await makeSampleRepository(source);
-    await pushAll(source, withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", rootToken));
-
-    const targetUrl = `${gitlab.baseUrl}/-/targets/${target.path}.git`;
     step(`opening stack 'dev' of examples/${language} (mirror target ${targetUrl})`);
     stack = new SdkStack(driver, "quickstart", {
       "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
       "gitlab-mirrors:token": { value: rootToken, secret: true },
       [`${project}:project`]: { value: "demo/app" },
-      [`${project}:targetUrl`]: { value: withCredentials(targetUrl, target.username, target.password), secret: true },
+      [`${project}:targetUrl`]: { value: demo.targetUrlWithCredentials, secret: true },
     });
 
     step("pulumi up: creating the push mirror and waiting for GitLab to push");
@@ -63,17 +48,12 @@ async function main(): Promise<void> {
       process.stdout.write(`    ${name}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}\n`);
     }
 
-    // The provider's defaults mirror protected branches only (main, in the seed) and every tag.
-    step("refs now in the mirror target (protected branches and tags):");
-    const refs = await listRemoteRefs(withCredentials(targetUrl, target.username, target.password));
-    for (const [ref, sha] of refs) process.stdout.write(`    ${sha.slice(0, 12)} ${ref}\n`);
+    await showTargetRefs(demo);
 
     step("pulumi preview: a second run has nothing to change");
-    const counters = `${gitlab.baseUrl}/-/emulator/counters`;
-    await fetch(counters, { method: "DELETE" });
-    const preview = await stack.expectOk("preview");
-    const { total } = (await (await fetch(counters)).json()) as { total: number };
-    step(`pulumi preview finished: ${JSON.stringify(preview.changes)}, ${total} GitLab API requests`);
+    const sdkStack = stack;
+    const preview = await countingRequests(demo, () => sdkStack.expectOk("preview"));
+    step(`pulumi preview finished: ${JSON.stringify(preview.result.changes)}, ${preview.requests} GitLab API requests`);
 
     step("pulumi destroy: removing the mirror");
     await stack.expectOk("destroy");

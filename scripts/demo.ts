@@ -7,31 +7,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_SEED, startEmulator } from "../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "./lib/git";
+import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
 import { openExampleStack } from "./lib/stack";
-
-function step(message: string): void {
-  process.stdout.write(`[demo] ${message}\n`);
-}
 
 async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-demo-"));
-  const root = DEFAULT_SEED.users!.find((u) => u.username === "root")!;
-  const rootToken = root.tokens![0].token;
-  const target = DEFAULT_SEED.targets![0];
-
-  step("starting the local GitLab emulator");
-  const gitlab = await startEmulator();
+  const demo = await startDemoGitLab(scratch);
+  const { gitlab, rootToken, targetUrl } = demo;
   try {
-    step(`GitLab emulator listening at ${gitlab.baseUrl} (API ${gitlab.apiUrl})`);
-
-    step("pushing a sample repository (main, feature/login, tag v1.0.0) to project demo/app");
-    const source = path.join(scratch, "source");
-    await makeSampleRepository(source);
-    await pushAll(source, withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", rootToken));
-
-    const targetUrl = `${gitlab.baseUrl}/-/targets/${target.path}.git`;
     step(`opening stack 'dev' of examples/quickstart (mirror target ${targetUrl})`);
     const stack = await openExampleStack({
       example: "quickstart",
@@ -41,7 +24,7 @@ async function main(): Promise<void> {
         "gitlab:baseUrl": { value: gitlab.baseUrl },
         "gitlab:token": { value: rootToken, secret: true },
         "quickstart:project": { value: "demo/app" },
-        "quickstart:targetUrl": { value: withCredentials(targetUrl, target.username, target.password), secret: true },
+        "quickstart:targetUrl": { value: demo.targetUrlWithCredentials, secret: true },
       },
     });
 
@@ -54,16 +37,11 @@ async function main(): Promise<void> {
       process.stdout.write(`    ${name}: ${shown}\n`);
     }
 
-    step("refs now in the mirror target (protected branches and tags: the safe defaults; feature/login stays in GitLab):");
-    const refs = await listRemoteRefs(withCredentials(targetUrl, target.username, target.password));
-    for (const [ref, sha] of refs) process.stdout.write(`    ${sha.slice(0, 12)} ${ref}\n`);
+    await showTargetRefs(demo);
 
     step("pulumi preview: a second run has nothing to change");
-    const counters = `${gitlab.baseUrl}/-/emulator/counters`;
-    await fetch(counters, { method: "DELETE" });
-    const preview = await stack.preview();
-    const { total } = (await (await fetch(counters)).json()) as { total: number };
-    step(`pulumi preview finished: ${JSON.stringify(preview.changeSummary)}, ${total} GitLab API requests`);
+    const preview = await countingRequests(demo, () => stack.preview());
+    step(`pulumi preview finished: ${JSON.stringify(preview.result.changeSummary)}, ${preview.requests} GitLab API requests`);
 
     step("pulumi destroy: removing the mirror");
     await stack.destroy({ onOutput: (text) => process.stderr.write(text) });

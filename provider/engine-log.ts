@@ -3,7 +3,7 @@
  * about a resource shows under that resource. Lines go one at a time, in order; while no engine is
  * known, or when it cannot be reached, they go to stderr (which the engine shows as plain info).
  */
-import { pulumiRpc } from "./plugin/rpc";
+import { pulumiRpc } from "./pulumi-rpc";
 import { redactUrlCredentials } from "./redact";
 
 export type Severity = "info" | "warning";

@@ -6,7 +6,7 @@
 import { createEngineLog } from "../engine-log";
 import { packageInfo } from "./package-root";
 import { RemoteMirrorPlugin } from "./provider";
-import { pulumiRpc } from "./rpc";
+import { pulumiRpc } from "../pulumi-rpc";
 import { resourceProviderService } from "./server";
 
 export interface RunningPlugin {

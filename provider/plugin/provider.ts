@@ -6,6 +6,7 @@
  */
 import { ConfigError } from "../errors";
 import {
+  CheckFailure,
   checkedInputs,
   CONNECTION_ENV,
   connectionProblems,
@@ -26,18 +27,13 @@ import {
   updateMirror,
   withEnvironmentFallback,
 } from "../mirror";
-import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME, REMOTE_MIRROR_TOKEN } from "./schema";
+import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
 type Props = Record<string, unknown>;
 
 export interface Settings {
   baseUrl?: string;
   token?: string;
-}
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
 }
 
 export type DiffKind = "add" | "update" | "delete" | "add-replace" | "update-replace" | "delete-replace";
@@ -176,4 +172,3 @@ export class RemoteMirrorPlugin {
   }
 }
 
-export { REMOTE_MIRROR_TOKEN };

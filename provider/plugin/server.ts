@@ -12,7 +12,7 @@ import type * as grpc from "@grpc/grpc-js";
 import { partialStateOf } from "../mirror";
 import { unwrapSecrets, wrapSecrets } from "./marshal";
 import { DiffKind, RemoteMirrorPlugin } from "./provider";
-import { pulumiRpc } from "./rpc";
+import { pulumiRpc } from "../pulumi-rpc";
 import { PACKAGE_NAME, packageSchema, REMOTE_MIRROR_TOKEN } from "./schema";
 
 type Props = Record<string, unknown>;

@@ -1,8 +1,10 @@
 /**
  * The package's entry point. For a program that imports `gitlab-mirrors` it is the TypeScript SDK.
  * When the Pulumi engine runs the package (the repository, or the installed package) as a source
- * plugin, @pulumi/pulumi's run-plugin harness `require`s this directory: then it also starts the
- * provider plugin, which serves every other Pulumi language.
+ * plugin through PulumiPlugin.yaml, @pulumi/pulumi's run-plugin harness `require`s this directory: then
+ * it also starts the provider plugin, which serves every other Pulumi language. (Where it can, the
+ * engine runs the executable pulumi-resource-gitlab-mirrors instead, which starts the plugin without
+ * this module.)
  */
 import type * as PluginMain from "./provider/plugin/main";
 
@@ -18,9 +20,4 @@ function loadedAsPlugin(): boolean {
 }
 
 // Loaded only then: a program that imports the SDK loads none of the provider's code.
-if (loadedAsPlugin()) {
-  (require("./provider/plugin/main") as typeof PluginMain).main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`gitlab-mirrors: the provider plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (loadedAsPlugin()) (require("./provider/plugin/main") as typeof PluginMain).runPluginProcess();

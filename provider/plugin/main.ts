@@ -38,3 +38,14 @@ export async function main(args: readonly string[]): Promise<void> {
   const running = await servePlugin(args);
   process.stdout.write(`${running.port}\n`);
 }
+
+/** Starts the plugin process, or exits saying why it could not start. */
+export function runPluginProcess(): void {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`gitlab-mirrors: the provider plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+// Run by the executable `pulumi-resource-gitlab-mirrors` at the package's root.
+if (require.main === module) runPluginProcess();

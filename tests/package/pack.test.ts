@@ -1,7 +1,7 @@
 /**
  * What `npm pack` makes from a fresh clone: the package builds itself (its prepare script), and holds
- * what users run (compiled provider, SDK and emulator, with declarations), the plugin manifest, the
- * README and the docs it links to; no tests, scripts, examples, sources, source maps or build caches.
+ * what users run (compiled provider, SDK and emulator, with declarations), the plugin manifest and
+ * executable, the README and the docs it links to; no tests, scripts, examples, sources, source maps or build caches.
  */
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
@@ -37,6 +37,7 @@ describe("npm pack of a fresh clone", () => {
     "package.json",
     "README.md",
     "PulumiPlugin.yaml",
+    "pulumi-resource-gitlab-mirrors",
     "docs/emulator.md",
     "docs/design.md",
     "dist/index.js",
@@ -79,15 +80,20 @@ describe("npm pack of a fresh clone", () => {
     expect(modules.filter((file) => !paths.has(file.replace(/\.js$/, ".d.ts")))).toEqual([]);
   });
 
-  it("holds nothing but the entry, the compiled provider, SDK and emulator, the manifest, the README and the docs", () => {
+  it("holds nothing but the entry, the compiled provider, SDK and emulator, the plugin's manifest and executable, the README and the docs", () => {
     const outside = [...paths].filter(
       (file) =>
         !/^dist\/(provider|sdk|emulator)\//.test(file) &&
         !/^dist\/index\.(js|d\.ts)$/.test(file) &&
         !/^docs\/[^/]+\.md$/.test(file) &&
-        !["package.json", "README.md", "PulumiPlugin.yaml"].includes(file),
+        !["package.json", "README.md", "PulumiPlugin.yaml", "pulumi-resource-gitlab-mirrors"].includes(file),
     );
     expect(outside).toEqual([]);
+  });
+
+  it("keeps the plugin's executable executable, so that the engine runs it directly", () => {
+    const launcher = packed.files.find((file) => file.path === "pulumi-resource-gitlab-mirrors");
+    expect((launcher?.mode ?? 0) & 0o111).toBe(0o111);
   });
 
   it("holds no TypeScript sources, source maps or build caches", () => {

@@ -29,6 +29,8 @@ export async function copyOfCheckout(repoRoot: string, prefix: string): Promise<
 export interface PackedFile {
   path: string;
   size: number;
+  /** The file's mode in the tarball. */
+  mode: number;
 }
 
 export interface PackResult {

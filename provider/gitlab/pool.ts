@@ -4,7 +4,8 @@
  * the provider process shares them and nothing is captured in the serialized closure or the state.
  * The first client of a host fixes its connection cap and timeouts.
  */
-import { Agent } from "undici";
+import type { Agent } from "undici";
+import { undici } from "./undici";
 import { HostRateLimiter } from "./rate-limiter";
 
 interface HostEntry {
@@ -35,7 +36,7 @@ export interface AgentSettings {
 export function agentFor(apiUrl: string, settings: AgentSettings): Agent {
   const entry = entryFor(apiUrl, settings.maxConnectionsPerHost);
   if (!entry.agent) {
-    entry.agent = new Agent({
+    entry.agent = new (undici().Agent)({
       connections: settings.maxConnectionsPerHost,
       keepAliveTimeout: 10_000,
       connect: { timeout: settings.timeoutMs },

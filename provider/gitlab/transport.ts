@@ -10,7 +10,7 @@
  * redacting the token and URL credentials from everything it puts in an error.
  * Resource calls never loop or sleep themselves.
  */
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import {
   GitLabApiError,
@@ -29,6 +29,7 @@ import type { HostRateLimiter } from "./rate-limiter";
 import { readBounded } from "./response-body";
 import { decideRetry, rateLimitWaitMs, type Failure } from "./retry";
 import { describeIssues } from "./schemas";
+import { undici } from "./undici";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -143,7 +144,7 @@ function sendOnce(settings: TransportSettings): Attempt {
     let responseHeaders: Record<string, string | undefined>;
     let read: { text: string; truncated: boolean };
     try {
-      const res = await request(`${apiUrl}${call.path}${query}`, {
+      const res = await undici().request(`${apiUrl}${call.path}${query}`, {
         method: req.method,
         headers,
         body,

@@ -14,10 +14,13 @@
  *   npx tsc -p tsconfig.json
  *   export PULUMI_BIN_DIR=$(bash scripts/setup-pulumi.sh 2>/dev/null)
  *   node dist/scripts/bench-fleet.js [count=200] [--checkpoints=default|skip|both] [--paths=dynamic,plugin,inline]
- *        [--profile] [--keep]
+ *        [--rounds=1] [--profile] [--keep]
  *
  * `--checkpoints=skip` sets PULUMI_SKIP_CHECKPOINTS=true (the file backend then writes the state once at
  * the end instead of on every step); `both` runs everything twice, on fresh emulators and backends.
+ * `--rounds=K` runs everything K times (fresh emulators and backends each round) and summarises each phase
+ * by the median of ours and of the floor, with the range of the rounds' ratios: on a shared machine one
+ * round's ratio can move by a third.
  * `--profile` adds CPU profiles of the program processes (preview and up) and a gRPC run of each provider
  * host in isolation (per-call cost and bytes of Check, Diff and the CRUD calls).
  *
@@ -42,6 +45,7 @@ import { pulumiBinDir, repoRoot } from "./lib/pulumi-cli";
 import { openStack } from "./lib/stack";
 
 const MAX_COUNT = 2000;
+const MAX_ROUNDS = 9;
 const STACK = "bench";
 const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 /** The engine counts the stack itself in its change summaries. */
@@ -64,6 +68,7 @@ interface Args {
   count: number;
   modes: CheckpointMode[];
   paths: PathName[];
+  rounds: number;
   profile: boolean;
   keep: boolean;
 }
@@ -75,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     options: {
       checkpoints: { type: "string", default: "both" },
       paths: { type: "string", default: PATHS.join(",") },
+      rounds: { type: "string", default: "1" },
       profile: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
     },
@@ -87,7 +93,9 @@ function parseArgs(argv: string[]): Args {
   if (!(values.checkpoints! in modes)) throw new Error(`--checkpoints must be default, skip or both, not ${values.checkpoints}`);
   const paths = values.paths!.split(",").map((p) => p.trim());
   for (const p of paths) if (!(PATHS as readonly string[]).includes(p)) throw new Error(`--paths takes ${PATHS.join(", ")}, not ${p}`);
-  return { count, modes: modes[values.checkpoints!], paths: paths as PathName[], profile: values.profile!, keep: values.keep! };
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) throw new Error(`--rounds must be an integer from 1 to ${MAX_ROUNDS}, not ${values.rounds}`);
+  return { count, modes: modes[values.checkpoints!], paths: paths as PathName[], rounds, profile: values.profile!, keep: values.keep! };
 }
 
 function print(line: string): void {
@@ -364,18 +372,35 @@ async function runMode(args: Args, mode: CheckpointMode, scratch: string): Promi
   return rows;
 }
 
-function printTable(rows: Row[], count: number): void {
-  print(`summary, ${count} mirrors: wall seconds, ours / floor (ratio)`);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One cell of the summary: medians over the rounds, their ratio, and the range of the rounds' ratios. */
+function summaryCell(rows: Row[]): string {
+  if (rows.length === 0) return "-";
+  const ours = median(rows.map((r) => r.ours.seconds));
+  const floor = median(rows.map((r) => r.floor.seconds));
+  const ratios = rows.map((r) => r.ours.seconds / r.floor.seconds);
+  const range = rows.length > 1 ? ` ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : "";
+  return `${ours.toFixed(1)} / ${floor.toFixed(1)} (×${(ours / floor).toFixed(2)}${range})`;
+}
+
+function printTable(rows: Row[], count: number, rounds: number): void {
+  print(
+    `summary, ${count} mirrors: wall seconds, ours / floor (ratio)` +
+      (rounds > 1 ? `, medians of ${rounds} rounds (ratio of the medians, then the rounds' lowest and highest ratio)` : ""),
+  );
   const modes = [...new Set(rows.map((r) => r.mode))];
   const paths = [...new Set(rows.map((r) => r.path))];
   for (const mode of modes) {
     print(`  ${mode === "skip" ? "PULUMI_SKIP_CHECKPOINTS=true" : "checkpoints on"}`);
-    print(`  ${"phase".padEnd(8)}${paths.map((p) => p.padEnd(26)).join("")}`);
+    const width = rounds > 1 ? 36 : 26;
+    print(`  ${"phase".padEnd(8)}${paths.map((p) => p.padEnd(width)).join("")}`);
     for (const phase of PHASES) {
-      const cells = paths.map((p) => {
-        const row = rows.find((r) => r.mode === mode && r.path === p && r.phase === phase);
-        return row === undefined ? "-".padEnd(26) : `${row.ours.seconds.toFixed(1)} / ${row.floor.seconds.toFixed(1)} (×${(row.ours.seconds / row.floor.seconds).toFixed(2)})`.padEnd(26);
-      });
+      const cells = paths.map((p) => summaryCell(rows.filter((r) => r.mode === mode && r.path === p && r.phase === phase)).padEnd(width));
       print(`  ${phase.padEnd(8)}${cells.join("")}`);
     }
   }
@@ -387,8 +412,11 @@ async function main(): Promise<void> {
   print(`${args.count} mirrors, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}, ${new Date().toISOString()}`);
   try {
     const rows: Row[] = [];
-    for (const mode of args.modes) rows.push(...(await runMode(args, mode, scratch)));
-    printTable(rows, args.count);
+    for (let round = 1; round <= args.rounds; round += 1) {
+      if (args.rounds > 1) print(`round ${round} of ${args.rounds}`);
+      for (const mode of args.modes) rows.push(...(await runMode(args, mode, path.join(scratch, `round-${round}`))));
+    }
+    printTable(rows, args.count, args.rounds);
     if (args.profile) {
       printGrpcCalls(await measureGrpcCalls(Math.min(args.count, GRPC_CALLS_MAX), path.join(scratch, "grpc")), print);
       printRegistration(await measureRegistration(args.count), print);

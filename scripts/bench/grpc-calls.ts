@@ -7,9 +7,10 @@
  *   dynamic  Pulumi's dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`) running our
  *            serialized provider, whose text travels in every request as `__provider`
  *   plugin   the repository's provider plugin (provider/plugin), the URL sent as a secret
- *   plugin floor  the no-op plugin (scripts/bench/noop-plugin) under @pulumi/pulumi's run-plugin harness
+ *   plugin floor  the no-op plugin (scripts/bench/noop-plugin), served by `@pulumi/pulumi/provider`
  *
- * and how long each host takes to start (spawn to the port on its first line).
+ * and how long each host takes to start (spawn to the port on its first line). Both plugins start as the
+ * engine starts them: their executable runs their module with Node.js, no language host.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -106,10 +107,11 @@ async function hosts(): Promise<Host[]> {
         request.setAcceptsecrets(true);
         return request;
       },
-      command: [path.join(repoRoot, "dist", "scripts", "bench", "serve-plugin.js")],
+      // As the engine starts it (pulumi-resource-gitlab-mirrors runs this module).
+      command: [path.join(repoRoot, "dist", "provider", "plugin", "main.js"), "127.0.0.1:1"],
     },
     {
-      // The plugin path's floor, started as the Node.js language host starts a source plugin.
+      // The plugin path's floor, started as the engine starts it (pulumi-resource-noop-mirrors runs this module).
       name: "plugin floor",
       urn: (i) => `urn:pulumi:bench::fleet::${NOOP_MIRROR_TOKEN}::app-${i}`,
       news: (i, enabled) => ({ project: project(i), url: { [SECRET_SIG.key]: SECRET_SIG.value, value: targetUrl(i) }, enabled, syncOnApply: false }),
@@ -119,7 +121,7 @@ async function hosts(): Promise<Host[]> {
         request.setAcceptsecrets(true);
         return request;
       },
-      command: [require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(repoRoot, "scripts", "bench", "noop-plugin"), "127.0.0.1:1"],
+      command: [path.join(repoRoot, "dist", "scripts", "bench", "noop-plugin", "index.js"), "127.0.0.1:1"],
     },
   ];
 }

@@ -12,6 +12,8 @@ export function kindOf(pid: number, comm: string, cmdline: string, emulatorPid: 
   if (pid === emulatorPid) return "emulator";
   if (comm === "pulumi") return "engine";
   if (cmdline.includes("dynamic-provider") || cmdline.includes("run-plugin")) return "provider host";
+  // A plugin the engine starts through its executable (pulumi-resource-<name>, which execs Node.js).
+  if (/pulumi-resource-|[\\/]provider[\\/]plugin[\\/]main\.js|[\\/]noop-plugin[\\/]/.test(cmdline)) return "provider host";
   if (cmdline.includes("pulumi-language-yaml")) return "program (YAML host)";
   if (/@pulumi[\\/]pulumi[\\/]cmd[\\/]run\b/.test(cmdline)) return "program";
   // The kernel truncates names to 15 characters.

@@ -1,7 +1,7 @@
 /**
  * The fleet benchmark's own pieces (scripts/bench): the YAML program it generates, how it reads the
- * CLI's summary, and its no-op plugin served by @pulumi/pulumi's run-plugin harness as the Node.js
- * language host serves it (the compiled entry in dist/, as `make test` builds it).
+ * CLI's summary, and its no-op plugin started by its executable as the engine starts it (the compiled
+ * entry in dist/, as `make test` builds it).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
@@ -91,7 +91,7 @@ describe("analyseProfile", () => {
   });
 });
 
-describe("the no-op plugin, served by run-plugin over gRPC", () => {
+describe("the no-op plugin, started by pulumi-resource-noop-mirrors, over gRPC", () => {
   let plugin: ChildProcess;
   let client: { close(): void } & Record<string, Function>;
   const urn = `urn:pulumi:bench::fleet::${NOOP_MIRROR_TOKEN}::app-0`;
@@ -104,7 +104,7 @@ describe("the no-op plugin, served by run-plugin over gRPC", () => {
   const struct = (value: Record<string, unknown>) => Struct.fromJavaScript(value as never);
 
   beforeAll(async () => {
-    plugin = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(REPO_ROOT, "scripts", "bench", "noop-plugin"), "127.0.0.1:1"], {
+    plugin = spawn(path.join(REPO_ROOT, "scripts", "bench", "noop-plugin", "pulumi-resource-noop-mirrors"), ["127.0.0.1:1"], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

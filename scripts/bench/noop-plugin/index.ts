@@ -7,9 +7,9 @@
 import * as provider from "@pulumi/pulumi/provider";
 import { NOOP_PACKAGE, noopProvider } from "./provider";
 
-/** True when the Node.js language host's run-plugin harness loaded this module as the plugin. */
+/** True when run directly (pulumi-resource-noop-mirrors) or by the Node.js language host's run-plugin harness. */
 function loadedAsPlugin(): boolean {
-  return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin[\\/]/.test(require.main?.filename ?? "");
+  return require.main === module || /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin[\\/]/.test(require.main?.filename ?? "");
 }
 
 if (loadedAsPlugin()) {

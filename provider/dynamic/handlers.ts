@@ -15,6 +15,7 @@ import {
   failuresForEngine,
   inputFailures,
   MirrorContext,
+  debugLogFromEnv,
   MirrorLogger,
   partialStateOf,
   pollIntervalFromEnv,
@@ -45,6 +46,7 @@ const PROVIDER_KEY = "__provider";
  */
 const engineLog = createEngineLog(engineAddressOfHost());
 const logger: MirrorLogger = {
+  debug: (message) => (debugLogFromEnv() ? logger.info(message) : undefined),
   info: (message) => process.stderr.write(`[gitlab-mirrors] ${message}\n`),
   warn: (message) => engineLog("warning", message),
 };

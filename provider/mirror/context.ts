@@ -4,6 +4,12 @@ import { MirrorListCache } from "./mirror-lists";
 
 /** Where lifecycle steps report progress. The dynamic adapter writes each line to stderr. */
 export interface MirrorLogger {
+  /**
+   * A routine step that the engine's own display already tells (created, updated, deleted, read
+   * unchanged): shown only when GITLAB_MIRRORS_LOG=debug, since at a thousand mirrors a line each is
+   * noise, and each costs a call to the engine.
+   */
+  debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
 }
@@ -87,6 +93,11 @@ export function withEnvironmentFallback(
 }
 
 /** How often `waitForSync` asks GitLab for the mirror's status: GITLAB_MIRRORS_POLL_INTERVAL_MS or the default. */
+/** Whether routine steps are logged too (`GITLAB_MIRRORS_LOG=debug`). */
+export function debugLogFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.GITLAB_MIRRORS_LOG?.trim().toLowerCase() === "debug";
+}
+
 export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;
@@ -138,6 +149,7 @@ export class ProjectIdCache {
 /** A logger that masks URL credentials and the given secrets in every line before passing it on. */
 export function scrubbingLogger(logger: MirrorLogger, secrets: readonly string[]): MirrorLogger {
   return {
+    debug: (message) => logger.debug(redactAll(message, secrets)),
     info: (message) => logger.info(redactAll(message, secrets)),
     warn: (message) => logger.warn(redactAll(message, secrets)),
   };

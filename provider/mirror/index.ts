@@ -25,6 +25,7 @@ export {
   connectionProblems,
   createMirrorContext,
   DEFAULT_POLL_INTERVAL_MS,
+  debugLogFromEnv,
   pollIntervalFromEnv,
   ProjectIdCache,
   withEnvironmentFallback,

@@ -93,7 +93,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
     try {
       ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
       mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(inputs));
-      ctx.logger.info(`${name}: created mirror ${mirror.id} (${target})`);
+      ctx.logger.debug(`${name}: created mirror ${mirror.id} (${target})`);
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       // The POST may have reached GitLab: look before anyone tries again, and never POST twice.
@@ -115,7 +115,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
     const attrs = updateAttributes(changed, inputs);
     if (Object.keys(attrs).length > 0) {
       mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
-      ctx.logger.info(`${name}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);
+      ctx.logger.debug(`${name}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);
     }
     const publicKey = needsPublicKey(inputs) ? await ctx.client.remoteMirrors.publicKey(projectId, mirror.id) : undefined;
     outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
@@ -189,9 +189,10 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   const publicKey = needsPublicKey(observed) ? (storedKey ?? (await ctx.client.remoteMirrors.publicKey(projectId, mirrorId))) : undefined;
   const outputs = buildOutputs(observed, projectId, mirror, publicKey, scrub);
   const drift = importing ? [] : diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
-  ctx.logger.info(
-    `${name}: ${importing ? "imported" : "read"} mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`,
-  );
+  // Drift and imports are news; a refresh that found a mirror as recorded is routine.
+  const line = `${name}: ${importing ? "imported" : "read"} mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`;
+  if (importing || drift.length > 0) ctx.logger.info(line);
+  else ctx.logger.debug(line);
   return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: checkedInputs(observed) };
 }
 
@@ -231,7 +232,7 @@ export async function updateMirror(
   if (Object.keys(attrs).length > 0) {
     ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
-    ctx.logger.info(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
+    ctx.logger.debug(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
   }
   const { __provider: _code, syncPending: _pending, ...stored } = olds;
   let outputs: MirrorOutputs =
@@ -271,7 +272,7 @@ export async function deleteMirror(id: string, props: Record<string, unknown>, b
   try {
     ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     await ctx.client.remoteMirrors.remove(projectId, mirrorId);
-    ctx.logger.info(`${name}: deleted mirror ${mirrorId}`);
+    ctx.logger.debug(`${name}: deleted mirror ${mirrorId}`);
   } catch (err) {
     if (!isMirrorNotFound(err)) throw err;
     ctx.logger.info(`${name}: mirror ${mirrorId} was already gone`);

@@ -21,6 +21,7 @@ import {
   MirrorContext,
   MirrorLogger,
   mirrorInputsSchema,
+  debugLogFromEnv,
   pollIntervalFromEnv,
   readMirror,
   SECRET_PROPERTIES,
@@ -165,7 +166,9 @@ export class RemoteMirrorPlugin {
   }
 
   private logger(urn: string): MirrorLogger {
+    const debug = debugLogFromEnv(this.env);
     return {
+      debug: (message) => (debug ? this.log("info", message, urn) : undefined),
       info: (message) => this.log("info", message, urn),
       warn: (message) => this.log("warning", message, urn),
     };

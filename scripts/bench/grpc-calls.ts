@@ -62,6 +62,7 @@ interface Host {
   /** What the program would send: the dynamic path adds its provider's text; the plugin gets the URL as a secret. */
   news(index: number, enabled: boolean): Props;
   configure(rpc: Rpc, baseUrl: string): unknown;
+  /** The host's command; the engine's address is added as its argument. */
   command: string[];
 }
 
@@ -72,9 +73,30 @@ function rpcModules() {
     provider: fromPulumi("@pulumi/pulumi/proto/provider_pb"),
     Client: fromPulumi("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderClient,
     Struct: fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct,
+    EngineService: fromPulumi("@pulumi/pulumi/proto/engine_grpc_pb").EngineService,
+    Empty: fromPulumi("google-protobuf/google/protobuf/empty_pb").Empty,
   };
 }
 type Rpc = ReturnType<typeof rpcModules>;
+
+/**
+ * The engine's Log service, as the hosts' first argument: log lines then cost what they cost in a real
+ * run (with no engine listening, each would fail and retry the connection, which costs far more).
+ */
+async function startEngineLog(rpc: Rpc): Promise<{ address: string; lines: () => number; stop(): Promise<void> }> {
+  let lines = 0;
+  const server = new rpc.grpc.Server();
+  server.addService(rpc.EngineService, {
+    log: (_call: unknown, done: (err: null, value: unknown) => void) => {
+      lines += 1;
+      done(null, new rpc.Empty());
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", rpc.grpc.ServerCredentials.createInsecure(), (err: Error | null, bound: number) => (err ? reject(err) : resolve(bound))),
+  );
+  return { address: `127.0.0.1:${port}`, lines: () => lines, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+}
 
 function targetUrl(index: number): string {
   return `https://fleet-bot:fleet-bench-target-token@mirror.example.com/fleet/app-${index}.git`;
@@ -93,7 +115,7 @@ async function hosts(): Promise<Host[]> {
         request.setArgs(rpc.Struct.fromJavaScript({ "gitlab:baseUrl": baseUrl, "gitlab:token": ROOT_TOKEN }));
         return request;
       },
-      command: [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
+      command: [require.resolve("@pulumi/pulumi/cmd/dynamic-provider")],
     },
     {
       name: "plugin",
@@ -108,7 +130,7 @@ async function hosts(): Promise<Host[]> {
         return request;
       },
       // As the engine starts it (pulumi-resource-gitlab-mirrors runs this module).
-      command: [path.join(repoRoot, "dist", "provider", "plugin", "main.js"), "127.0.0.1:1"],
+      command: [path.join(repoRoot, "dist", "provider", "plugin", "main.js")],
     },
     {
       // The plugin path's floor, started as the engine starts it (pulumi-resource-noop-mirrors runs this module).
@@ -121,16 +143,16 @@ async function hosts(): Promise<Host[]> {
         request.setAcceptsecrets(true);
         return request;
       },
-      command: [path.join(repoRoot, "dist", "scripts", "bench", "noop-plugin", "index.js"), "127.0.0.1:1"],
+      command: [path.join(repoRoot, "dist", "scripts", "bench", "noop-plugin", "index.js")],
     },
   ];
 }
 
-async function startHost(host: Host, profileDir: string, env: NodeJS.ProcessEnv): Promise<{ port: string; startMs: number; pid: number; stop(): Promise<void> }> {
+async function startHost(host: Host, engineAddress: string, profileDir: string, env: NodeJS.ProcessEnv): Promise<{ port: string; startMs: number; pid: number; stop(): Promise<void> }> {
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    ["--require", path.join(repoRoot, "dist", "scripts", "bench", "cpu-profile.js"), ...host.command],
+    ["--require", path.join(repoRoot, "dist", "scripts", "bench", "cpu-profile.js"), ...host.command, engineAddress],
     { cwd: repoRoot, env: { ...env, GITLAB_MIRRORS_BENCH_PROFILE_DIR: profileDir }, stdio: ["ignore", "pipe", "ignore"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -171,7 +193,8 @@ async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, d
   const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: "fleet", PULUMI_NODEJS_STACK: "bench" };
   delete env.GITLAB_TOKEN;
   delete env.GITLAB_BASE_URL;
-  const running = await startHost(host, profileDir, env);
+  const engine = await startEngineLog(rpc);
+  const running = await startHost(host, engine.address, profileDir, env);
   const client = new rpc.Client(`127.0.0.1:${running.port}`, rpc.grpc.credentials.createInsecure());
   const samples = Object.fromEntries(CALLS.map((c) => [c, [] as { ms: number; requestBytes: number; responseBytes: number }[]])) as Record<CallName, { ms: number; requestBytes: number; responseBytes: number }[]>;
   const call = (method: string, request: { serializeBinary(): Uint8Array }, record?: CallName): Promise<any> =>
@@ -262,6 +285,7 @@ async function driveHost(rpc: Rpc, host: Host, count: number, baseUrl: string, d
   } finally {
     client.close();
     await running.stop();
+    await engine.stop();
   }
   const profiles = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
   const cpu = profiles.length === 1 ? analyseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, profiles[0]), "utf8"))) : undefined;

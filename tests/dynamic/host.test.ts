@@ -129,7 +129,8 @@ beforeAll(async () => {
   const provider = remoteMirrorProvider;
   providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
 
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: "host-test", GITLAB_MIRRORS_POLL_INTERVAL_MS: "50" };
+  // GITLAB_MIRRORS_LOG=debug: the routine steps' lines too, which the lifecycle test below reads.
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: "host-test", GITLAB_MIRRORS_POLL_INTERVAL_MS: "50", GITLAB_MIRRORS_LOG: "debug" };
   delete env.GITLAB_TOKEN;
   delete env.GITLAB_BASE_URL;
   host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {

@@ -90,7 +90,7 @@ export interface CollectingLogger extends MirrorLogger {
 
 export function collectingLogger(): CollectingLogger {
   const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`) };
+  return { lines, debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`) };
 }
 
 export function testContext(baseUrl: string, token: string, logger: MirrorLogger, overrides: Partial<MirrorContext> = {}): MirrorContext {

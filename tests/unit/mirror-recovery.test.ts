@@ -46,7 +46,7 @@ function gitlab(failure: GitLabMirrorsError, existing: RemoteMirror[]) {
   const ctx: MirrorContext = {
     client: { apiUrl: "https://gitlab.example.com/api/v4", projects: {}, remoteMirrors } as unknown as GitLabClient,
     token: "glpat-recovery-token",
-    logger: { info: () => undefined, warn: () => undefined },
+    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
     projectIds: new ProjectIdCache(),
     mirrorLists: new MirrorListCache(),
     sleep: async () => undefined,

@@ -42,7 +42,7 @@ function scripted(states: RemoteMirror[]) {
   const ctx: MirrorContext = {
     client: { apiUrl: "http://gitlab.test/api/v4", projects: {}, remoteMirrors } as unknown as GitLabClient,
     token: TOKEN,
-    logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    logger: { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m) },
     projectIds: new ProjectIdCache(),
     mirrorLists: new MirrorListCache(),
     sleep: async (ms) => {

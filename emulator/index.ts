@@ -127,6 +127,7 @@ class EmulatorImpl implements Emulator {
     if (this.store.findTarget(target.path)) throw errors.conflict(`target ${target.path} already exists`);
     await this.repos.ensureBare(this.repos.targetRepo(target.path), "main");
     this.store.addTarget(target);
+    await this.store.flushed();
   }
 
   private async reset(): Promise<void> {
@@ -139,6 +140,7 @@ class EmulatorImpl implements Emulator {
     this.counters.reset();
     this.faults.clear();
     await this.ensureRepositories();
+    await this.store.flushed();
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -211,6 +213,8 @@ class EmulatorImpl implements Emulator {
         await Promise.race([this.scheduler.close(), grace]);
         this.git.killAll();
         await this.scheduler.idle();
+        // The pushes' last statuses, which no request has waited for.
+        await this.store.flushed();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

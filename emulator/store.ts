@@ -2,7 +2,8 @@
  * The emulator's state, kept in memory and, with a data directory, in one JSON file written
  * atomically (temp file, fsync, rename, fsync of the directory) so a crash mid-write leaves
  * either the old or the new file, never a torn one. The temp file a crash leaves is removed on
- * the next open.
+ * the next open. The HTTP layer answers a request only once its changes are on disk (`flushed`); one
+ * write carries every change made before it starts, so concurrent requests share it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -36,6 +37,10 @@ export function stateFromSeed(seed: EmulatorSeed, now: number): StoreState {
 
 export class Store {
   private state: StoreState;
+  /** Changes made in memory, how many of them are on disk, and the write under way. */
+  private changes = 0;
+  private savedChanges = 0;
+  private writing: Promise<void> | undefined;
 
   /** `file` undefined keeps the state in memory only. */
   constructor(private readonly file: string | undefined, initial: StoreState) {
@@ -51,7 +56,7 @@ export class Store {
       return { store: new Store(file, parsed), restored: true };
     }
     const store = new Store(file, initial());
-    store.persist();
+    if (file) writeFileAtomic(file, store.serialised());
     return { store, restored: false };
   }
 
@@ -158,9 +163,40 @@ export class Store {
     return true;
   }
 
+  /**
+   * Records a change and starts writing it soon: a request waits for `flushed` before its answer, and a
+   * change no request waits for (a push's status) reaches the disk all the same. A failed background
+   * write is tried again by the next `flushed`, which reports it.
+   */
   private persist(): void {
-    if (!this.file) return;
-    writeFileAtomic(this.file, JSON.stringify(this.state, null, 2) + "\n");
+    if (this.file === undefined) return;
+    this.changes += 1;
+    setImmediate(() => void this.flushed().catch(() => undefined));
+  }
+
+  /**
+   * Resolves once every change made so far is on disk. Each write carries every change made before it
+   * starts: at a thousand mirrors the file is half a megabyte, and rewriting it for every request made
+   * the emulator, not the provider, the bottleneck of a fleet.
+   */
+  async flushed(): Promise<void> {
+    while (this.file !== undefined && this.savedChanges < this.changes) {
+      if (this.writing === undefined) {
+        const upTo = this.changes;
+        this.writing = writeFileAtomicAsync(this.file, this.serialised())
+          .then(() => {
+            this.savedChanges = Math.max(this.savedChanges, upTo);
+          })
+          .finally(() => {
+            this.writing = undefined;
+          });
+      }
+      await this.writing;
+    }
+  }
+
+  private serialised(): string {
+    return JSON.stringify(this.state, null, 2) + "\n";
   }
 }
 
@@ -197,6 +233,25 @@ export function removeStaleTempFiles(file: string, isAlive: (pid: number) => boo
     removed.push(name);
   }
   return removed;
+}
+
+/** writeFileAtomic without blocking the event loop: the emulator goes on answering while the disk syncs. */
+export async function writeFileAtomicAsync(file: string, content: string): Promise<void> {
+  const temp = tempFileFor(file, process.pid);
+  const handle = await fs.promises.open(temp, "w", 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(temp, file);
+  const dir = await fs.promises.open(path.dirname(file), "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 export function writeFileAtomic(file: string, content: string): void {

@@ -91,6 +91,8 @@ export async function handleApi(deps: ApiHandlerDeps, req: IncomingMessage, res:
     const caller = authenticate(deps.store, tokenFrom(req.headers, params), deps.now());
     checkApiScope(caller, method);
     const response = await lookup.route.handler({ method, pathParams: lookup.pathParams, params, headers: req.headers, caller, url });
+    // What the client is told must survive a crash.
+    await deps.store.flushed();
     sendJson(res, response.status, response.body, response.headers, head);
   } catch (err) {
     if (isEmulatorError(err)) sendError(res, err, head);

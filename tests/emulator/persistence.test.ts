@@ -102,6 +102,48 @@ describe("restart with a data directory", () => {
   });
 });
 
+describe("answers and the disk", () => {
+  const storeOf = (dataDir: string) => JSON.parse(fs.readFileSync(path.join(dataDir, "store.json"), "utf8")) as { mirrors: { id: number; url: string }[] };
+
+  it("every answered change is on disk when its answer arrives, also for concurrent requests sharing writes", async () => {
+    const dataDir = path.join(work, "answered");
+    const running = await startEmulator({ dataDir });
+    try {
+      const created = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(running.apiUrl, "POST", `/projects/1/remote_mirrors`, { token: ROOT_TOKEN, json: { url: `https://m.example.com/answered-${i}.git` } }),
+        ),
+      );
+      expect(created.map((r) => r.status)).toEqual(Array(20).fill(201));
+      // Read before anything else happens: no close, no further request.
+      expect(storeOf(dataDir).mirrors.map((m) => m.id).sort((a, b) => a - b)).toEqual(created.map((r) => r.body.id).sort((a, b) => a - b));
+      const deleted = await call(running.apiUrl, "DELETE", `/projects/1/remote_mirrors/${created[0].body.id}`, { token: ROOT_TOKEN });
+      expect(deleted.status).toBe(204);
+      expect(storeOf(dataDir).mirrors.map((m) => m.id)).not.toContain(created[0].body.id);
+      expect(fs.readdirSync(dataDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("a push's last status reaches the disk although no request waits for it", async () => {
+    const dataDir = path.join(work, "background");
+    const running = await startEmulator({ dataDir });
+    try {
+      const targetUrl = withAuth(`${running.baseUrl}/-/targets/backup/app.git`, TARGET_USER, TARGET_PASSWORD);
+      const created = await call(running.apiUrl, "POST", "/projects/1/remote_mirrors", { token: ROOT_TOKEN, json: { url: targetUrl, enabled: true } });
+      await call(running.apiUrl, "POST", `/projects/1/remote_mirrors/${created.body.id}/sync`, { token: ROOT_TOKEN });
+      await running.idle();
+      const statusOnDisk = () => (storeOf(dataDir).mirrors.find((m) => m.id === created.body.id) as { updateStatus?: string } | undefined)?.updateStatus;
+      // The write starts as soon as the push ends; give it a bounded moment.
+      for (let i = 0; i < 100 && statusOnDisk() !== "finished"; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statusOnDisk()).toBe("finished");
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe("atomic store writes", () => {
   it("leave the previous file intact when a temp file was left behind by a crash", async () => {
     const dataDir = path.join(work, "torn");

@@ -14,6 +14,16 @@ export interface EngineLog {
   setAddress(address: string | undefined): void;
 }
 
+/**
+ * The engine's address among the plugin's arguments. The engine puts it last, after flags of its own
+ * (`--logtostderr`, `-v=9`, `--tracing <endpoint>`), so the first argument that is not a flag can be a
+ * flag's value.
+ */
+export function engineAddressOf(args: readonly string[]): string | undefined {
+  const last = args[args.length - 1];
+  return last !== undefined && !last.startsWith("-") && args[args.length - 2] !== "--tracing" ? last : undefined;
+}
+
 function toStderr(severity: Severity, message: string): void {
   process.stderr.write(`[gitlab-mirrors] ${severity === "warning" ? "warning: " : ""}${message}\n`);
 }

@@ -2,7 +2,7 @@
  * The dynamic provider's implementation, loaded at run time by the serialized provider (provider.ts).
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
-import { createEngineLog } from "../engine-log";
+import { createEngineLog, engineAddressOf } from "../engine-log";
 import { CONNECTION_SETTINGS, missingSettingError } from "../errors";
 import {
   checkedInputs,
@@ -52,7 +52,8 @@ const logger: MirrorLogger = {
 };
 
 function engineAddressOfHost(): string | undefined {
-  const [, script, address] = process.argv;
+  const [, script, ...args] = process.argv;
+  const address = engineAddressOf(args);
   return /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(script ?? "") && /^[\w.[\]:-]+:\d+$/.test(address ?? "") ? address : undefined;
 }
 

@@ -3,7 +3,7 @@
  * engine reads it). The engine's address, the first argument, is where log lines go, each attached
  * to the resource it is about.
  */
-import { createEngineLog } from "../engine-log";
+import { createEngineLog, engineAddressOf } from "../engine-log";
 import { packageInfo } from "./package-root";
 import { RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
@@ -14,10 +14,10 @@ export interface RunningPlugin {
   close(): Promise<void>;
 }
 
-/** Starts serving; `args` are the plugin's command-line arguments (the engine's address first). */
+/** Starts serving; `args` are the plugin's command-line arguments (the engine's address last). */
 export async function servePlugin(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningPlugin> {
   const rpc = pulumiRpc();
-  const log = createEngineLog(args.find((arg) => !arg.startsWith("-")));
+  const log = createEngineLog(engineAddressOf(args));
   const plugin = new RemoteMirrorPlugin(log, env);
   const server = new rpc.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(

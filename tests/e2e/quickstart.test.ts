@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { GitLabActor, repoRoot, TestStack } from "./support";
+import { expectQuickstartCreated, GitLabActor, repoRoot, TestStack } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -66,22 +66,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
   }
 
   test("up creates the mirror and, with sync, the target receives the protected branch and the tag, never force-pushed", async () => {
-    const result = await stack.expectOk("up");
-    expect(result.changes).toEqual({ create: 2 });
-    const mirrors = await actor.mirrors(PROJECT_ID);
-    expect(mirrors).toHaveLength(1);
-    expect(mirrors[0].enabled).toBe(true);
-    firstMirrorId = mirrors[0].id;
-    expect(result.outputs?.mirrorId.value).toBe(firstMirrorId);
-    expect(result.outputs?.projectId.value).toBe(PROJECT_ID);
-    expect(result.outputs?.updateStatus.value).toBe("finished");
-    expect(result.outputs?.maskedUrl.value).toBe(`${gitlab.baseUrl.replace("://", "://*****:*****@")}/-/targets/${TARGET.path}.git`);
-
-    // The safe defaults: protected branches only (main, in the seed), tags always, divergent refs kept.
-    const targetRefs = await listRemoteRefs(withCredentials(targetUrl, TARGET.username, TARGET.password));
-    expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
-    for (const [ref, sha] of targetRefs) expect(sha).toBe(sourceRefs.get(ref));
-    expect(mirrors[0]).toMatchObject({ only_protected_branches: true, keep_divergent_refs: true });
+    firstMirrorId = await expectQuickstartCreated(await stack.expectOk("up"), { actor, baseUrl: gitlab.baseUrl, sourceRefs });
   });
 
   test("a second preview reports no changes and makes zero API requests", async () => {

@@ -3,11 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { DEFAULT_SEED } from "../../emulator";
+import { listRemoteRefs, withCredentials } from "../../scripts/lib/git";
 import type { SdkStackResult } from "../../scripts/lib/sdk-stack";
 import type { ConfigEntry } from "../../scripts/lib/stack";
 
 const execFileAsync = promisify(execFile);
 export const repoRoot = path.resolve(__dirname, "..", "..");
+/** The seed's project `demo/app`, which the quickstart mirrors. */
+export const QUICKSTART_PROJECT_ID = 1;
 const stackCli = path.join(repoRoot, "dist", "scripts", "stack-cli.js");
 
 export type { ConfigEntry } from "../../scripts/lib/stack";
@@ -94,4 +98,31 @@ export class GitLabActor {
   async resetCounters(): Promise<void> {
     await fetch(`${this.baseUrl}/-/emulator/counters`, { method: "DELETE" });
   }
+}
+
+/**
+ * What the quickstart's first `up` (with sync) leaves, whatever the language: one enabled mirror of the
+ * seed's project with the provider's safe defaults, its outputs, and the seed's target holding exactly the
+ * protected branch and the tag, at the source's commits. Returns the mirror's id.
+ */
+export async function expectQuickstartCreated(
+  result: StackResult,
+  { actor, baseUrl, sourceRefs }: { actor: GitLabActor; baseUrl: string; sourceRefs: Map<string, string> },
+): Promise<number> {
+  const target = DEFAULT_SEED.targets![0];
+  const targetUrl = `${baseUrl}/-/targets/${target.path}.git`;
+  expect(result.changes).toEqual({ create: 2 });
+  const mirrors = await actor.mirrors(QUICKSTART_PROJECT_ID);
+  expect(mirrors).toHaveLength(1);
+  expect(mirrors[0].enabled).toBe(true);
+  expect(result.outputs?.mirrorId.value).toBe(mirrors[0].id);
+  expect(result.outputs?.projectId.value).toBe(QUICKSTART_PROJECT_ID);
+  expect(result.outputs?.updateStatus.value).toBe("finished");
+  expect(result.outputs?.maskedUrl.value).toBe(targetUrl.replace("://", "://*****:*****@"));
+  // The safe defaults: protected branches only (main, in the seed), tags always, divergent refs kept.
+  const targetRefs = await listRemoteRefs(withCredentials(targetUrl, target.username, target.password));
+  expect([...targetRefs.keys()].sort()).toEqual(["refs/heads/main", "refs/tags/v1.0.0"]);
+  for (const [ref, sha] of targetRefs) expect(sha).toBe(sourceRefs.get(ref));
+  expect(mirrors[0]).toMatchObject({ only_protected_branches: true, keep_divergent_refs: true });
+  return mirrors[0].id;
 }

@@ -6,12 +6,21 @@
 import { pulumiRpc } from "./pulumi-rpc";
 import { redactUrlCredentials } from "./redact";
 
+/** A line the engine has not taken within this goes to stderr instead: calls wait for their lines. */
+const LOG_DEADLINE_MS = 5_000;
+
 export type Severity = "info" | "warning";
 
 export interface EngineLog {
   (severity: Severity, message: string, urn?: string): void;
   /** Where the engine listens (a plugin learns it from its arguments, or later from Attach). */
   setAddress(address: string | undefined): void;
+  /**
+   * Resolves once every line logged so far has reached the engine (or stderr). A call waits for it
+   * before it answers: the engine may end its run, and stop showing lines, as soon as the last call
+   * answers (regression: a refresh's "no longer exists" warning was sometimes lost).
+   */
+  delivered(): Promise<void>;
 }
 
 /**
@@ -29,7 +38,9 @@ function toStderr(severity: Severity, message: string): void {
 }
 
 export function createEngineLog(address?: string): EngineLog {
-  let client: { log(request: unknown, done: (err: unknown) => void): void; close(): void } | undefined;
+  let client:
+    | { log(request: unknown, metadata: unknown, options: { deadline: number }, done: (err: unknown) => void): void; close(): void }
+    | undefined;
   let sent: Promise<void> = Promise.resolve();
   const log = ((severity, message, urn = "") => {
     const text = redactUrlCredentials(message);
@@ -41,7 +52,10 @@ export function createEngineLog(address?: string): EngineLog {
     request.setMessage(text);
     request.setUrn(urn);
     sent = sent.then(
-      () => new Promise<void>((resolve) => target.log(request, (err) => (err ? toStderr(severity, text) : undefined, resolve()))),
+      () =>
+        new Promise<void>((resolve) =>
+          target.log(request, new rpc.grpc.Metadata(), { deadline: Date.now() + LOG_DEADLINE_MS }, (err) => (err ? toStderr(severity, text) : undefined, resolve())),
+        ),
     );
   }) as EngineLog;
   log.setAddress = (next) => {
@@ -49,6 +63,7 @@ export function createEngineLog(address?: string): EngineLog {
     const rpc = pulumiRpc();
     client = next ? new rpc.EngineClient(next, rpc.grpc.credentials.createInsecure()) : undefined;
   };
+  log.delivered = () => sent;
   log.setAddress(address);
   return log;
 }

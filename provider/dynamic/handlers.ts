@@ -100,6 +100,15 @@ export async function diff(
   return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
 }
 
+/** The call's result once its log lines have reached the engine, whether it succeeded or failed. */
+async function answer<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await engineLog.delivered();
+  }
+}
+
 /** A partially created/updated mirror is recorded by the engine: keep `__provider` so it can be managed. */
 function keepingProvider(err: unknown, inputs: Props): unknown {
   const partial = partialStateOf(err);
@@ -107,31 +116,37 @@ function keepingProvider(err: unknown, inputs: Props): unknown {
   return err;
 }
 
-export async function create(inputs: Props): Promise<{ id: string; outs: Props }> {
-  try {
-    const result = await createMirror(inputs, context());
-    return { id: result.id, outs: { ...result.outs } };
-  } catch (err) {
-    throw keepingProvider(err, inputs);
-  }
+export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
+  return answer(async () => {
+    try {
+      const result = await createMirror(inputs, context());
+      return { id: result.id, outs: { ...result.outs } };
+    } catch (err) {
+      throw keepingProvider(err, inputs);
+    }
+  });
 }
 
-export async function read(id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
-  const result = await readMirror(id, props, context());
-  // An empty id tells the engine the resource is gone.
-  if (result.gone) return { id: "" };
-  return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+export function read(id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
+  return answer(async () => {
+    const result = await readMirror(id, props, context());
+    // An empty id tells the engine the resource is gone.
+    if (result.gone) return { id: "" };
+    return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+  });
 }
 
-export async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  try {
-    const result = await updateMirror(id, olds, news, context());
-    return { outs: { ...result.outs } };
-  } catch (err) {
-    throw keepingProvider(err, news);
-  }
+export function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  return answer(async () => {
+    try {
+      const result = await updateMirror(id, olds, news, context());
+      return { outs: { ...result.outs } };
+    } catch (err) {
+      throw keepingProvider(err, news);
+    }
+  });
 }
 
-export async function remove(id: string, props: Props): Promise<void> {
-  await deleteMirror(id, props, context());
+export function remove(id: string, props: Props): Promise<void> {
+  return answer(() => deleteMirror(id, props, context()));
 }

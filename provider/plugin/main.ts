@@ -22,7 +22,12 @@ export async function servePlugin(args: readonly string[], env: NodeJS.ProcessEn
   const server = new rpc.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(
     rpc.providerService,
-    resourceProviderService({ version: packageInfo().version, plugin, onEngineAddress: (address) => log.setAddress(address) }) as never,
+    resourceProviderService({
+      version: packageInfo().version,
+      plugin,
+      onEngineAddress: (address) => log.setAddress(address),
+      logsDelivered: () => log.delivered(),
+    }) as never,
   );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", rpc.grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),

@@ -54,10 +54,12 @@ function statusOf(err: unknown, secretKeys: Iterable<string>): grpc.ServiceError
   return Object.assign(new Error(message), { code: rpc.grpc.status.UNKNOWN, details: message, metadata });
 }
 
-function unary<T>(run: (request: any) => Promise<T> | T, secretKeysOf: (request: any) => Iterable<string> = () => []): Handler {
+/** A unary call that answers once `delivered` says its log lines have reached the engine. */
+function unary<T>(delivered: () => Promise<void>, run: (request: any) => Promise<T> | T, secretKeysOf: (request: any) => Iterable<string> = () => []): Handler {
   return (call, callback) => {
     Promise.resolve()
       .then(() => run(call.request))
+      .finally(delivered)
       .then(
         (response) => callback(null, response),
         (err) => {
@@ -95,11 +97,15 @@ export interface ServerOptions {
   plugin: RemoteMirrorPlugin;
   /** Where the engine listens, when it tells us later (Attach). */
   onEngineAddress(address: string): void;
+  /** Resolves once the lines logged so far have reached the engine. */
+  logsDelivered(): Promise<void>;
 }
 
 /** The service implementation, keyed by the method names of Pulumi's ResourceProvider service. */
-export function resourceProviderService({ version, plugin, onEngineAddress }: ServerOptions): Record<string, Handler> {
+export function resourceProviderService({ version, plugin, onEngineAddress, logsDelivered }: ServerOptions): Record<string, Handler> {
   const rpc = pulumiRpc();
+  const answer = <T>(run: (request: any) => Promise<T> | T, secretKeysOf?: (request: any) => Iterable<string>): Handler =>
+    unary(logsDelivered, run, secretKeysOf);
   const P = rpc.provider;
   const diffKinds: Record<DiffKind, number> = {
     add: P.PropertyDiff.Kind.ADD,
@@ -114,32 +120,32 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
     plugin.secretOutputs(plain(request.getNews?.() ?? request.getProperties?.()).secretKeys);
 
   return {
-    getPluginInfo: unary(() => {
+    getPluginInfo: answer(() => {
       const info = new rpc.plugin.PluginInfo();
       info.setVersion(version);
       return info;
     }),
-    getSchema: unary((req) => {
+    getSchema: answer((req) => {
       if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
       const response = new P.GetSchemaResponse();
       response.setSchema(JSON.stringify(packageSchema(version)));
       return response;
     }),
-    checkConfig: unary((req) => {
+    checkConfig: answer((req) => {
       const news = plain(req.getNews());
       const response = new P.CheckResponse();
       response.setInputs(struct(news.value, news.secretKeys));
       response.setFailuresList(checkFailures(plugin.checkConfig(req.getUrn(), news.value)));
       return response;
     }),
-    diffConfig: unary((req) => {
+    diffConfig: answer((req) => {
       const result = plugin.diffConfig(plain(req.getOldInputs() ?? req.getOlds()).value, plain(req.getNews()).value);
       const response = new P.DiffResponse();
       response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
       response.setDiffsList(result.diffs);
       return response;
     }),
-    configure: unary((req) => {
+    configure: answer((req) => {
       const args = plain(req.getArgs()).value;
       const variables = req.getVariablesMap();
       const variable = (key: string) => variables.get(`${PACKAGE_NAME}:config:${key}`);
@@ -154,7 +160,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       response.setAcceptoutputs(false);
       return response;
     }),
-    check: unary((req) => {
+    check: answer((req) => {
       requireMirrorType(req.getUrn());
       const news = plain(req.getNews());
       const result = plugin.check(news.value);
@@ -163,7 +169,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       response.setFailuresList(checkFailures(result.failures));
       return response;
     }),
-    diff: unary((req) => {
+    diff: answer((req) => {
       requireMirrorType(req.getUrn());
       const result = plugin.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
       const response = new P.DiffResponse();
@@ -181,7 +187,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       }
       return response;
     }),
-    create: unary(async (req) => {
+    create: answer(async (req) => {
       requireMirrorType(req.getUrn());
       const inputs = plain(req.getProperties());
       const result = await plugin.create(req.getUrn(), inputs.value);
@@ -190,7 +196,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       response.setProperties(struct(result.outs, plugin.secretOutputs(inputs.secretKeys)));
       return response;
     }, secretsOf),
-    read: unary(async (req) => {
+    read: answer(async (req) => {
       requireMirrorType(req.getUrn());
       const props = plain(req.getProperties());
       const inputs = plain(req.getInputs());
@@ -202,7 +208,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       if (result.inputs !== undefined) response.setInputs(struct(result.inputs, secret));
       return response;
     }),
-    update: unary(async (req) => {
+    update: answer(async (req) => {
       requireMirrorType(req.getUrn());
       const news = plain(req.getNews());
       const result = await plugin.update(req.getUrn(), req.getId(), plain(req.getOlds()).value, news.value, plain(req.getOldInputs()).value);
@@ -210,30 +216,30 @@ export function resourceProviderService({ version, plugin, onEngineAddress }: Se
       response.setProperties(struct(result.outs, plugin.secretOutputs(news.secretKeys)));
       return response;
     }, secretsOf),
-    delete: unary(async (req) => {
+    delete: answer(async (req) => {
       requireMirrorType(req.getUrn());
       await plugin.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value);
       return new rpc.Empty();
     }),
-    invoke: unary(async (req) => {
+    invoke: answer(async (req) => {
       const result = await plugin.invoke(req.getTok(), plain(req.getArgs()).value);
       const response = new P.InvokeResponse();
       if (result.result !== undefined) response.setReturn(struct(result.result));
       response.setFailuresList(checkFailures(result.failures));
       return response;
     }),
-    attach: unary((req) => {
+    attach: answer((req) => {
       onEngineAddress(req.getAddress());
       return new rpc.Empty();
     }),
-    cancel: unary(() => new rpc.Empty()),
-    getMapping: unary(() => {
+    cancel: answer(() => new rpc.Empty()),
+    getMapping: answer(() => {
       const response = new P.GetMappingResponse();
       response.setProvider("");
       response.setData("");
       return response;
     }),
-    getMappings: unary(() => new P.GetMappingsResponse()),
+    getMappings: answer(() => new P.GetMappingsResponse()),
     handshake: unimplemented("Handshake"),
     parameterize: unimplemented("Parameterize"),
     construct: unimplemented("Construct"),

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { fieldMeta, INPUT_FIELDS, InputField, mirrorInputsSchema, OUTPUT_ONLY_FIELDS, outputMeta } from "../provider/mirror";
+import { fieldMeta, INPUT_FIELDS, InputField, mirrorInputsSchema, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../provider/mirror";
 import { packageInfo } from "../provider/plugin/package-root";
 
 export const README = path.join(packageInfo().root, "README.md");
@@ -57,11 +57,15 @@ export function referenceTables(): string {
     "",
     "### Outputs",
     "",
-    "Every input (defaults applied), plus:",
+    `The inputs GitLab reports back (${REPORTED_INPUT_FIELDS.map((name) => `\`${name}\``).join(", ")}), as GitLab has them, plus:`,
     "",
     "| output | what |",
     "|---|---|",
     ...outputs,
+    "",
+    "The other inputs are not repeated as outputs through the plugin: the engine records a resource's inputs beside",
+    "its outputs. The TypeScript package's `RemoteMirror` (a dynamic provider, which sees only its stored outputs)",
+    "also has every input, defaults applied, as an output.",
     END,
   ].join("\n");
 }

@@ -38,6 +38,8 @@ export interface FieldMeta {
   change: "update" | "replace";
   /** GitLab's attribute; absent for settings that only steer this provider. */
   gitlab?: GitLabAttribute;
+  /** GitLab reports the attribute back as it was sent, so its value is also an output (the mirror as GitLab has it). */
+  reported?: true;
   secret?: true;
   required?: true;
   /** Its numbers are whole numbers (ids): typed as integers in the schema and the SDKs. */
@@ -114,6 +116,7 @@ export const mirrorInputsSchema = z.object({
     default: true,
     change: "update",
     gitlab: "enabled",
+    reported: true,
   }),
   authMethod: field(z.enum(AUTH_METHODS, { error: 'must be "password" or "ssh_public_key"' }).optional(), {
     description:
@@ -121,6 +124,7 @@ export const mirrorInputsSchema = z.object({
     default: "password",
     change: "update",
     gitlab: "auth_method",
+    reported: true,
   }),
   onlyProtectedBranches: field(z.boolean(BOOLEAN).optional(), {
     description:
@@ -128,6 +132,7 @@ export const mirrorInputsSchema = z.object({
     defaultText: "`true` unless `mirrorBranchRegex` is set",
     change: "update",
     gitlab: "only_protected_branches",
+    reported: true,
   }),
   keepDivergentRefs: field(z.boolean(BOOLEAN).optional(), {
     description:
@@ -135,12 +140,14 @@ export const mirrorInputsSchema = z.object({
     default: true,
     change: "update",
     gitlab: "keep_divergent_refs",
+    reported: true,
   }),
   mirrorBranchRegex: field(branchRegexSchema.optional(), {
     description:
       "Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.",
     change: "update",
     gitlab: "mirror_branch_regex",
+    reported: true,
   }),
   hostKeys: field(hostKeysSchema.optional(), {
     description:
@@ -192,6 +199,12 @@ export const GITLAB_ATTRIBUTES: ReadonlyArray<readonly [InputField, GitLabAttrib
     return gitlab === undefined ? [] : [[name, gitlab] as const];
   }),
 );
+
+/**
+ * The inputs GitLab reports back as they are. The others it reports transformed (`url` masked, `hostKeys`
+ * as fingerprints) or not at all (`project` is a path or an id, and the settings that steer this provider).
+ */
+export const REPORTED_INPUT_FIELDS: readonly InputField[] = Object.freeze(INPUT_FIELDS.filter((name) => fieldMeta(name).reported === true));
 
 function output<T extends z.ZodType>(schema: T, meta: OutputMeta): T {
   return schema.meta({ ...meta }) as T;

@@ -7,6 +7,7 @@ export {
   MAX_HOST_KEYS,
   MAX_SYNC_TIMEOUT_SECONDS,
   OUTPUT_ONLY_FIELDS,
+  REPORTED_INPUT_FIELDS,
   SECRET_PROPERTIES,
   fieldMeta,
   mirrorOutputOnlySchema,
@@ -19,7 +20,7 @@ export type { CheckFailure, NormalisedInputs } from "./inputs";
 export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
-export { parseResourceId, resourceId } from "./outputs";
+export { compactOutputs, expandOutputs, parseResourceId, resourceId } from "./outputs";
 export {
   CONNECTION_ENV,
   connectionProblems,

@@ -1,5 +1,5 @@
 import type { RemoteMirror } from "../gitlab";
-import type { MirrorOutputOnly } from "./fields";
+import { INPUT_FIELDS, InputField, MirrorOutputOnly, REPORTED_INPUT_FIELDS } from "./fields";
 import type { NormalisedInputs } from "./inputs";
 
 /**
@@ -46,4 +46,31 @@ export function buildOutputs(
   };
   if (publicKey !== undefined) outputs.publicKey = publicKey;
   return outputs;
+}
+
+/** Inputs a compact state leaves to the resource's recorded inputs: GitLab does not report them as they are. */
+const UNREPORTED_INPUT_FIELDS: readonly InputField[] = INPUT_FIELDS.filter((name) => !REPORTED_INPUT_FIELDS.includes(name));
+
+/**
+ * The outputs as a host that records the resource's inputs beside them stores them: what GitLab reports
+ * of the mirror, without the copies of inputs it does not report (`url`, `project`, `hostKeys` and the
+ * settings that steer this provider). The engine rewrites every resource's state at each checkpoint, so
+ * those copies cost a fleet's every step; `expandOutputs` puts them back from the recorded inputs.
+ */
+export function compactOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+  const compact = { ...outputs };
+  for (const name of UNREPORTED_INPUT_FIELDS) delete compact[name];
+  return compact;
+}
+
+/**
+ * The outputs the lifecycle works on, from stored outputs and the inputs recorded with them. The recorded
+ * inputs give the unreported fields, also over a state written before outputs were compact.
+ */
+export function expandOutputs(stored: Record<string, unknown>, recordedInputs: Record<string, unknown>): Record<string, unknown> {
+  const expanded = { ...stored };
+  for (const name of UNREPORTED_INPUT_FIELDS) {
+    if (recordedInputs[name] !== undefined) expanded[name] = recordedInputs[name];
+  }
+  return expanded;
 }

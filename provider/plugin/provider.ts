@@ -8,6 +8,7 @@ import { ConfigError } from "../errors";
 import {
   CheckFailure,
   checkedInputs,
+  compactOutputs,
   CONNECTION_ENV,
   connectionProblems,
   ConnectionSetting,
@@ -16,12 +17,14 @@ import {
   debugLogFromEnv,
   deleteMirror,
   diffMirror,
+  expandOutputs,
   failuresForEngine,
   inputFailures,
   listMirrors,
   MirrorContext,
   MirrorLogger,
   mirrorInputsSchema,
+  partialStateOf,
   pollIntervalFromEnv,
   readMirror,
   SECRET_PROPERTIES,
@@ -66,6 +69,17 @@ function isDefaultProvider(urn: string): boolean {
   return /::default(_[0-9_]+)?$/.test(urn) || urn === "";
 }
 
+
+/**
+ * The engine records a resource's inputs beside its outputs and hands both back on every call, so the
+ * plugin stores compact outputs (no copies of inputs GitLab does not report) and expands them on the way in.
+ * A step that fails after GitLab holds the mirror records compact outputs too.
+ */
+function compactPartialState(err: unknown): never {
+  const partial = partialStateOf(err);
+  if (partial !== undefined) partial.properties = compactOutputs(partial.properties);
+  throw err;
+}
 
 export class RemoteMirrorPlugin {
   private settings: Settings = {};
@@ -114,25 +128,27 @@ export class RemoteMirrorPlugin {
   }
 
   async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const result = await createMirror(inputs, this.context(urn));
-    return { id: result.id, outs: { ...result.outs } };
+    const result = await createMirror(inputs, this.context(urn)).catch(compactPartialState);
+    return { id: result.id, outs: compactOutputs(result.outs) };
   }
 
   /** Refresh, and import (no properties, no inputs: everything comes from GitLab). */
   async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
-    const stored = Object.keys(props).length > 0 ? props : inputs;
+    const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
     const result = await readMirror(id, stored, this.context(urn));
     if (result.gone) return { id: "" };
-    return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+    return { id: result.id, props: compactOutputs(result.props), inputs: result.inputs };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
-    const result = await updateMirror(id, olds, news, this.context(urn), Object.keys(oldInputs).length > 0 ? oldInputs : undefined);
-    return { outs: { ...result.outs } };
+    const recorded = Object.keys(oldInputs).length > 0 ? oldInputs : undefined;
+    const stored = expandOutputs(olds, recorded ?? {});
+    const result = await updateMirror(id, stored, news, this.context(urn), recorded).catch(compactPartialState);
+    return { outs: compactOutputs(result.outs) };
   }
 
-  async delete(urn: string, id: string, props: Props): Promise<void> {
-    await deleteMirror(id, props, this.context(urn));
+  async delete(urn: string, id: string, props: Props, oldInputs: Props = {}): Promise<void> {
+    await deleteMirror(id, expandOutputs(props, oldInputs), this.context(urn));
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {

@@ -11,6 +11,7 @@ import {
   mirrorOutputOnlySchema,
   OUTPUT_ONLY_FIELDS,
   outputMeta,
+  REPORTED_INPUT_FIELDS,
 } from "../mirror";
 
 export const PACKAGE_NAME = "gitlab-mirrors";
@@ -87,9 +88,10 @@ function inputProperty(name: InputField): PropertySpec {
   return spec;
 }
 
+/** The mirror as GitLab reports it; the other inputs are the engine's record of the inputs, not repeated. */
 function outputProperties(): Record<string, PropertySpec> {
   const result: Record<string, PropertySpec> = {};
-  for (const name of INPUT_FIELDS) result[name] = inputProperty(name);
+  for (const name of REPORTED_INPUT_FIELDS) result[name] = inputProperty(name);
   for (const name of OUTPUT_ONLY_FIELDS) {
     const meta = outputMeta(name);
     result[name] = { ...typeOf(mirrorOutputOnlySchema.shape[name]), description: meta.description };
@@ -98,9 +100,9 @@ function outputProperties(): Record<string, PropertySpec> {
   return result;
 }
 
-/** Outputs every mirror has: the defaulted inputs and what GitLab always reports. */
+/** Outputs every mirror has: what GitLab always reports. */
 const ALWAYS_PRESENT = [
-  ...INPUT_FIELDS.filter((name) => name !== "mirrorBranchRegex" && name !== "syncTrigger"),
+  ...REPORTED_INPUT_FIELDS.filter((name) => name !== "mirrorBranchRegex"),
   "mirrorId",
   "projectId",
   "updateStatus",

@@ -218,7 +218,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     }, secretsOf),
     delete: answer(async (req) => {
       requireMirrorType(req.getUrn());
-      await plugin.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value);
+      await plugin.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value, plain(req.getOldInputs()).value);
       return new rpc.Empty();
     }),
     invoke: answer(async (req) => {

@@ -93,7 +93,12 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect(mirror.id).toBe(`${PROJECT_ID}:${mirrorId}`);
     const revealed = await stack.exportState(true);
     expect(revealed.text).not.toContain("__provider");
-    expect(mirrorsIn(revealed.resources)[0].outputs).toMatchObject({ mirrorId, projectId: PROJECT_ID, keepDivergentRefs: true });
+    const [stored] = mirrorsIn(revealed.resources);
+    expect(stored.outputs).toMatchObject({ mirrorId, projectId: PROJECT_ID, keepDivergentRefs: true });
+    // Inputs GitLab does not report are recorded once, as inputs, not repeated as outputs.
+    expect(stored.inputs).toMatchObject({ project: "demo/app" });
+    expect(JSON.stringify(stored.inputs?.url)).toContain(TARGET.password);
+    for (const input of ["url", "project", "syncOnApply", "waitForSync"]) expect(stored.outputs).not.toHaveProperty(input);
   });
 
   test("refresh shows a mirror disabled out of band, the diff names the property, and up repairs it", async () => {
@@ -134,7 +139,8 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect(imported.log).not.toContain("imported-password");
     const state = mirrorsIn((await stack.exportState()).resources).find((r) => r.urn.endsWith("::imported"));
     expect(state?.id).toBe(`${PROJECT_ID}:${madeId}`);
-    expect(state?.outputs).toMatchObject({ project: "demo/app", projectId: PROJECT_ID, mirrorId: madeId, enabled: true });
+    expect(state?.outputs).toMatchObject({ projectId: PROJECT_ID, mirrorId: madeId, enabled: true });
+    expect(state?.inputs).toMatchObject({ project: "demo/app", enabled: true });
 
     // GitLab never returns credentials: a declared URL with the same target is no change.
     await stack.setConfig("importedUrl", withCredentials(importedTarget, TARGET.username, "imported-password"), true);

@@ -29,8 +29,9 @@ it.each([
   const plugin = new RemoteMirrorPlugin((severity, message, urn) => lines.push(`${severity} ${urn} ${message}`), env);
   plugin.configure(PROVIDER_URN, { baseUrl: gl.baseUrl, token: ROOT_TOKEN });
   const target = `${gl.baseUrl}/-/targets/backup/plugin-log-${name}.git`;
-  const created = await plugin.create(MIRROR_URN, plugin.check({ project: "demo/app", url: target }).inputs);
-  await plugin.delete(MIRROR_URN, created.id, created.outs);
+  const inputs = plugin.check({ project: "demo/app", url: target }).inputs;
+  const created = await plugin.create(MIRROR_URN, inputs);
+  await plugin.delete(MIRROR_URN, created.id, created.outs, inputs);
 
   const mirrorId = created.outs.mirrorId as number;
   const routine = [`info ${MIRROR_URN} demo/app: created mirror ${mirrorId} (${target})`, `info ${MIRROR_URN} demo/app: deleted mirror ${mirrorId}`];

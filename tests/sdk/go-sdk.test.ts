@@ -67,7 +67,7 @@ describe("sdk/go", () => {
     }
   });
 
-  test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep url and publicKey secret", async () => {
+  test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep publicKey (its one secret output) secret", async () => {
     const output = await go(path.join(repoRoot, "tests", "sdk", "go"), "test", "-count=1", "-v", "-run", "TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs", "./...");
     expect(output).toContain("--- PASS: TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs");
   });

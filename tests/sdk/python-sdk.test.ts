@@ -60,8 +60,8 @@ describe("sdk/python installed with pip", () => {
     }
   });
 
-  test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep url and publicKey secret", () => {
-    expect(seen.registration).toEqual({ additionalSecretOutputs: ["publicKey", "url"], urlIsSecret: true });
+  test("RemoteMirror sends the URL to the engine only as a secret, and asks it to keep publicKey (its one secret output) secret", () => {
+    expect(seen.registration).toEqual({ additionalSecretOutputs: ["publicKey"], urlIsSecret: true });
   });
 
   test("an explicit Provider sends its base URL, and its token only as a secret", () => {

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { fieldMeta, INPUT_FIELDS, OUTPUT_ONLY_FIELDS, outputMeta } from "../../provider/mirror/fields";
+import { fieldMeta, INPUT_FIELDS, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
 import { packageSchema, REMOTE_MIRROR_TOKEN } from "../../provider/plugin/schema";
 import { README, withReference } from "../../scripts/reference-docs";
 
@@ -15,7 +15,16 @@ describe("the plugin's schema follows the field table", () => {
     expect(spec.secret === true).toBe(meta.secret === true);
     expect(spec.willReplaceOnChanges === true).toBe(meta.change === "replace");
     expect(resource.requiredInputs.includes(name)).toBe(meta.required === true);
-    expect(resource.properties[name]).toEqual(spec);
+  });
+
+  it.each(INPUT_FIELDS)("input %s is an output exactly when GitLab reports it back as it is", (name) => {
+    const reported = fieldMeta(name).reported === true;
+    expect(resource.properties[name]).toEqual(reported ? resource.inputProperties[name] : undefined);
+    expect(resource.required.includes(name)).toBe(reported && name !== "mirrorBranchRegex");
+  });
+
+  it("repeats as outputs only enabled, authMethod, onlyProtectedBranches, keepDivergentRefs and mirrorBranchRegex", () => {
+    expect(REPORTED_INPUT_FIELDS).toEqual(["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex"]);
   });
 
   it.each(OUTPUT_ONLY_FIELDS)("output %s: its description and secrecy", (name) => {

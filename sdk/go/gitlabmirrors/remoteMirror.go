@@ -16,16 +16,12 @@ import (
 type RemoteMirror struct {
 	pulumi.CustomResourceState
 
-	// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
-	Adopt pulumi.BoolOutput `pulumi:"adopt"`
 	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
 	AuthMethod pulumi.StringOutput `pulumi:"authMethod"`
 	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// SHA256 fingerprints of the host keys GitLab holds for the mirror.
 	HostKeyFingerprints pulumi.StringArrayOutput `pulumi:"hostKeyFingerprints"`
-	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
-	HostKeys pulumi.StringArrayOutput `pulumi:"hostKeys"`
 	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
 	KeepDivergentRefs pulumi.BoolOutput `pulumi:"keepDivergentRefs"`
 	// GitLab's last push error, credentials and the token masked.
@@ -44,24 +40,12 @@ type RemoteMirror struct {
 	MirrorId pulumi.IntOutput `pulumi:"mirrorId"`
 	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
 	OnlyProtectedBranches pulumi.BoolOutput `pulumi:"onlyProtectedBranches"`
-	// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
-	Project pulumi.AnyOutput `pulumi:"project"`
 	// The project's numeric id, also when `project` is a path.
 	ProjectId pulumi.IntOutput `pulumi:"projectId"`
 	// The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
 	PublicKey pulumi.StringPtrOutput `pulumi:"publicKey"`
-	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
-	SyncOnApply pulumi.BoolOutput `pulumi:"syncOnApply"`
-	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
-	SyncTimeoutSeconds pulumi.Float64Output `pulumi:"syncTimeoutSeconds"`
-	// Any change of this value requests a sync, and changes nothing else.
-	SyncTrigger pulumi.StringPtrOutput `pulumi:"syncTrigger"`
 	// GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
 	UpdateStatus pulumi.StringOutput `pulumi:"updateStatus"`
-	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
-	Url pulumi.StringOutput `pulumi:"url"`
-	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
-	WaitForSync pulumi.BoolOutput `pulumi:"waitForSync"`
 }
 
 // NewRemoteMirror registers a new resource with the given unique name, arguments, and options.
@@ -82,7 +66,6 @@ func NewRemoteMirror(ctx *pulumi.Context,
 	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
 		"publicKey",
-		"url",
 	})
 	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)
@@ -263,11 +246,6 @@ func (o RemoteMirrorOutput) ToRemoteMirrorOutputWithContext(ctx context.Context)
 	return o
 }
 
-// On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
-func (o RemoteMirrorOutput) Adopt() pulumi.BoolOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.Adopt }).(pulumi.BoolOutput)
-}
-
 // How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
 func (o RemoteMirrorOutput) AuthMethod() pulumi.StringOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.AuthMethod }).(pulumi.StringOutput)
@@ -281,11 +259,6 @@ func (o RemoteMirrorOutput) Enabled() pulumi.BoolOutput {
 // SHA256 fingerprints of the host keys GitLab holds for the mirror.
 func (o RemoteMirrorOutput) HostKeyFingerprints() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringArrayOutput { return v.HostKeyFingerprints }).(pulumi.StringArrayOutput)
-}
-
-// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
-func (o RemoteMirrorOutput) HostKeys() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.StringArrayOutput { return v.HostKeys }).(pulumi.StringArrayOutput)
 }
 
 // Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
@@ -333,11 +306,6 @@ func (o RemoteMirrorOutput) OnlyProtectedBranches() pulumi.BoolOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.OnlyProtectedBranches }).(pulumi.BoolOutput)
 }
 
-// The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
-func (o RemoteMirrorOutput) Project() pulumi.AnyOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.AnyOutput { return v.Project }).(pulumi.AnyOutput)
-}
-
 // The project's numeric id, also when `project` is a path.
 func (o RemoteMirrorOutput) ProjectId() pulumi.IntOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.IntOutput { return v.ProjectId }).(pulumi.IntOutput)
@@ -348,34 +316,9 @@ func (o RemoteMirrorOutput) PublicKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.PublicKey }).(pulumi.StringPtrOutput)
 }
 
-// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
-func (o RemoteMirrorOutput) SyncOnApply() pulumi.BoolOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.SyncOnApply }).(pulumi.BoolOutput)
-}
-
-// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
-func (o RemoteMirrorOutput) SyncTimeoutSeconds() pulumi.Float64Output {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.Float64Output { return v.SyncTimeoutSeconds }).(pulumi.Float64Output)
-}
-
-// Any change of this value requests a sync, and changes nothing else.
-func (o RemoteMirrorOutput) SyncTrigger() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.StringPtrOutput { return v.SyncTrigger }).(pulumi.StringPtrOutput)
-}
-
 // GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
 func (o RemoteMirrorOutput) UpdateStatus() pulumi.StringOutput {
 	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.UpdateStatus }).(pulumi.StringOutput)
-}
-
-// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
-func (o RemoteMirrorOutput) Url() pulumi.StringOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.StringOutput { return v.Url }).(pulumi.StringOutput)
-}
-
-// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
-func (o RemoteMirrorOutput) WaitForSync() pulumi.BoolOutput {
-	return o.ApplyT(func(v *RemoteMirror) pulumi.BoolOutput { return v.WaitForSync }).(pulumi.BoolOutput)
 }
 
 type RemoteMirrorArrayOutput struct{ *pulumi.OutputState }

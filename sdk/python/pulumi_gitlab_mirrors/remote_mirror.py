@@ -343,7 +343,7 @@ class RemoteMirror(pulumi.CustomResource):
             __props__.__dict__["project_id"] = None
             __props__.__dict__["public_key"] = None
             __props__.__dict__["update_status"] = None
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["publicKey", "url"])
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["publicKey"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(RemoteMirror, __self__).__init__(
             'gitlab-mirrors:index:RemoteMirror',
@@ -367,11 +367,9 @@ class RemoteMirror(pulumi.CustomResource):
 
         __props__ = RemoteMirrorArgs.__new__(RemoteMirrorArgs)
 
-        __props__.__dict__["adopt"] = None
         __props__.__dict__["auth_method"] = None
         __props__.__dict__["enabled"] = None
         __props__.__dict__["host_key_fingerprints"] = None
-        __props__.__dict__["host_keys"] = None
         __props__.__dict__["keep_divergent_refs"] = None
         __props__.__dict__["last_error"] = None
         __props__.__dict__["last_successful_update_at"] = None
@@ -381,24 +379,10 @@ class RemoteMirror(pulumi.CustomResource):
         __props__.__dict__["mirror_branch_regex"] = None
         __props__.__dict__["mirror_id"] = None
         __props__.__dict__["only_protected_branches"] = None
-        __props__.__dict__["project"] = None
         __props__.__dict__["project_id"] = None
         __props__.__dict__["public_key"] = None
-        __props__.__dict__["sync_on_apply"] = None
-        __props__.__dict__["sync_timeout_seconds"] = None
-        __props__.__dict__["sync_trigger"] = None
         __props__.__dict__["update_status"] = None
-        __props__.__dict__["url"] = None
-        __props__.__dict__["wait_for_sync"] = None
         return RemoteMirror(resource_name, opts=opts, __props__=__props__)
-
-    @_builtins.property
-    @pulumi.getter
-    def adopt(self) -> pulumi.Output[_builtins.bool]:
-        """
-        On create, take over an existing mirror of the project with the same credential-free URL instead of creating one. GitLab never reveals a mirror's credentials: the ones in `url` are assumed to be the ones it uses. Default: `false`.
-        """
-        return pulumi.get(self, "adopt")
 
     @_builtins.property
     @pulumi.getter(name="authMethod")
@@ -423,14 +407,6 @@ class RemoteMirror(pulumi.CustomResource):
         SHA256 fingerprints of the host keys GitLab holds for the mirror.
         """
         return pulumi.get(self, "host_key_fingerprints")
-
-    @_builtins.property
-    @pulumi.getter(name="hostKeys")
-    def host_keys(self) -> pulumi.Output[Sequence[_builtins.str]]:
-        """
-        SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
-        """
-        return pulumi.get(self, "host_keys")
 
     @_builtins.property
     @pulumi.getter(name="keepDivergentRefs")
@@ -505,14 +481,6 @@ class RemoteMirror(pulumi.CustomResource):
         return pulumi.get(self, "only_protected_branches")
 
     @_builtins.property
-    @pulumi.getter
-    def project(self) -> pulumi.Output[Any]:
-        """
-        The project to mirror: its numeric id or its full path (`group/sub/app`). Changing it replaces the mirror, except that a path changed to the numeric id it resolves to is no change; a numeric id changed to a path deletes first (the diff never calls GitLab, so it may be the same project).
-        """
-        return pulumi.get(self, "project")
-
-    @_builtins.property
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[_builtins.int]:
         """
@@ -529,50 +497,10 @@ class RemoteMirror(pulumi.CustomResource):
         return pulumi.get(self, "public_key")
 
     @_builtins.property
-    @pulumi.getter(name="syncOnApply")
-    def sync_on_apply(self) -> pulumi.Output[_builtins.bool]:
-        """
-        Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
-        """
-        return pulumi.get(self, "sync_on_apply")
-
-    @_builtins.property
-    @pulumi.getter(name="syncTimeoutSeconds")
-    def sync_timeout_seconds(self) -> pulumi.Output[_builtins.float]:
-        """
-        How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
-        """
-        return pulumi.get(self, "sync_timeout_seconds")
-
-    @_builtins.property
-    @pulumi.getter(name="syncTrigger")
-    def sync_trigger(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        Any change of this value requests a sync, and changes nothing else.
-        """
-        return pulumi.get(self, "sync_trigger")
-
-    @_builtins.property
     @pulumi.getter(name="updateStatus")
     def update_status(self) -> pulumi.Output[_builtins.str]:
         """
         GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
         """
         return pulumi.get(self, "update_status")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Output[_builtins.str]:
-        """
-        The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
-        """
-        return pulumi.get(self, "url")
-
-    @_builtins.property
-    @pulumi.getter(name="waitForSync")
-    def wait_for_sync(self) -> pulumi.Output[_builtins.bool]:
-        """
-        When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
-        """
-        return pulumi.get(self, "wait_for_sync")
 

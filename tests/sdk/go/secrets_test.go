@@ -90,7 +90,7 @@ func TestRemoteMirrorSendsTheURLAsASecretAndAsksForSecretOutputs(t *testing.T) {
 	}
 	secretOutputs := append([]string(nil), request.GetAdditionalSecretOutputs()...)
 	sort.Strings(secretOutputs)
-	if got, want := secretOutputs, []string{"publicKey", "url"}; !slices.Equal(got, want) {
+	if got, want := secretOutputs, []string{"publicKey"}; !slices.Equal(got, want) {
 		t.Errorf("additionalSecretOutputs = %v, want %v", got, want)
 	}
 	if !isSecret(request.GetObject().GetFields()["url"]) {

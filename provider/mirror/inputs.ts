@@ -138,17 +138,26 @@ export function normaliseInputs(inputs: Record<string, unknown>): NormalisedInpu
 }
 
 /**
- * The inputs as the engine should record them: every default written out, so that the inputs a read
- * returns and the inputs a program gives have the same shape (the engine shows a diff of the two), unset
- * optional fields left out, unknown values kept.
+ * The inputs as the engine should record them, the same shape whether a program gave them or a read
+ * found them (the engine shows a diff of the two): the defaults of GitLab's attributes written out, so
+ * that a change found by refresh shows as `false => true` rather than as a removed value; the settings
+ * that only steer this provider left out while they hold their default (GitLab never changes them, and
+ * each recorded value is one more the engine rewrites for every mirror at every checkpoint); unset
+ * optional fields left out; unknown values kept.
  */
 export function checkedInputs(raw: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of INPUT_FIELDS) {
     const value = normaliseField(field, raw[field], raw);
-    if (value !== null && value !== undefined) result[field] = value;
+    if (value === null || value === undefined || isSteeringDefault(field, value)) continue;
+    result[field] = value;
   }
   return result;
+}
+
+function isSteeringDefault(field: InputField, value: unknown): boolean {
+  const meta = fieldMeta(field);
+  return meta.gitlab === undefined && meta.default !== undefined && value === meta.default;
 }
 
 export type { AuthMethod, InputField, MirrorInputs };

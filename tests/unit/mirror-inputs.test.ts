@@ -1,6 +1,8 @@
 import { fieldMeta, INPUT_FIELDS } from "../../provider/mirror/fields";
 import { checkedInputs, failuresForEngine, inputFailures, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
+import { diffMirror } from "../../provider/mirror/diff";
+import { updateAttributes } from "../../provider/mirror/attributes";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const BEYOND_EXACT =
@@ -172,7 +174,7 @@ describe("normalisation", () => {
 });
 
 describe("checkedInputs: the inputs as the engine records them", () => {
-  it("spells every default out and leaves unset optional fields out", () => {
+  it("spells out the defaults of GitLab's attributes, and leaves out unset optional fields and the steering settings at their defaults", () => {
     expect(checkedInputs(GOOD)).toEqual({
       ...GOOD,
       enabled: true,
@@ -180,11 +182,19 @@ describe("checkedInputs: the inputs as the engine records them", () => {
       onlyProtectedBranches: true,
       keepDivergentRefs: true,
       hostKeys: [],
-      syncOnApply: false,
-      waitForSync: false,
-      syncTimeoutSeconds: 300,
-      adopt: false,
     });
+  });
+
+  it("keeps a steering setting given with another value than its default", () => {
+    const given = { ...GOOD, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60, adopt: true, syncTrigger: "v2" };
+    expect(checkedInputs(given)).toMatchObject({ syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60, adopt: true, syncTrigger: "v2" });
+    expect(checkedInputs({ ...GOOD, syncOnApply: false, syncTimeoutSeconds: 300 })).toEqual(checkedInputs(GOOD));
+  });
+
+  it("a steering setting returned to its default is a change the diff sees, with nothing sent to GitLab", () => {
+    const diff = diffMirror(checkedInputs({ ...GOOD, syncOnApply: true }), checkedInputs(GOOD));
+    expect(diff).toMatchObject({ changes: true, updates: ["syncOnApply"], replaces: [] });
+    expect(updateAttributes(diff.updates, normaliseInputs(GOOD))).toEqual({});
   });
 
   it("keeps what the program gave and unknown values", () => {

@@ -43,7 +43,7 @@ describe("RemoteMirrorPlugin configuration", () => {
 });
 
 describe("RemoteMirrorPlugin check and diff", () => {
-  it("check writes the defaults out, and reports a secret input's failure without a property", () => {
+  it("check writes the defaults of GitLab's attributes out, and reports a secret input's failure without a property", () => {
     const { plugin: p } = plugin();
     expect(p.check(GOOD).inputs).toMatchObject({ ...GOOD, enabled: true, keepDivergentRefs: true, onlyProtectedBranches: true });
     expect(p.check({ ...GOOD, url: "ftp://bot:plugin-secret@h/x.git" }).failures).toEqual([

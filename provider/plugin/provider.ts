@@ -4,6 +4,7 @@
  * plugin has and a dynamic provider has not: its own configuration per provider instance, import,
  * a detailed diff and the discovery function.
  */
+import { isDeepStrictEqual } from "node:util";
 import { ConfigError } from "../errors";
 import {
   CheckFailure,
@@ -137,7 +138,9 @@ export class RemoteMirrorPlugin {
     const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
     const result = await readMirror(id, stored, this.context(urn));
     if (result.gone) return { id: "" };
-    return { id: result.id, props: compactOutputs(result.props), inputs: result.inputs };
+    // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
+    const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(result.inputs, inputs);
+    return { id: result.id, props: compactOutputs(result.props), inputs: unchanged ? undefined : result.inputs };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {

@@ -81,6 +81,17 @@ it("refresh finds a change made outside Pulumi from the stored outputs and the r
   expect(plugin.diff(read.props!, mirror.inputs, read.inputs)).toMatchObject({ changes: true, replaces: [], detailed: { enabled: "update" } });
 });
 
+it("refresh of a mirror as recorded answers no inputs, so the engine keeps the recorded ones", async () => {
+  const url = await freshTarget();
+  const mirror = await created({ project: "demo/app", url, syncOnApply: false, syncTimeoutSeconds: 60 });
+  const read = await plugin.read(MIRROR_URN, mirror.id, mirror.outs, mirror.inputs);
+  expect(read.inputs).toBeUndefined();
+  expect(read.props).toEqual({ ...mirror.outs, updateStatus: expect.any(String) });
+  // Inputs recorded by an earlier version (every default written out) are answered in today's shape.
+  const older = await plugin.read(MIRROR_URN, mirror.id, mirror.outs, { ...mirror.inputs, adopt: false });
+  expect(older.inputs).toEqual(mirror.inputs);
+});
+
 it("a syncTrigger change, seen in the recorded inputs, sends the sync and no PUT", async () => {
   const url = await freshTarget();
   const mirror = await created({ project: 1, url, syncTrigger: "one" });

@@ -92,12 +92,12 @@ export function withEnvironmentFallback(
   };
 }
 
-/** How often `waitForSync` asks GitLab for the mirror's status: GITLAB_MIRRORS_POLL_INTERVAL_MS or the default. */
 /** Whether routine steps are logged too (`GITLAB_MIRRORS_LOG=debug`). */
 export function debugLogFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.GITLAB_MIRRORS_LOG?.trim().toLowerCase() === "debug";
 }
 
+/** How often `waitForSync` asks GitLab for the mirror's status: GITLAB_MIRRORS_POLL_INTERVAL_MS or the default. */
 export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.GITLAB_MIRRORS_POLL_INTERVAL_MS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_POLL_INTERVAL_MS;

@@ -1,6 +1,6 @@
 /**
  * Runs the provider plugin: a gRPC server on 127.0.0.1 whose port is the first line on stdout (the
- * engine reads it). The engine's address, the first argument, is where log lines go, each attached
+ * engine reads it). The engine's address, the last argument, is where log lines go, each attached
  * to the resource it is about.
  */
 import { createEngineLog, engineAddressOf } from "../engine-log";

@@ -86,10 +86,17 @@ export class RemoteMirrorPlugin {
   private settings: Settings = {};
   private urn = "";
 
+  /** Read once, at start-up: a plugin process keeps the environment the engine started it with. */
+  private readonly debugLog: boolean;
+  private readonly pollIntervalMs: number;
+
   constructor(
     private readonly log: EngineLog,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.debugLog = debugLogFromEnv(env);
+    this.pollIntervalMs = pollIntervalFromEnv(env);
+  }
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
@@ -180,14 +187,13 @@ export class RemoteMirrorPlugin {
       baseUrl: baseUrl as string,
       token: token as string,
       logger: this.logger(urn),
-      pollIntervalMs: pollIntervalFromEnv(this.env),
+      pollIntervalMs: this.pollIntervalMs,
     });
   }
 
   private logger(urn: string): MirrorLogger {
-    const debug = debugLogFromEnv(this.env);
     return {
-      debug: (message) => (debug ? this.log("info", message, urn) : undefined),
+      debug: (message) => (this.debugLog ? this.log("info", message, urn) : undefined),
       info: (message) => this.log("info", message, urn),
       warn: (message) => this.log("warning", message, urn),
     };

@@ -80,7 +80,7 @@ function rpcModules() {
 type Rpc = ReturnType<typeof rpcModules>;
 
 /**
- * The engine's Log service, as the hosts' first argument: log lines then cost what they cost in a real
+ * The engine's Log service, whose address each host gets as its last argument: log lines then cost what they cost in a real
  * run (with no engine listening, each would fail and retry the connection, which costs far more).
  */
 async function startEngineLog(rpc: Rpc): Promise<{ address: string; lines: () => number; stop(): Promise<void> }> {

@@ -7,12 +7,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { expectQuickstartCreated, GitLabActor, repoRoot, TestStack } from "./support";
+import { expectQuickstartCreated, GitLabActor, QUICKSTART_PROJECT_ID as PROJECT_ID, repoRoot, TestStack } from "./support";
 
 jest.setTimeout(300_000);
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
-const PROJECT_ID = 1;
 const TARGET = DEFAULT_SEED.targets![0];
 
 describe("examples/quickstart with the real pulumi CLI", () => {

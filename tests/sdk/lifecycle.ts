@@ -7,12 +7,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { expectQuickstartCreated, GitLabActor, pulumiBinDirForTests } from "../e2e/support";
+import { expectQuickstartCreated, GitLabActor, pulumiBinDirForTests, QUICKSTART_PROJECT_ID as PROJECT_ID } from "../e2e/support";
 import type { ConfigEntry } from "../../scripts/lib/stack";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../scripts/lib/sdk-stack";
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
-const PROJECT_ID = 1;
 const TARGET = DEFAULT_SEED.targets![0];
 
 /** The RemoteMirror's outputs as `pulumi stack export` shows them (refresh does not re-run the program). */

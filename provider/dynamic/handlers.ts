@@ -40,9 +40,9 @@ const processState: { configured: Settings } = { configured: {} };
 const PROVIDER_KEY = "__provider";
 
 /**
- * One line per step. The engine shows a dynamic provider's stderr as info lines of the stack, so
- * warnings go through the engine's Log service instead (the dynamic-provider host is started with the
- * engine's address as its first argument), to show as warnings.
+ * A line per notable step (routine ones only with GITLAB_MIRRORS_LOG=debug). The engine shows a dynamic
+ * provider's stderr as info lines of the stack, so warnings go through the engine's Log service instead
+ * (the dynamic-provider host is started with the engine's address as its last argument), to show as warnings.
  */
 const engineLog = createEngineLog(engineAddressOfHost());
 const logger: MirrorLogger = {

@@ -14,13 +14,16 @@
  *   npx tsc -p tsconfig.json
  *   export PULUMI_BIN_DIR=$(bash scripts/setup-pulumi.sh 2>/dev/null)
  *   node dist/scripts/bench-fleet.js [count=200] [--checkpoints=default|skip|both] [--paths=dynamic,plugin,inline]
- *        [--rounds=1] [--profile] [--keep]
+ *        [--rounds=1] [--floor-state=inputs|plugin] [--profile] [--keep]
  *
  * `--checkpoints=skip` sets PULUMI_SKIP_CHECKPOINTS=true (the file backend then writes the state once at
  * the end instead of on every step); `both` runs everything twice, on fresh emulators and backends.
  * `--rounds=K` runs everything K times (fresh emulators and backends each round) and summarises each phase
  * by the median of ours and of the floor, with the range of the rounds' ratios: on a shared machine one
  * round's ratio can move by a third.
+ * `--floor-state=plugin` makes the plugin path's floor record what our plugin records (the same inputs and
+ * outputs, placeholder values) instead of echoing its inputs: a diagnostic, not the goals' floor. What is
+ * left of a gap against it is our process's own work, not the engine's cost of the state we keep.
  * `--profile` adds CPU profiles of the program processes (preview and up) and a gRPC run of each provider
  * host in isolation (per-call cost and bytes of Check, Diff and the CRUD calls).
  *
@@ -35,7 +38,7 @@ import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { CliStack, parseResourceSummary } from "./bench/cli-stack";
 import { Counters, Emulator, readCounters, resetCounters, ROOT_TOKEN, startEmulatorProcess } from "./bench/emulator";
 import { measureGrpcCalls, printGrpcCalls } from "./bench/grpc-calls";
-import { NOOP_PACKAGE } from "./bench/noop-plugin/provider";
+import { NOOP_PACKAGE, NOOP_STATE_ENV, noopStateFrom, type NoopState } from "./bench/noop-plugin/provider";
 import { ProcessSampler, ProcessUsage } from "./bench/processes";
 import { measureRegistration, printRegistration } from "./bench/registration";
 import { analyseProfiles, printProfile, ProfileAnalysis } from "./bench/profile";
@@ -69,6 +72,7 @@ interface Args {
   modes: CheckpointMode[];
   paths: PathName[];
   rounds: number;
+  floorState: NoopState;
   profile: boolean;
   keep: boolean;
 }
@@ -81,6 +85,7 @@ function parseArgs(argv: string[]): Args {
       checkpoints: { type: "string", default: "both" },
       paths: { type: "string", default: PATHS.join(",") },
       rounds: { type: "string", default: "1" },
+      "floor-state": { type: "string", default: "inputs" },
       profile: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
     },
@@ -95,7 +100,8 @@ function parseArgs(argv: string[]): Args {
   for (const p of paths) if (!(PATHS as readonly string[]).includes(p)) throw new Error(`--paths takes ${PATHS.join(", ")}, not ${p}`);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) throw new Error(`--rounds must be an integer from 1 to ${MAX_ROUNDS}, not ${values.rounds}`);
-  return { count, modes: modes[values.checkpoints!], paths: paths as PathName[], rounds, profile: values.profile!, keep: values.keep! };
+  const floorState = noopStateFrom(values["floor-state"], "--floor-state");
+  return { count, modes: modes[values.checkpoints!], paths: paths as PathName[], rounds, floorState, profile: values.profile!, keep: values.keep! };
 }
 
 function print(line: string): void {
@@ -150,6 +156,7 @@ async function cliRunner(
   count: number,
   mode: CheckpointMode,
   emulator: Emulator | undefined,
+  floorState: NoopState,
 ): Promise<StackRunner> {
   const projectDir = path.join(dir, "project");
   const dist = path.join(repoRoot, "dist");
@@ -163,7 +170,9 @@ async function cliRunner(
     const program = floor ? path.join(dist, "scripts", "bench", "noop-dynamic.js") : path.join(dist, "examples", "fleet", "index.js");
     writeNodeProject(projectDir, program, path.join(repoRoot, "node_modules"));
   }
-  const stack = new CliStack(projectDir, pulumiBinDir(), { env: mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {} });
+  const env: Record<string, string> = mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+  if (floor && pathName === "plugin") env[NOOP_STATE_ENV] = floorState;
+  const stack = new CliStack(projectDir, pulumiBinDir(), { env });
   const namespace = pathName === "plugin" ? "gitlab-mirrors" : "gitlab";
   await stack.init(STACK, fleetConfig(count, pathName === "plugin" ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator }));
   return {
@@ -334,13 +343,14 @@ async function runMode(args: Args, mode: CheckpointMode, scratch: string): Promi
       const open = (floor: boolean) => {
         const label = `${p}${floor ? " floor" : ""}`;
         const dir = path.join(modeDir, p, floor ? "floor" : "ours");
-        return p === "inline" ? inlineRunner(label, floor, dir, count, mode, floor ? undefined : emulator) : cliRunner(label, p, floor, dir, count, mode, floor ? undefined : emulator);
+        return p === "inline" ? inlineRunner(label, floor, dir, count, mode, floor ? undefined : emulator) : cliRunner(label, p, floor, dir, count, mode, floor ? undefined : emulator, args.floorState);
       };
       pairs.push({ ours: await open(false), floor: await open(true) });
     }
     const idlePids = new Set(emulators.map((e) => e.pid));
     const tag = mode === "skip" ? "PULUMI_SKIP_CHECKPOINTS=true" : "checkpoints on";
-    print(`${tag}: ${args.paths.join(", ")}, ${count} mirrors over ${Math.ceil(count / PER_PROJECT)} projects; scratch ${modeDir}`);
+    const floorNote = args.floorState === "plugin" && args.paths.includes("plugin") ? " (the plugin floor records our plugin's inputs and outputs)" : "";
+    print(`${tag}: ${args.paths.join(", ")}, ${count} mirrors over ${Math.ceil(count / PER_PROJECT)} projects${floorNote}; scratch ${modeDir}`);
     for (const phase of PHASES) {
       for (const { ours, floor } of pairs) {
         const profileEnv = (runner: StackRunner): Record<string, string> =>
@@ -388,10 +398,11 @@ function summaryCell(rows: Row[]): string {
   return `${ours.toFixed(1)} / ${floor.toFixed(1)} (×${(ours / floor).toFixed(2)}${range})`;
 }
 
-function printTable(rows: Row[], count: number, rounds: number): void {
+function printTable(rows: Row[], { count, rounds, floorState }: Args): void {
   print(
     `summary, ${count} mirrors: wall seconds, ours / floor (ratio)` +
-      (rounds > 1 ? `, medians of ${rounds} rounds (ratio of the medians, then the rounds' lowest and highest ratio)` : ""),
+      (rounds > 1 ? `, medians of ${rounds} rounds (ratio of the medians, then the rounds' lowest and highest ratio)` : "") +
+      (floorState === "plugin" ? "; the plugin floor records our plugin's inputs and outputs" : ""),
   );
   const modes = [...new Set(rows.map((r) => r.mode))];
   const paths = [...new Set(rows.map((r) => r.path))];
@@ -416,7 +427,7 @@ async function main(): Promise<void> {
       if (args.rounds > 1) print(`round ${round} of ${args.rounds}`);
       for (const mode of args.modes) rows.push(...(await runMode(args, mode, path.join(scratch, `round-${round}`))));
     }
-    printTable(rows, args.count, args.rounds);
+    printTable(rows, args);
     if (args.profile) {
       printGrpcCalls(await measureGrpcCalls(Math.min(args.count, GRPC_CALLS_MAX), path.join(scratch, "grpc")), print);
       printRegistration(await measureRegistration(args.count), print);

@@ -1,14 +1,16 @@
 /**
  * The fleet benchmark's own pieces (scripts/bench): the YAML program it generates, how it reads the
- * CLI's summary, and its no-op plugin started by its executable as the engine starts it (the compiled
- * entry in dist/, as `make test` builds it).
+ * CLI's summary, its no-op plugin started by its executable as the engine starts it (the compiled
+ * entry in dist/, as `make test` builds it), and the no-op's diagnostic state shaped like our plugin's.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parseResourceSummary } from "../../scripts/bench/cli-stack";
-import { NOOP_MIRROR_TOKEN } from "../../scripts/bench/noop-plugin/provider";
+import { NOOP_MIRROR_TOKEN, noopProvider, noopStateFrom } from "../../scripts/bench/noop-plugin/provider";
+import { OUTPUT_ONLY_FIELDS, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
+import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
 import { analyseProfile } from "../../scripts/bench/profile";
 import { yamlFleetProgram } from "../../scripts/bench/programs";
 
@@ -170,5 +172,39 @@ describe("the no-op plugin, started by pulumi-resource-noop-mirrors, over gRPC",
     update.setOlds(struct(outs));
     update.setNews(struct(news));
     expect((await call("update", update)).getProperties().toJavaScript()).toMatchObject({ enabled: false });
+  });
+});
+
+describe("the no-op plugin recording our plugin's state (NOOP_MIRRORS_STATE=plugin)", () => {
+  const urn = `urn:pulumi:bench::fleet::${NOOP_MIRROR_TOKEN}::app-0`;
+  const given = { project: "fleet/p-0", url: "https://fleet-bot:t0ken@mirror.example.com/fleet/app-0.git", enabled: true, syncOnApply: false };
+  const floor = noopProvider("plugin");
+
+  test("records the inputs our plugin's Check records", async () => {
+    const ours = new RemoteMirrorPlugin(() => undefined, {}).check(given).inputs;
+    expect((await floor.check!(urn, {}, given)).inputs).toEqual(ours);
+  });
+
+  test("stores the outputs our plugin stores for a password mirror, no url and no project", async () => {
+    const inputs = (await floor.check!(urn, {}, given)).inputs;
+    const { outs } = await floor.create!(urn, inputs);
+    const stored = [...REPORTED_INPUT_FIELDS, ...OUTPUT_ONLY_FIELDS.filter((name) => name !== "publicKey")];
+    expect(Object.keys(outs ?? {}).sort()).toEqual(stored.sort());
+    expect(outs).toMatchObject({ enabled: true, authMethod: "password", hostKeyFingerprints: [] });
+  });
+
+  test("Diff sees only a change of what both sides hold; Update records the new enabled", async () => {
+    const inputs = (await floor.check!(urn, {}, given)).inputs;
+    const { id, outs } = await floor.create!(urn, inputs);
+    expect((await floor.diff!(id, urn, outs, inputs)).changes).toBe(false);
+    const disabled = { ...inputs, enabled: false };
+    expect((await floor.diff!(id, urn, outs, disabled)).changes).toBe(true);
+    expect((await floor.update!(id, urn, outs, disabled)).outs).toEqual({ ...outs, enabled: false });
+  });
+
+  test("the state is chosen by inputs or plugin, and nothing else", () => {
+    expect(noopStateFrom(undefined)).toBe("inputs");
+    expect(noopStateFrom("plugin")).toBe("plugin");
+    expect(() => noopStateFrom("mirror")).toThrow("NOOP_MIRRORS_STATE must be inputs or plugin, not mirror");
   });
 });

@@ -5,7 +5,7 @@
  * (explicit providers' settings, CheckConfig, import).
  */
 import * as provider from "@pulumi/pulumi/provider";
-import { NOOP_PACKAGE, noopProvider } from "./provider";
+import { NOOP_PACKAGE, NOOP_STATE_ENV, noopProvider, noopStateFrom } from "./provider";
 
 /** True when run directly (pulumi-resource-noop-mirrors) or by the Node.js language host's run-plugin harness. */
 function loadedAsPlugin(): boolean {
@@ -13,8 +13,10 @@ function loadedAsPlugin(): boolean {
 }
 
 if (loadedAsPlugin()) {
-  provider.main(noopProvider(), process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`${NOOP_PACKAGE}: the plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => provider.main(noopProvider(noopStateFrom(process.env[NOOP_STATE_ENV])), process.argv.slice(2)))
+    .catch((err: unknown) => {
+      process.stderr.write(`${NOOP_PACKAGE}: the plugin could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
 }

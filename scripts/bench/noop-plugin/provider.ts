@@ -2,12 +2,23 @@
  * The no-op provider behind the plugin floor: the engine's cost of N custom resources of a plugin,
  * with the same inputs as RemoteMirror (the URL a secret) and the same kinds of step (create,
  * unchanged, read, update in place, delete), and no work of its own.
+ *
+ * What it records is one of two shapes, chosen by $NOOP_MIRRORS_STATE when the process starts:
+ *   inputs  (default) its inputs, echoed as its outputs: the floor the benchmark's goals are set against;
+ *   plugin  what the repository's plugin records for a password mirror GitLab has not pushed yet: the
+ *           same inputs and the same outputs, with placeholder values. Against this floor, what is left
+ *           of a gap is our process's own work, not the engine's cost of the state we keep.
  */
 import type * as provider from "@pulumi/pulumi/provider";
 
 export const NOOP_PACKAGE = "noop-mirrors";
 export const NOOP_MIRROR_TOKEN = `${NOOP_PACKAGE}:index:RemoteMirror`;
+export const NOOP_STATE_ENV = "NOOP_MIRRORS_STATE";
+export const NOOP_STATES = ["inputs", "plugin"] as const;
+export type NoopState = (typeof NOOP_STATES)[number];
 const VERSION = "0.0.1";
+
+type Props = Record<string, any>;
 
 /** The package schema: one resource whose properties are its inputs, echoed back as outputs. */
 export function noopSchema(): Record<string, unknown> {
@@ -31,24 +42,63 @@ export function noopSchema(): Record<string, unknown> {
   };
 }
 
-function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-  return [...keys].filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+/** What the plugin's Check records besides the program's values: GitLab's defaults, and no host keys. */
+const PLUGIN_INPUT_DEFAULTS = { authMethod: "password", onlyProtectedBranches: true, keepDivergentRefs: true, hostKeys: [] };
+
+/** The plugin's Check drops a steering setting at its default: syncOnApply false is one. */
+export function pluginShapedInputs(news: Props): Props {
+  const { syncOnApply, ...rest } = news;
+  return { ...rest, ...PLUGIN_INPUT_DEFAULTS, ...(syncOnApply === true ? { syncOnApply } : {}) };
 }
 
-export function noopProvider(): provider.Provider {
+/** The outputs the plugin stores for a password mirror: what GitLab reports, no copy of url or project. */
+export function pluginShapedOutputs(inputs: Props, mirrorId: number): Props {
+  return {
+    enabled: inputs.enabled ?? true,
+    authMethod: inputs.authMethod,
+    onlyProtectedBranches: inputs.onlyProtectedBranches,
+    keepDivergentRefs: inputs.keepDivergentRefs,
+    mirrorBranchRegex: null,
+    mirrorId,
+    projectId: mirrorId,
+    maskedUrl: "https://*****:*****@mirror.example.com/fleet/app.git",
+    updateStatus: "none",
+    lastError: null,
+    lastUpdateAt: null,
+    lastUpdateStartedAt: null,
+    lastSuccessfulUpdateAt: null,
+    hostKeyFingerprints: [],
+  };
+}
+
+function changedKeys(olds: Props, news: Props, keys: Iterable<string>): string[] {
+  return [...new Set(keys)].filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+}
+
+/** `value` as a state; `setting` names where it came from in the error. */
+export function noopStateFrom(value: string | undefined, setting = NOOP_STATE_ENV): NoopState {
+  if (value === undefined || value === "") return "inputs";
+  if ((NOOP_STATES as readonly string[]).includes(value)) return value as NoopState;
+  throw new Error(`${setting} must be ${NOOP_STATES.join(" or ")}, not ${value}`);
+}
+
+export function noopProvider(state: NoopState = "inputs"): provider.Provider {
   let nextId = 0;
+  const shaped = state === "plugin";
   return {
     version: VERSION,
     schema: JSON.stringify(noopSchema()),
-    check: async (_urn, _olds, news) => ({ inputs: news }),
-    diff: async (_id, _urn, olds, news) => ({ changes: changedKeys(olds, news).length > 0 }),
+    check: async (_urn, _olds, news) => ({ inputs: shaped ? pluginShapedInputs(news) : news }),
+    // The plugin-shaped outputs hold no url or project: only what both sides hold can differ.
+    diff: async (_id, _urn, olds, news) => ({
+      changes: changedKeys(olds, news, shaped ? Object.keys(olds).filter((key) => key in news) : [...Object.keys(olds), ...Object.keys(news)]).length > 0,
+    }),
     create: async (_urn, inputs) => {
       nextId += 1;
-      return { id: `${process.pid}-${nextId}`, outs: inputs };
+      return { id: `${process.pid}-${nextId}`, outs: shaped ? pluginShapedOutputs(inputs, nextId) : inputs };
     },
     read: async (id, _urn, props) => ({ id, props }),
-    update: async (_id, _urn, _olds, news) => ({ outs: news }),
+    update: async (_id, _urn, olds, news) => ({ outs: shaped ? { ...olds, enabled: news.enabled } : news }),
     delete: async () => undefined,
   };
 }

@@ -5,7 +5,14 @@
  * backreferences, which RE2 leaves out on purpose, are named explicitly since RE2's own error
  * does not say why. Returns a reason, or null when the pattern is acceptable.
  */
-import { RE2JS } from "re2js";
+import type * as Re2js from "re2js";
+
+let loaded: typeof Re2js | undefined;
+
+/** Loaded when a pattern is first checked: most fleets set none, and the module costs a plugin's start. */
+function re2js(): typeof Re2js {
+  return (loaded ??= require("re2js") as typeof Re2js);
+}
 
 export const MAX_BRANCH_REGEX_LENGTH = 255;
 
@@ -29,7 +36,7 @@ function isSyntaxFailure(err: unknown): err is Re2SyntaxFailure {
 
 function re2CompileProblem(pattern: string): string | null {
   try {
-    RE2JS.compile(pattern);
+    re2js().RE2JS.compile(pattern);
     return null;
   } catch (err) {
     if (!isSyntaxFailure(err)) return `is not valid RE2 syntax: ${err instanceof Error ? err.message : String(err)}`;

@@ -188,8 +188,11 @@ export type MirrorInputs = z.infer<typeof mirrorInputsSchema>;
 export type InputField = keyof MirrorInputs;
 export const INPUT_FIELDS = Object.keys(mirrorInputsSchema.shape) as InputField[];
 
+/** Read from the schema once: zod looks metadata up in its registry on every `.meta()`. */
+const FIELD_METAS = new Map(INPUT_FIELDS.map((name) => [name, mirrorInputsSchema.shape[name].meta() as unknown as FieldMeta]));
+
 export function fieldMeta(name: InputField): FieldMeta {
-  return mirrorInputsSchema.shape[name].meta() as unknown as FieldMeta;
+  return FIELD_METAS.get(name)!;
 }
 
 /** Inputs that map to a GitLab attribute, with that attribute's name. */

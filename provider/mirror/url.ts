@@ -167,6 +167,8 @@ export function credentialFreeMaskedUrl(masked: string | null): string | null {
 
 /** True when both URLs point at the same target (scheme, host, port, path) and carry the same credentials. */
 export function sameMirrorUrl(a: string, b: string): { sameTarget: boolean; sameCredentials: boolean } {
+  // The usual case (every Diff of an unchanged mirror), without parsing both.
+  if (a === b) return { sameTarget: true, sameCredentials: true };
   const pa = parseMirrorUrl(a);
   const pb = parseMirrorUrl(b);
   if (!pa.ok || !pb.ok) return { sameTarget: a === b, sameCredentials: a === b };

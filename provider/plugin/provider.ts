@@ -82,6 +82,11 @@ function compactPartialState(err: unknown): never {
   throw err;
 }
 
+/** The inputs the engine recorded, or undefined when it sent none (a resource recorded without them). */
+function recordedInputs(oldInputs: Props | undefined): Props | undefined {
+  return oldInputs !== undefined && Object.keys(oldInputs).length > 0 ? oldInputs : undefined;
+}
+
 export class RemoteMirrorPlugin {
   private settings: Settings = {};
   private urn = "";
@@ -124,7 +129,7 @@ export class RemoteMirrorPlugin {
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff {
-    const result = diffMirror(olds, news, oldInputs && Object.keys(oldInputs).length > 0 ? oldInputs : undefined);
+    const result = diffMirror(olds, news, recordedInputs(oldInputs));
     const detailed: Record<string, DiffKind> = {};
     const before = { ...olds, ...(oldInputs ?? {}) };
     for (const field of [...result.replaces, ...result.updates]) {
@@ -151,7 +156,7 @@ export class RemoteMirrorPlugin {
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
-    const recorded = Object.keys(oldInputs).length > 0 ? oldInputs : undefined;
+    const recorded = recordedInputs(oldInputs);
     const stored = expandOutputs(olds, recorded ?? {});
     const result = await updateMirror(id, stored, news, this.context(urn), recorded).catch(compactPartialState);
     return { outs: compactOutputs(result.outs) };

@@ -71,8 +71,8 @@ export function pluginShapedOutputs(inputs: Props, mirrorId: number): Props {
   };
 }
 
-function changedKeys(olds: Props, news: Props, keys: Iterable<string>): string[] {
-  return [...new Set(keys)].filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+function changed(olds: Props, news: Props, keys: Iterable<string>): boolean {
+  return [...keys].some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 }
 
 /** `value` as a state; `setting` names where it came from in the error. */
@@ -90,9 +90,10 @@ export function noopProvider(state: NoopState = "inputs"): provider.Provider {
     schema: JSON.stringify(noopSchema()),
     check: async (_urn, _olds, news) => ({ inputs: shaped ? pluginShapedInputs(news) : news }),
     // The plugin-shaped outputs hold no url or project: only what both sides hold can differ.
-    diff: async (_id, _urn, olds, news) => ({
-      changes: changedKeys(olds, news, shaped ? Object.keys(olds).filter((key) => key in news) : [...Object.keys(olds), ...Object.keys(news)]).length > 0,
-    }),
+    diff: async (_id, _urn, olds, news) => {
+      const keys = shaped ? Object.keys(olds).filter((key) => key in news) : new Set([...Object.keys(olds), ...Object.keys(news)]);
+      return { changes: changed(olds, news, keys) };
+    },
     create: async (_urn, inputs) => {
       nextId += 1;
       return { id: `${process.pid}-${nextId}`, outs: shaped ? pluginShapedOutputs(inputs, nextId) : inputs };

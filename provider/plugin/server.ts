@@ -9,8 +9,10 @@
  * detailed diff.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { partialStateOf } from "../mirror";
+import { partialStateOf, UNKNOWN } from "../mirror";
+import { entryKey } from "../project-mirrors";
 import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
+import { Declaration, DeclaredTargets, describeUrn } from "./declared-targets";
 import { ProjectMirrorsResource } from "./project-mirrors";
 import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
@@ -104,6 +106,16 @@ interface ResourceType {
   /** The keys or paths to keep secret in recorded inputs and in outputs, given what the program sent as secret. */
   secretInputs(sent: Unwrapped): Iterable<string>;
   secretOutputs(sent: Unwrapped): Iterable<string>;
+  /** The mirrors checked inputs declare, where their project and URLs are known. */
+  declares(inputs: Props): { project: number | string; declarations: Declaration[] } | undefined;
+}
+
+function knownProject(value: unknown): number | string | undefined {
+  return typeof value === "number" || (typeof value === "string" && value !== UNKNOWN) ? value : undefined;
+}
+
+function declaration(path: string, url: unknown): Declaration[] {
+  return typeof url === "string" && url !== UNKNOWN ? [{ path, target: entryKey(url) }] : [];
 }
 
 function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {
@@ -113,11 +125,20 @@ function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {
     lifecycle: plugin,
     secretInputs: (sent) => plugin.secretOutputs(sent.secretKeys),
     secretOutputs: (sent) => plugin.secretOutputs(sent.secretKeys),
+    declares: (inputs) => {
+      const project = knownProject(inputs.project);
+      return project === undefined ? undefined : { project, declarations: declaration("url", inputs.url) };
+    },
   };
   const set: ResourceType = {
     lifecycle: sets,
     secretInputs: (sent) => sets.secretInputs(sent.secretPaths),
     secretOutputs: (sent) => sets.secretOutputs(sent.secretPaths),
+    declares: (inputs) => {
+      const project = knownProject(inputs.project);
+      if (project === undefined || !Array.isArray(inputs.mirrors)) return undefined;
+      return { project, declarations: inputs.mirrors.flatMap((entry, i) => declaration(`mirrors[${i}].url`, (entry as Props | null)?.url)) };
+    },
   };
   return new Map([
     [REMOTE_MIRROR_TOKEN, mirror],
@@ -149,6 +170,16 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     "update-replace": P.PropertyDiff.Kind.UPDATE_REPLACE,
   };
   const types = resourceTypes(plugin);
+  const declared = new DeclaredTargets();
+  /** Check failures for mirrors another resource of this run already declares. */
+  const conflictsOf = (urn: string, type: ResourceType, inputs: Props) => {
+    const declaring = type.declares(inputs);
+    if (declaring === undefined) return [];
+    return declared.claim(urn, declaring.project, declaring.declarations).map((conflict) => ({
+      property: "",
+      reason: `${conflict.path} has the same target as a mirror ${describeUrn(conflict.holder)} declares in project ${declaring.project}; declare each mirror once (GitLab holds one mirror per URL in a project)`,
+    }));
+  };
   const typeOf = (urn: string): ResourceType => {
     const type = types.get(urn.split("::")[2]?.split("$").pop() ?? "");
     if (type === undefined) throw new Error(`unknown resource type in ${urn.length > 200 ? `${urn.slice(0, 200)}…` : urn}`);
@@ -203,9 +234,10 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       const type = typeOf(req.getUrn());
       const news = plain(req.getNews());
       const result = type.lifecycle.check(news.value);
+      const failures = result.failures.length > 0 ? result.failures : conflictsOf(req.getUrn(), type, result.inputs);
       const response = new P.CheckResponse();
       response.setInputs(struct(result.inputs, type.secretInputs(news)));
-      response.setFailuresList(checkFailures(result.failures));
+      response.setFailuresList(checkFailures(failures));
       return response;
     }),
     diff: answer((req) => {

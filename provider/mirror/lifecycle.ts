@@ -1,4 +1,4 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound } from "../errors";
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, ProviderError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { redactAll } from "../redact";
 import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
@@ -225,7 +225,7 @@ export async function updateMirror(
   const name = label(inputs.project);
   const diff = diffMirror(olds, raw, oldInputs);
   if (diff.replaces.length > 0) {
-    throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
+    throw new ProviderError(`${diff.replaces[0]} changed, which needs a replacement, not an update`);
   }
   const attrs = updateAttributes(diff.updates, inputs);
   let mirror: RemoteMirror | undefined;

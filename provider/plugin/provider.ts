@@ -5,7 +5,7 @@
  * a detailed diff and the discovery function.
  */
 import { isDeepStrictEqual } from "node:util";
-import { ConfigError } from "../errors";
+import { ConfigError, ProviderError } from "../errors";
 import {
   CheckFailure,
   checkedInputs,
@@ -167,7 +167,7 @@ export class RemoteMirrorPlugin {
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {
-    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new Error(`unknown function ${token}`);
+    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new ProviderError(`the engine invoked an unknown function ${token}`);
     if (args.project === undefined || args.project === null) return { failures: [{ property: "project", reason: "is required" }] };
     const parsed = mirrorInputsSchema.shape.project.safeParse(args.project);
     if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };

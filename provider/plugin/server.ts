@@ -9,6 +9,7 @@
  * detailed diff.
  */
 import type * as grpc from "@grpc/grpc-js";
+import { ProviderError } from "../errors";
 import { partialStateOf } from "../mirror";
 import { unwrapSecrets, wrapSecrets } from "./marshal";
 import { DiffKind, RemoteMirrorPlugin } from "./provider";
@@ -89,7 +90,7 @@ function checkFailures(failures: { property: string; reason: string }[]) {
 
 function requireMirrorType(urn: string): void {
   const type = urn.split("::")[2] ?? "";
-  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new Error(`unknown resource type in ${urn}`);
+  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new ProviderError(`the engine asked about an unknown resource type in ${urn}`);
 }
 
 export interface ServerOptions {
@@ -126,7 +127,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       return info;
     }),
     getSchema: answer((req) => {
-      if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
+      if (req.getVersion() !== 0) throw new ProviderError(`the engine asked for schema version ${req.getVersion()}, which this provider does not serve`);
       const response = new P.GetSchemaResponse();
       response.setSchema(JSON.stringify(packageSchema(version)));
       return response;

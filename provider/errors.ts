@@ -11,6 +11,7 @@
  * everything that goes into a message passes through provider/redact.ts.
  */
 import { STATUS_CODES } from "node:http";
+import { type ConnectionSetting, GITLAB_CONFIG_NAMES, type SettingNames } from "./connection-settings";
 import { redactUrlCredentials } from "./redact";
 
 /** Every code, declared once, with what it means. */
@@ -97,6 +98,8 @@ export interface GitLabApiErrorInit extends RequestDescription {
   /** Project ref and mirror id the call was about, used to phrase the advice. */
   project?: number | string;
   mirrorId?: number;
+  /** How the user names the connection settings the advice points at; gitlab:* when not given. */
+  settingNames?: SettingNames;
 }
 
 const MIRROR_NOT_FOUND = "404 Not found";
@@ -114,14 +117,11 @@ function adviceFor(init: GitLabApiErrorInit): string {
     case 400:
       return "GitLab rejected the request; correct the input it names and try again.";
     case 401: {
+      const names = init.settingNames ?? GITLAB_CONFIG_NAMES;
       const check = `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
-      // Without --run-program, refresh and destroy use the configuration saved with the stack's provider
-      // when the program last ran, not the current one: a rotated token only counts once the program runs.
+      // Refresh and destroy are where a token rotated since the last run shows up.
       return init.method === "GET" || init.method === "DELETE"
-        ? `${check} If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token> ` +
-          "(gitlab-mirrors:token for the provider plugin), then run " +
-          "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
-          "destroy use the token saved with the stack's provider when the program last ran."
+        ? `${check} If the token was rotated, set the new one (${names.token.howToSet})${names.takesEffect ? `, then ${names.takesEffect}` : ""}.`
         : check;
     }
     case 403:
@@ -149,6 +149,8 @@ function adviceFor(init: GitLabApiErrorInit): string {
 }
 
 export class GitLabApiError extends GitLabRequestError {
+  /** The connection setting to check: the token, for a 401. */
+  readonly setting: ConnectionSetting | undefined;
   readonly status: number;
   readonly gitlabMessage: string;
   readonly body: unknown;
@@ -162,6 +164,7 @@ export class GitLabApiError extends GitLabRequestError {
       `${init.method} ${init.path} failed: ${init.status}${text ? ` ${text}` : ""} (GitLab: ${JSON.stringify(gitlabMessage)}). ${adviceFor({ ...init, gitlabMessage })}`,
       options,
     );
+    this.setting = init.status === 401 ? "token" : undefined;
     this.status = init.status;
     this.gitlabMessage = gitlabMessage;
     this.body = init.body;
@@ -218,7 +221,7 @@ export class RateLimitedError extends GitLabRequestError {
 catalogued(RateLimitedError);
 
 export interface NetworkErrorInit extends RequestDescription {
-  /** The GitLab the request was for (scheme, host and port of gitlab:baseUrl), named in the message. */
+  /** The GitLab the request was for (scheme, host and port of the base URL), named in the message. */
   origin: string;
   /** What went wrong, for a person: "connection refused (ECONNREFUSED)", "connection reset (ECONNRESET)". */
   reason: string;
@@ -226,9 +229,14 @@ export interface NetworkErrorInit extends RequestDescription {
   sent: boolean;
   /** What to do, when the failure points at something more specific than the connection. */
   advice?: string;
+  /** The connection setting to check, when the failure may come from it: the base URL, for a failure before sending. */
+  setting?: ConnectionSetting;
+  /** How the user names it; gitlab:* when not given. */
+  settingNames?: SettingNames;
 }
 
 export class NetworkError extends GitLabRequestError {
+  readonly setting: ConnectionSetting | undefined;
   readonly origin: string;
   readonly reason: string;
   readonly sent: boolean;
@@ -239,8 +247,9 @@ export class NetworkError extends GitLabRequestError {
       init.advice ??
       (init.sent
         ? "Check that GitLab is reachable from here and run the command again."
-        : "Check that gitlab:baseUrl names the right host and port and that GitLab is reachable there from here.");
+        : `Check that ${(init.settingNames ?? GITLAB_CONFIG_NAMES).baseUrl.name} names the right host and port and that GitLab is reachable there from here.`);
     super("GLM_ERR_NETWORK", init, `${init.method} ${init.path} failed: ${init.reason}, talking to ${init.origin}. ${reached}. ${advice}`, options);
+    this.setting = init.setting ?? (init.sent ? undefined : "baseUrl");
     this.origin = init.origin;
     this.reason = init.reason;
     this.sent = init.sent;
@@ -282,36 +291,32 @@ export class InvalidInputError extends GitLabMirrorsError {
 catalogued(InvalidInputError);
 
 export class ConfigError extends GitLabMirrorsError {
-  /** The config key ("gitlab:baseUrl") or client option ("timeoutMs") at fault. */
+  /** The setting as the user names it ("gitlab:baseUrl", "the provider's token") or the client option ("timeoutMs") at fault. */
   readonly key: string;
+  /** Which connection setting is at fault, whatever the adapter calls it; undefined for a client option. */
+  readonly setting: ConnectionSetting | undefined;
   readonly envVar: string | undefined;
   readonly reason: string;
 
-  constructor(key: string, reason: string, options?: { envVar?: string; cause?: unknown }) {
+  constructor(key: string, reason: string, options?: { envVar?: string; setting?: ConnectionSetting; cause?: unknown }) {
     const where = options?.envVar ? `${key} (or the ${options.envVar} environment variable)` : key;
     super("GLM_ERR_CONFIG", `Invalid configuration ${where}: ${reason}`, options);
     this.key = key;
+    this.setting = options?.setting;
     this.envVar = options?.envVar;
     this.reason = reason;
   }
 }
 catalogued(ConfigError);
 
-export type ConnectionSetting = "gitlab:baseUrl" | "gitlab:token";
-
-/** Each connection setting's environment fallback and how to set it, for every "is not set" message. */
-export const CONNECTION_SETTINGS: Readonly<Record<ConnectionSetting, { envVar: string; command: string }>> = Object.freeze({
-  "gitlab:baseUrl": { envVar: "GITLAB_BASE_URL", command: "pulumi config set gitlab:baseUrl https://gitlab.example.com" },
-  "gitlab:token": { envVar: "GITLAB_TOKEN", command: "pulumi config set --secret gitlab:token <token>" },
-});
-
-/** Why a missing connection setting is a problem, and how to fix it. */
-export function missingSettingReason(key: ConnectionSetting): string {
-  return `is not set; run \`${CONNECTION_SETTINGS[key].command}\``;
+/** A connection setting is wrong: named the way the adapter's users name it. */
+export function settingError(names: SettingNames, setting: ConnectionSetting, reason: string, options?: { cause?: unknown }): ConfigError {
+  const { name, envVar } = names[setting];
+  return new ConfigError(name, reason, { envVar, setting, ...options });
 }
 
-export function missingSettingError(key: ConnectionSetting): ConfigError {
-  return new ConfigError(key, missingSettingReason(key), { envVar: CONNECTION_SETTINGS[key].envVar });
+export function missingSettingError(names: SettingNames, setting: ConnectionSetting): ConfigError {
+  return settingError(names, setting, `is not set; ${names[setting].howToSet}`);
 }
 
 export interface SyncFailedErrorInit {
@@ -376,9 +381,13 @@ export interface UnexpectedResponseErrorInit extends RequestDescription {
   status: number;
   /** What did not match, one line per problem ("0.id: expected number"). */
   issues: string[];
+  /** How the user names the base URL the advice points at; gitlab:baseUrl when not given. */
+  settingNames?: SettingNames;
 }
 
 export class UnexpectedResponseError extends GitLabRequestError {
+  /** The answer is not GitLab's API: the base URL is the setting to check. */
+  readonly setting: ConnectionSetting = "baseUrl";
   readonly status: number;
   readonly issues: string[];
 
@@ -388,7 +397,7 @@ export class UnexpectedResponseError extends GitLabRequestError {
       "GLM_ERR_UNEXPECTED_RESPONSE",
       init,
       `${init.method} ${init.path} answered ${init.status} with a body that is not GitLab's ${init.route} response (${shown}). ` +
-        "Check that gitlab:baseUrl points at GitLab itself (not a proxy or login page) and that GitLab is 16.11 or newer.",
+        `Check that ${(init.settingNames ?? GITLAB_CONFIG_NAMES).baseUrl.name} points at GitLab itself (not a proxy or login page) and that GitLab is 16.11 or newer.`,
       options,
     );
     this.status = init.status;

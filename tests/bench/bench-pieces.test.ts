@@ -106,7 +106,7 @@ describe("the no-op plugin, started by pulumi-resource-noop-mirrors, over gRPC",
   const struct = (value: Record<string, unknown>) => Struct.fromJavaScript(value as never);
 
   beforeAll(async () => {
-    plugin = spawn(path.join(REPO_ROOT, "scripts", "bench", "noop-plugin", "pulumi-resource-noop-mirrors"), ["127.0.0.1:1"], {
+    plugin = spawn(path.join(REPO_ROOT, "harness", "bench", "noop-plugin", "pulumi-resource-noop-mirrors"), ["127.0.0.1:1"], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -7,7 +7,7 @@
 import { InvalidInputError, isMirrorNotFound } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { MirrorContext, scrubbingLogger } from "../mirror/context";
-import { createAttributes, updateAttributes, GITLAB_FIELDS } from "../mirror/attributes";
+import { createAttributes, updateAttributes } from "../mirror/attributes";
 import { diffMirror, NormalisedInputs, normaliseInputs } from "../mirror";
 import { observedInputs } from "../mirror/observed";
 import { withPartialState } from "../mirror/partial-state";
@@ -175,9 +175,7 @@ async function reconcile(
       let mirror = state !== undefined ? (live === undefined ? mirrorOfState(state) : liveById().get(state.mirrorId)) : undefined;
       let changed = false;
       if (mirror !== undefined) {
-        const observed = observedInputs(wanted, mirror);
-        const fields = diffMirror(observed, wanted).updates.filter((name) => GITLAB_FIELDS.includes(name));
-        const attrs = updateAttributes(fields, wanted);
+        const attrs = attributesToPut(mirror, wanted);
         if (Object.keys(attrs).length > 0) {
           try {
             mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
@@ -196,10 +194,7 @@ async function reconcile(
         if (holder !== undefined) {
           claimed.add(holder.id);
           kept.set(target, entryStateOf(holder, target, scrub));
-          const attrs = updateAttributes(
-            diffMirror(observedInputs(wanted, holder), wanted).updates.filter((name) => GITLAB_FIELDS.includes(name)),
-            wanted,
-          );
+          const attrs = attributesToPut(holder, wanted);
           mirror = Object.keys(attrs).length > 0 ? await ctx.client.remoteMirrors.update(projectId, holder.id, attrs) : holder;
         } else {
           mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(wanted));
@@ -222,6 +217,11 @@ async function reconcile(
     throw withPartialState(err, String(projectId), partial());
   }
   return partial();
+}
+
+/** What a PUT must send to bring a mirror GitLab holds to the declared settings (nothing when it has them). */
+function attributesToPut(mirror: RemoteMirror, wanted: NormalisedInputs) {
+  return updateAttributes(diffMirror(observedInputs(wanted, mirror), wanted).updates, wanted);
 }
 
 /** Declared mirrors are created, updated or synced a few at a time: GitLab answers each quickly, the engine runs few sets at once. */

@@ -6,7 +6,7 @@ import { resolveClientOptions } from "./options";
 import { agentFor, limiterFor } from "./pool";
 import { createProjectsApi } from "./projects";
 import { createRemoteMirrorsApi } from "./remote-mirrors";
-import { createTransport } from "./transport";
+import { createTransport, type Transport } from "./transport";
 import type { ClientOptions, ConnectionSettings, GitLabClient } from "./types";
 import { normaliseApiUrl } from "./url";
 
@@ -54,10 +54,19 @@ export function createGitLabClient(settings: ConnectionSettings, options: Partia
     limiter: limiterFor(apiUrl, resolved.maxConnectionsPerHost),
     options: resolved,
   });
+  return clientOf(apiUrl, transport);
+}
+
+function clientOf(apiUrl: string, transport: Transport): GitLabClient {
   return Object.freeze({
     apiUrl,
     projects: createProjectsApi(transport),
     remoteMirrors: createRemoteMirrorsApi(transport),
+    withSecrets(secrets: readonly string[]): GitLabClient {
+      const extra = secrets.filter((secret) => typeof secret === "string" && secret !== "");
+      if (extra.length === 0) return this;
+      return clientOf(apiUrl, (req) => transport({ ...req, secrets: [...(req.secrets ?? []), ...extra] }));
+    },
   });
 }
 

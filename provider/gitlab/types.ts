@@ -106,4 +106,9 @@ export interface GitLabClient {
   readonly apiUrl: string;
   readonly projects: ProjectsApi;
   readonly remoteMirrors: RemoteMirrorsApi;
+  /**
+   * The same client, with secrets besides the token that every error of its calls must mask (a mirror
+   * URL's password, which GitLab may quote back in an answer to any call about that mirror).
+   */
+  withSecrets(secrets: readonly string[]): GitLabClient;
 }

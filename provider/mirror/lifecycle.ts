@@ -24,9 +24,11 @@ export type ReadResult = { gone: false; id: string; props: MirrorOutputs; inputs
 
 /** Per-call view of the context: a logger and a scrubber that know this mirror's secrets. */
 function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: (text: string) => string } {
-  const secrets = [ctx.token, ...(typeof url === "string" ? urlSecrets(url) : [])];
+  const mirrorSecrets = typeof url === "string" ? urlSecrets(url) : [];
+  const secrets = [ctx.token, ...mirrorSecrets];
   return {
-    ctx: { ...ctx, logger: scrubbingLogger(ctx.logger, secrets) },
+    // GitLab may quote the password back to any call about the mirror, not only to its create.
+    ctx: { ...ctx, client: ctx.client.withSecrets(mirrorSecrets), logger: scrubbingLogger(ctx.logger, secrets) },
     scrub: (text: string) => redactAll(text, secrets),
   };
 }

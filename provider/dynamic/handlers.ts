@@ -87,7 +87,7 @@ function connectionFailures(): { property: string; reason: string }[] {
 }
 
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = failuresForEngine([...connectionFailures(), ...inputFailures(news)]);
+  const failures = failuresForEngine([...connectionFailures(), ...inputFailures(news)], [], news);
   return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
 }
 

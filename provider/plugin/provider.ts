@@ -123,8 +123,9 @@ export class RemoteMirrorPlugin {
     this.settings = withEnvironmentFallback(given, this.env);
   }
 
-  check(news: Props): { inputs: Props; failures: CheckFailure[] } {
-    const failures = failuresForEngine(inputFailures(news));
+  /** `secretInputs`: the inputs the program marked secret; their values never appear in a failure. */
+  check(news: Props, secretInputs: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
+    const failures = failuresForEngine(inputFailures(news), secretInputs, news);
     return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
   }
 

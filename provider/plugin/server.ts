@@ -163,7 +163,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     check: answer((req) => {
       requireMirrorType(req.getUrn());
       const news = plain(req.getNews());
-      const result = plugin.check(news.value);
+      const result = plugin.check(news.value, news.secretKeys);
       const response = new P.CheckResponse();
       response.setInputs(struct(result.inputs, plugin.secretOutputs(news.secretKeys)));
       response.setFailuresList(checkFailures(result.failures));

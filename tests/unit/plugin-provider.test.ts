@@ -51,6 +51,21 @@ describe("RemoteMirrorPlugin check and diff", () => {
     ]);
   });
 
+  // Regression (issue 21, item 5): a regex the program marked secret was quoted in its failure's reason.
+  it("never quotes an input the program marked secret, in its own failure or another's", () => {
+    const { plugin: p } = plugin();
+    const regex = "(glpat-regex-secret";
+    const failures = p.check({ ...GOOD, mirrorBranchRegex: regex, syncTrigger: 5 }, ["mirrorBranchRegex", "syncTrigger"]).failures;
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expect(failure.property).toBe("");
+      expect(failure.reason).not.toContain("glpat-regex-secret");
+    }
+    expect(failures.map((f) => f.reason)).toContainEqual(expect.stringMatching(/^mirrorBranchRegex /));
+    // Not secret: the property is named and the engine may show the value.
+    expect(p.check({ ...GOOD, mirrorBranchRegex: "(open" }).failures[0]).toMatchObject({ property: "mirrorBranchRegex" });
+  });
+
   it("diff reports each change with its kind, for the engine to show", () => {
     const { plugin: p } = plugin();
     const olds = { ...p.check(GOOD).inputs, projectId: 1, mirrorId: 2 };

@@ -17,12 +17,21 @@ export interface RouteParams {
   mirror_id?: number;
 }
 
+/**
+ * Why a number is no id. Past 2^53 - 1 the number is not the one the user wrote (it was rounded on the
+ * way here), so it is not quoted: quoting it would name a different id.
+ */
+function idProblem(id: number): string {
+  if (Number.isInteger(id) && id > Number.MAX_SAFE_INTEGER) {
+    return `must be at most ${Number.MAX_SAFE_INTEGER}: a larger id cannot be held exactly, and was rounded to a different number on its way here`;
+  }
+  return `must be a positive integer, got ${Number.isFinite(id) ? String(id) : JSON.stringify(String(id))}`;
+}
+
 /** A numeric id as is; a full path URL-encoded. A bare name without a namespace finds nothing on GitLab. */
 export function encodeProjectRef(project: ProjectRef): string {
   if (typeof project === "number") {
-    if (!Number.isSafeInteger(project) || project <= 0) {
-      throw new InvalidInputError("project", `a numeric project id must be a positive integer, got ${project}`);
-    }
+    if (!Number.isSafeInteger(project) || project <= 0) throw new InvalidInputError("project", `a numeric project id ${idProblem(project)}`);
     return String(project);
   }
   if (typeof project !== "string" || project.trim() === "") {
@@ -46,7 +55,7 @@ export function encodeProjectRef(project: ProjectRef): string {
 
 export function validateMirrorId(mirrorId: number): string {
   if (typeof mirrorId !== "number" || !Number.isSafeInteger(mirrorId) || mirrorId <= 0) {
-    throw new InvalidInputError("mirrorId", `must be a positive integer, got ${JSON.stringify(mirrorId)}`);
+    throw new InvalidInputError("mirrorId", typeof mirrorId === "number" ? idProblem(mirrorId) : "must be a positive integer");
   }
   return String(mirrorId);
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound } from "../errors";
 import type { RemoteMirror } from "../gitlab";
+import { quoted } from "../quote";
 import { redactAll } from "../redact";
 import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
@@ -154,12 +155,30 @@ async function maybeSync(
   return syncMirror(ctx, target, before, inputs.syncTimeoutSeconds);
 }
 
+/**
+ * The mirror a resource is: its id says so, never the stored outputs. Outputs that name another project
+ * or mirror mean a damaged state; acting on either could read, change or delete someone else's mirror,
+ * so that is an error and nothing is sent.
+ */
 function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
-  if (typeof props.projectId === "number" && typeof props.mirrorId === "number") {
-    return { projectId: props.projectId, mirrorId: props.mirrorId };
-  }
   const parsed = parseResourceId(id);
-  if (parsed === null) throw new InvalidInputError("id", `"${id}" is not a RemoteMirror id of the form <projectId>:<mirrorId>`);
+  if (parsed === null) {
+    throw new InvalidInputError(
+      "id",
+      `${quoted(id)} is not a RemoteMirror id: it must be <projectId>:<mirrorId>, two positive whole numbers of at most ${Number.MAX_SAFE_INTEGER} (e.g. 42:7)`,
+    );
+  }
+  const stored = { projectId: props.projectId, mirrorId: props.mirrorId };
+  const disagreeing = (["projectId", "mirrorId"] as const).filter((key) => stored[key] !== undefined && stored[key] !== null && stored[key] !== parsed[key]);
+  if (disagreeing.length > 0) {
+    const named = disagreeing.map((key) => `${key} ${typeof stored[key] === "number" ? stored[key] : quoted(stored[key], 40)}`).join(" and ");
+    throw new InvalidInputError(
+      "id",
+      `the resource id ${quoted(id)} names project ${parsed.projectId}, mirror ${parsed.mirrorId}, but the state's outputs hold ${named}: ` +
+        "the state is damaged, so nothing was sent to GitLab. Run pulumi refresh after correcting the outputs " +
+        "(pulumi stack export / import), or drop the resource with pulumi state delete and import it again",
+    );
+  }
   return parsed;
 }
 

@@ -51,10 +51,22 @@ describe("buildPath", () => {
     expect(buildPath(route, params)).toBe(expected);
   });
 
-  it.each([0, -1, 2.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])("mirror id %p is rejected", (mirrorId) => {
+  it.each([0, -1, 2.5, Number.NaN])("mirror id %p is rejected", (mirrorId) => {
     const err = thrown(() => buildPath("/projects/:id/remote_mirrors/:mirror_id", { id: 42, mirror_id: mirrorId }));
     expect(err.code).toBe("GLM_ERR_INVALID_INPUT");
     expect(err.message).toMatch(/^Invalid input mirrorId: must be a positive integer, got /);
+  });
+
+  // Regression (issue 21, item 14): 9007199254740993 arrives rounded to 9007199254740992, and the message
+  // named that other number as the one given.
+  it.each([
+    ["mirror_id", { id: 42, mirror_id: 9007199254740993 }],
+    ["id", { id: 9007199254740993, mirror_id: 7 }],
+  ] as const)("an id past 2^53 (%s) is refused without naming the rounded number", (_param, params) => {
+    const err = thrown(() => buildPath("/projects/:id/remote_mirrors/:mirror_id", params));
+    expect(err.code).toBe("GLM_ERR_INVALID_INPUT");
+    expect(err.message).toContain(`at most ${Number.MAX_SAFE_INTEGER}`);
+    expect(err.message).not.toContain("9007199254740992");
   });
 
   it("a mirror route without a mirror id is rejected", () => {

@@ -3,6 +3,7 @@
  * (`group%2Fsub%2Fapp`: the route requirement is "no slash"); mirror ids are positive integers.
  */
 import { InvalidInputError } from "../errors";
+import { quoted } from "../quote";
 import type { ProjectRef } from "./types";
 
 export type Route =
@@ -42,12 +43,12 @@ export function encodeProjectRef(project: ProjectRef): string {
     return project;
   }
   if (project !== project.trim() || project.startsWith("/") || project.endsWith("/") || project.includes("//")) {
-    throw new InvalidInputError("project", `${JSON.stringify(project)} is not a full project path such as group/sub/app`);
+    throw new InvalidInputError("project", `${quoted(project)} is not a full project path such as group/sub/app`);
   }
   if (!project.includes("/")) {
     throw new InvalidInputError(
       "project",
-      `${JSON.stringify(project)} has no namespace; use the full path (group/${project}) or the numeric id`,
+      `${quoted(project)} has no namespace; use the full path (group/${project.length <= 100 ? project : "<name>"}) or the numeric id`,
     );
   }
   return encodeURIComponent(project);

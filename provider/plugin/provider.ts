@@ -32,6 +32,7 @@ import {
   updateMirror,
   withEnvironmentFallback,
 } from "../mirror";
+import { quoted } from "../quote";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -168,7 +169,7 @@ export class RemoteMirrorPlugin {
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {
-    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new Error(`unknown function ${token}`);
+    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new Error(`unknown function ${quoted(token)}`);
     if (args.project === undefined || args.project === null) return { failures: [{ property: "project", reason: "is required" }] };
     const parsed = mirrorInputsSchema.shape.project.safeParse(args.project);
     if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };

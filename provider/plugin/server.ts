@@ -13,6 +13,7 @@ import { partialStateOf } from "../mirror";
 import { unwrapSecrets, wrapSecrets } from "./marshal";
 import { DiffKind, RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
+import { capped, MAX_QUOTED, quoted } from "../quote";
 import { PACKAGE_NAME, packageSchema, REMOTE_MIRROR_TOKEN } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -35,7 +36,8 @@ function struct(value: Props, secretKeys: Iterable<string> = []) {
 /** A failed call as a gRPC status; a mirror GitLab already holds travels as ErrorResourceInitFailed. */
 function statusOf(err: unknown, secretKeys: Iterable<string>): grpc.ServiceError {
   const rpc = pulumiRpc();
-  const message = err instanceof Error ? err.message : String(err);
+  // Past about 64 KB a grpc-js client never receives the answer at all.
+  const message = capped(err instanceof Error ? err.message : String(err));
   const metadata = new rpc.grpc.Metadata();
   const partial = partialStateOf(err);
   if (partial !== undefined) {
@@ -81,15 +83,15 @@ function checkFailures(failures: { property: string; reason: string }[]) {
   const rpc = pulumiRpc();
   return failures.map(({ property, reason }) => {
     const failure = new rpc.provider.CheckFailure();
-    failure.setProperty(property);
-    failure.setReason(reason);
+    failure.setProperty(capped(property, MAX_QUOTED));
+    failure.setReason(capped(reason));
     return failure;
   });
 }
 
 function requireMirrorType(urn: string): void {
   const type = urn.split("::")[2] ?? "";
-  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new Error(`unknown resource type in ${urn}`);
+  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new Error(`unknown resource type in URN ${quoted(urn)}`);
 }
 
 export interface ServerOptions {

@@ -135,7 +135,10 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
     case "syncTrigger":
       return absent || value === "" ? null : value;
     case "hostKeys":
-      return absent ? [] : Array.isArray(value) ? value.map((k) => (typeof k === "string" ? k.trim() : k)) : value;
+      // Check refuses anything but a list of strings; a recorded state may still hold something else
+      // (edited by hand, or damaged). It is read as no keys: GitLab's fingerprints then show the drift.
+      if (absent || !Array.isArray(value)) return [];
+      return value.flatMap((k) => (isUnknown(k) ? [k] : typeof k === "string" ? [k.trim()] : []));
     case "onlyProtectedBranches": {
       if (!absent) return value;
       // Protected branches only, unless a regex chooses the branches (GitLab refuses both together).

@@ -97,3 +97,23 @@ describe("ids past 2^53", () => {
     expect(err.message).toContain("1000002 characters in all");
   });
 });
+
+// Regression (issue 21, item 16): recorded hostKeys that were no list of strings crashed the read with
+// `base.hostKeys.map is not a function`.
+describe("a recorded state whose hostKeys are no list of strings", () => {
+  it.each<[string, unknown]>([
+    ["a string", "ssh-ed25519 AAAA"],
+    ["an object", { 0: "ssh-ed25519 AAAA" }],
+    ["a number", 7],
+    ["a list holding a number", [7, null]],
+  ])("%s: the read works and reports GitLab's keys", async (_title, hostKeys) => {
+    gitlab.on("GET", "/projects/1/remote_mirrors", { status: 200, json: [mirrorEntity({ id: 2, host_keys: [{ fingerprint_sha256: "SHA256:abc" }] })] });
+    const read = await readMirror("1:2", { url: URL, project: 1, hostKeys }, context());
+    expect(read).toMatchObject({ gone: false, props: { hostKeyFingerprints: ["SHA256:abc"] } });
+  });
+
+  it("the diff reads such a state as no keys", () => {
+    const { diffMirror } = jest.requireActual("../../provider/mirror");
+    expect(diffMirror({ project: 1, url: URL, hostKeys: "junk" }, { project: 1, url: URL, hostKeys: [] }).changes).toBe(false);
+  });
+});

@@ -8,6 +8,7 @@ import { createProjectsApi } from "./projects";
 import { createRemoteMirrorsApi } from "./remote-mirrors";
 import { createTransport, type Transport } from "./transport";
 import type { ClientOptions, ConnectionSettings, GitLabClient } from "./types";
+import { tokenProblem } from "./token";
 import { normaliseApiUrl } from "./url";
 
 export type {
@@ -23,6 +24,7 @@ export type {
   RemoteMirrorsApi,
 } from "./types";
 export { normaliseApiUrl } from "./url";
+export { tokenProblem } from "./token";
 export { DEFAULT_CLIENT_OPTIONS } from "./options";
 export { closeAll } from "./pool";
 
@@ -30,12 +32,10 @@ function validateToken(token: unknown): string {
   if (typeof token !== "string" || token.trim() === "") {
     throw missingSettingError("gitlab:token");
   }
-  // A control character would be rejected by the HTTP layer with an error that could echo the header.
-  if (/[\u0000-\u001f\u007f]/.test(token)) {
-    throw new ConfigError("gitlab:token", "contains a control character (a stray newline?); set it again without it", {
-      envVar: "GITLAB_TOKEN",
-    });
-  }
+  // Refused before any request: the HTTP layer would refuse it with an error that could echo the header,
+  // which the retry logic would take for a request that may have reached GitLab.
+  const problem = tokenProblem(token);
+  if (problem !== null) throw new ConfigError("gitlab:token", problem, { envVar: "GITLAB_TOKEN" });
   return token;
 }
 

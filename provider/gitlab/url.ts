@@ -16,7 +16,11 @@ function bad(reason: string): ConfigError {
 /** "https://gitlab.example.com/" or ".../api/v4/" -> "https://gitlab.example.com/api/v4". */
 export function normaliseApiUrl(baseUrl: string): string {
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
-    throw bad("it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com");
+    throw bad("is empty; set it to your GitLab instance, e.g. https://gitlab.example.com");
+  }
+  // The URL parser drops tabs and line breaks silently: a value holding one was pasted wrong.
+  if (/[\u0000-\u001f\u007f]/.test(baseUrl.trim())) {
+    throw bad("contains a line break or another control character; set it again without it");
   }
   let url: URL;
   try {
@@ -26,14 +30,15 @@ export function normaliseApiUrl(baseUrl: string): string {
     throw new ConfigError("gitlab:baseUrl", "is not an absolute URL; use e.g. https://gitlab.example.com", { envVar: "GITLAB_BASE_URL", cause });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    const scheme = NAMEABLE_SCHEMES.has(url.protocol) ? `scheme ${url.protocol.replace(/:$/, "")}` : "its scheme";
-    throw bad(`${scheme} is not supported; use https:// (or http:// for a local GitLab)`);
+    // The reason follows the setting's name: "gitlab:baseUrl uses scheme ftp, which is not supported".
+    const scheme = NAMEABLE_SCHEMES.has(url.protocol) ? `uses scheme ${url.protocol.replace(/:$/, "")}, which is` : "uses a scheme that is";
+    throw bad(`${scheme} not supported; use https:// (or http:// for a local GitLab)`);
   }
   if (url.username !== "" || url.password !== "") {
-    throw bad("it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)");
+    throw bad("must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)");
   }
   if (url.search !== "" || url.hash !== "") {
-    throw bad("it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com");
+    throw bad("must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com");
   }
   let path = url.pathname.replace(/\/+$/, "");
   if (!path.endsWith(API_SUFFIX)) path += API_SUFFIX;

@@ -1,4 +1,4 @@
-import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl } from "../gitlab";
+import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl, tokenProblem } from "../gitlab";
 import { redactAll } from "../redact";
 import { MirrorListCache } from "./mirror-lists";
 
@@ -119,7 +119,12 @@ export function connectionProblems(settings: { baseUrl?: string; token?: string 
       problems.push({ setting: "baseUrl", reason: typeof reason === "string" ? reason : "is not a valid URL" });
     }
   }
-  if (settings.token === undefined || settings.token === "") problems.push({ setting: "token", reason: "is not set" });
+  if (settings.token === undefined || settings.token === "") {
+    problems.push({ setting: "token", reason: "is not set" });
+  } else {
+    const problem = tokenProblem(settings.token);
+    if (problem !== null) problems.push({ setting: "token", reason: problem });
+  }
   return problems;
 }
 

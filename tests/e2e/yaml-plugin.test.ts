@@ -259,7 +259,7 @@ outputs:
     });
     const bad = await stack.run(["preview"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.log).toContain("the provider's baseUrl scheme ftp is not supported");
+    expect(bad.log).toContain("the provider's baseUrl uses scheme ftp, which is not supported");
     expect(bad.log).not.toContain(ROOT_TOKEN);
 
     await stack.setConfig("westUrl", west.baseUrl);

@@ -94,11 +94,11 @@ describe("normaliseApiUrl", () => {
   });
 
   it.each(titledByFirstCell([
-    ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
+    ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
     ["gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com"],
-    ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): scheme ftp is not supported; use https:// (or http:// for a local GitLab)"],
-    ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
-    ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
+    ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): uses scheme ftp, which is not supported; use https:// (or http:// for a local GitLab)"],
+    ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
+    ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
   ]))(
     "%s fails with GLM_ERR_CONFIG naming gitlab:baseUrl", (_title, input, message) => {
     const err = thrown(() => normaliseApiUrl(input));
@@ -114,7 +114,7 @@ describe("normaliseApiUrl", () => {
       "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com",
     );
     expect(thrown(() => normaliseApiUrl(`${token}:x`)).message).toBe(
-      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): its scheme is not supported; use https:// (or http:// for a local GitLab)",
+      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): uses a scheme that is not supported; use https:// (or http:// for a local GitLab)",
     );
   });
 });

@@ -11,7 +11,7 @@ import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outp
 import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
-import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, urlSecrets } from "./url";
+import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentialsProblem, urlSecrets } from "./url";
 
 /** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
 
@@ -76,6 +76,8 @@ async function findFreshMirrorByUrl(ctx: MirrorContext, projectId: number, url: 
 
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
+  const masked = maskedCredentialsProblem(inputs.url);
+  if (masked !== null) throw new InvalidInputError("url", masked);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
   const name = label(inputs.project);
   const target = credentialFreeUrl(inputs.url);

@@ -4,7 +4,7 @@
  */
 import type { Agent } from "undici";
 import { closeAll } from "../../provider/gitlab";
-import { createMirrorContext, deleteMirror, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirror, createMirrorContext, deleteMirror, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
 import { FakeGitLab, mirrorEntity, testAgent } from "./gitlab-fake-server";
 
 let gitlab: FakeGitLab;
@@ -116,4 +116,11 @@ describe("a recorded state whose hostKeys are no list of strings", () => {
     const { diffMirror } = jest.requireActual("../../provider/mirror");
     expect(diffMirror({ project: 1, url: URL, hostKeys: "junk" }, { project: 1, url: URL, hostKeys: [] }).changes).toBe(false);
   });
+});
+
+// Issue 21, item 17: Check accepts an imported mirror's masked URL; a create with it must not reach GitLab.
+it("a create with GitLab's masked credentials is refused naming url, and sends nothing", async () => {
+  const err = await failure(createMirror({ project: 1, url: "https://*****:*****@example.com/group/target.git" }, context()));
+  expect(err).toMatchObject({ code: "GLM_ERR_INVALID_INPUT", property: "url" });
+  expect(gitlab.requests).toEqual([]);
 });

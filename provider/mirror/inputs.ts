@@ -7,6 +7,7 @@ import {
   MirrorInputs,
   mirrorInputsSchema,
   SECRET_PROPERTIES,
+  syncTriggerText,
 } from "./fields";
 import { numericProjectId } from "./project";
 import { isUnknown, UNKNOWN } from "./unknown";
@@ -132,8 +133,9 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
     case "url":
       return value;
     case "mirrorBranchRegex":
-    case "syncTrigger":
       return absent || value === "" ? null : value;
+    case "syncTrigger":
+      return absent || value === "" ? null : syncTriggerText(value);
     case "hostKeys":
       // Check refuses anything but a list of strings; a recorded state may still hold something else
       // (edited by hand, or damaged). It is read as no keys: GitLab's fingerprints then show the drift.

@@ -17,6 +17,11 @@ export interface ClientOptions {
    * with every byte, so a server dripping its answer would otherwise hold the call forever.
    */
   attemptTimeoutMs: number;
+  /**
+   * Bound on the whole call: every attempt, every wait between them (ms). Each attempt is cut at what is
+   * left of it, and no retry starts that could only end past it.
+   */
+  callTimeoutMs: number;
   /** Largest response body read (bytes); a 2xx with a longer one is GLM_ERR_UNEXPECTED_RESPONSE. */
   maxResponseBytes: number;
   /** Retries after the first attempt (so at most maxRetries + 1 requests per call). */

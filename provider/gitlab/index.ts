@@ -4,7 +4,7 @@
 import { ConfigError, missingSettingError } from "../errors";
 import { resolveClientOptions } from "./options";
 import { agentFor, limiterFor } from "./pool";
-import { createProjectsApi } from "./projects";
+import { createProjectsApi, createUsersApi } from "./projects";
 import { createRemoteMirrorsApi } from "./remote-mirrors";
 import { createTransport, type Transport } from "./transport";
 import type { ClientOptions, ConnectionSettings, GitLabClient } from "./types";
@@ -22,6 +22,7 @@ export type {
   RemoteMirrorCreate,
   RemoteMirrorUpdate,
   RemoteMirrorsApi,
+  UsersApi,
 } from "./types";
 export { normaliseApiUrl } from "./url";
 export { tokenProblem } from "./token";
@@ -62,6 +63,7 @@ function clientOf(apiUrl: string, transport: Transport): GitLabClient {
     apiUrl,
     projects: createProjectsApi(transport),
     remoteMirrors: createRemoteMirrorsApi(transport),
+    users: createUsersApi(transport),
     withSecrets(secrets: readonly string[]): GitLabClient {
       const extra = secrets.filter((secret) => typeof secret === "string" && secret !== "");
       if (extra.length === 0) return this;

@@ -7,6 +7,7 @@ import { quoted } from "../quote";
 import type { ProjectRef } from "./types";
 
 export type Route =
+  | "/user"
   | "/projects/:id"
   | "/projects/:id/remote_mirrors"
   | "/projects/:id/remote_mirrors/:mirror_id"
@@ -14,7 +15,8 @@ export type Route =
   | "/projects/:id/remote_mirrors/:mirror_id/sync";
 
 export interface RouteParams {
-  id: ProjectRef;
+  /** Required by every route but /user. */
+  id?: ProjectRef;
   mirror_id?: number;
 }
 
@@ -64,7 +66,10 @@ export function validateMirrorId(mirrorId: number): string {
 /** buildPath("/projects/:id/remote_mirrors/:mirror_id", { id: "g/app", mirror_id: 7 }) -> "/projects/g%2Fapp/remote_mirrors/7" */
 export function buildPath(route: Route, params: RouteParams): string {
   return route.replace(/:mirror_id|:id/g, (name) => {
-    if (name === ":id") return encodeProjectRef(params.id);
+    if (name === ":id") {
+      if (params.id === undefined) throw new InvalidInputError("project", `is required for ${route}`);
+      return encodeProjectRef(params.id);
+    }
     if (params.mirror_id === undefined) throw new InvalidInputError("mirrorId", `is required for ${route}`);
     return validateMirrorId(params.mirror_id);
   });

@@ -60,6 +60,11 @@ export interface ProjectsApi {
   get(project: ProjectRef): Promise<Project>;
 }
 
+export interface UsersApi {
+  /** GET /user: the token's user; 401 for a wrong, expired or revoked token. */
+  current(): Promise<{ id: number; username: string }>;
+}
+
 export interface RemoteMirror {
   id: number;
   enabled: boolean;
@@ -111,6 +116,7 @@ export interface GitLabClient {
   readonly apiUrl: string;
   readonly projects: ProjectsApi;
   readonly remoteMirrors: RemoteMirrorsApi;
+  readonly users: UsersApi;
   /**
    * The same client, with secrets besides the token that every error of its calls must mask (a mirror
    * URL's password, which GitLab may quote back in an answer to any call about that mirror).

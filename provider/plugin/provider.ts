@@ -33,6 +33,8 @@ import {
   withEnvironmentFallback,
 } from "../mirror";
 import { quoted } from "../quote";
+import { createGitLabClient } from "../gitlab";
+import { isUnknown } from "../mirror/unknown";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -40,6 +42,22 @@ type Props = Record<string, unknown>;
 export interface Settings {
   baseUrl?: string;
   token?: string;
+  /** true, false, or the text of a stack config value ("false"); see earlyAuthCheckEnabled. */
+  earlyAuthCheck?: unknown;
+}
+
+/** The environment variable that switches the early token check off (`false`, `0`, `no` or `off`). */
+export const EARLY_AUTH_CHECK_ENV = "GITLAB_MIRRORS_EARLY_AUTH_CHECK";
+
+/**
+ * Whether Configure asks GitLab whose the token is (one GET /user per provider instance), so that a
+ * wrong token fails at preview. The provider's `earlyAuthCheck` setting wins over the environment; both
+ * default to on, as Terraform's GitLab provider does (`early_auth_check`).
+ */
+export function earlyAuthCheckEnabled(setting: unknown, env: NodeJS.ProcessEnv): boolean {
+  const off = (value: unknown) => value === false || (typeof value === "string" && /^(false|0|no|off)$/i.test(value.trim()));
+  if (setting !== undefined && setting !== null && setting !== "") return !off(setting);
+  return !off(env[EARLY_AUTH_CHECK_ENV]);
 }
 
 export type DiffKind = "add" | "update" | "delete" | "add-replace" | "update-replace" | "delete-replace";
@@ -89,8 +107,9 @@ function recordedInputs(oldInputs: Props | undefined): Props | undefined {
 }
 
 export class RemoteMirrorPlugin {
-  private settings: Settings = {};
+  private settings: { baseUrl?: string; token?: string } = {};
   private urn = "";
+  private earlyAuthCheck = true;
 
   /** Read once, at start-up: a plugin process keeps the environment the engine started it with. */
   private readonly debugLog: boolean;
@@ -122,6 +141,40 @@ export class RemoteMirrorPlugin {
   configure(urn: string, given: Settings): void {
     this.urn = urn;
     this.settings = withEnvironmentFallback(given, this.env);
+    this.earlyAuthCheck = earlyAuthCheckEnabled(given.earlyAuthCheck, this.env);
+  }
+
+  /**
+   * The early token check, run once per provider instance after Configure: GET /user, so that a wrong,
+   * expired or revoked token fails at preview, naming the setting, rather than at the first mirror that
+   * needs GitLab (an unchanged stack's preview sends no other request). Skipped when switched off, and
+   * when a setting is missing, invalid or not yet known (CheckConfig reports the first two).
+   */
+  async checkToken(): Promise<void> {
+    const { baseUrl, token } = this.settings;
+    if (!this.earlyAuthCheck || baseUrl === undefined || token === undefined) return;
+    if (isUnknown(baseUrl) || isUnknown(token) || connectionProblems({ baseUrl, token }).length > 0) return;
+    const client = createGitLabClient({ baseUrl, token }, { onWait: (message) => this.log("info", message) });
+    try {
+      await client.users.current();
+    } catch (err) {
+      throw this.tokenCheckError(err);
+    }
+  }
+
+  private tokenCheckError(err: unknown): Error {
+    const status = (err as { status?: unknown }).status;
+    const token = settingName("token", this.urn);
+    const baseUrl = settingName("baseUrl", this.urn);
+    const skip = `(this check sends one GET /user per provider; to skip it, set ${isDefaultProvider(this.urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck"} to false or ${EARLY_AUTH_CHECK_ENV}=false)`;
+    if (status === 401) {
+      return new ConfigError(token.name, `was refused by GitLab (GET /user answered 401 Unauthorized): it is wrong, expired or revoked. Set a valid one: ${token.fix} ${skip}`);
+    }
+    if (status === 403) {
+      return new ConfigError(token.name, `may not read its own user (GET /user answered 403 Forbidden): give the token the api scope ${skip}`);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new ConfigError(baseUrl.name, `could not be used to check the token: ${message} ${skip}`);
   }
 
   /** `secretInputs`: the inputs the program marked secret; their values never appear in a failure. */

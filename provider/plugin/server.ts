@@ -147,14 +147,16 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       response.setDiffsList(result.diffs);
       return response;
     }),
-    configure: answer((req) => {
+    configure: answer(async (req) => {
       const args = plain(req.getArgs()).value;
       const variables = req.getVariablesMap();
       const variable = (key: string) => variables.get(`${PACKAGE_NAME}:config:${key}`);
       plugin.configure(req.getUrn?.() ?? "", {
         baseUrl: (args.baseUrl as string | undefined) ?? variable("baseUrl"),
         token: (args.token as string | undefined) ?? variable("token"),
+        earlyAuthCheck: args.earlyAuthCheck ?? variable("earlyAuthCheck"),
       });
+      await plugin.checkToken();
       const response = new P.ConfigureResponse();
       response.setAcceptsecrets(true);
       response.setSupportspreview(false);

@@ -110,6 +110,8 @@ export class RemoteMirrorPlugin {
   private settings: { baseUrl?: string; token?: string } = {};
   private urn = "";
   private earlyAuthCheck = true;
+  /** Resources read for an import in this run (URN -> id), until their diff: see `warnOfImportDiff`. */
+  private readonly imports = new Map<string, string>();
 
   /** Read once, at start-up: a plugin process keeps the environment the engine started it with. */
   private readonly debugLog: boolean;
@@ -183,8 +185,9 @@ export class RemoteMirrorPlugin {
     return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
   }
 
-  diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff {
+  diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
     const result = diffMirror(olds, news, recordedInputs(oldInputs));
+    if (urn !== undefined) this.warnOfImportDiff(urn, result);
     const detailed: Record<string, DiffKind> = {};
     const before = { ...olds, ...(oldInputs ?? {}) };
     for (const field of [...result.replaces, ...result.updates]) {
@@ -205,6 +208,7 @@ export class RemoteMirrorPlugin {
     const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
     const result = await readMirror(id, stored, this.context(urn));
     if (result.gone) return { id: "" };
+    if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
     const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(result.inputs, inputs);
     return { id: result.id, props: compactOutputs(result.props), inputs: unchanged ? undefined : result.inputs };
@@ -228,6 +232,26 @@ export class RemoteMirrorPlugin {
     if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };
     const listed = await listMirrors(args.project as number | string, this.context(this.urn));
     return { result: { projectId: listed.projectId, mirrors: listed.mirrors }, failures: [] };
+  }
+
+  /**
+   * The `import` resource option does not stop at declared inputs that differ from the mirror GitLab has:
+   * the engine imports the mirror as it is, then, in the same run, updates it (or replaces it, for `url`
+   * or `project`) to the declared inputs. The preview shows only an import; this warning says the rest.
+   */
+  private warnOfImportDiff(urn: string, result: { changes: boolean; replaces: string[]; updates: string[] }): void {
+    const id = this.imports.get(urn);
+    if (id === undefined) return;
+    this.imports.delete(urn);
+    if (!result.changes) return;
+    const fields = [...result.replaces, ...result.updates].join(", ");
+    const then = result.replaces.length > 0 ? `replaces it (${result.replaces.join(", ")} cannot change in place)` : "updates it to match";
+    this.log(
+      "warning",
+      `importing mirror ${id}: the declared inputs differ from the mirror GitLab has (${fields}). Pulumi imports the mirror as it is, ` +
+        `then ${then} in the same run. To import without changing the mirror, declare what GitLab has for ${fields}.`,
+      urn,
+    );
   }
 
   /** Which output properties are secret: the table's, plus any input the program made secret. */

@@ -175,7 +175,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     }),
     diff: answer((req) => {
       requireMirrorType(req.getUrn());
-      const result = plugin.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
+      const result = plugin.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value, req.getUrn());
       const response = new P.DiffResponse();
       response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
       response.setReplacesList(result.replaces);

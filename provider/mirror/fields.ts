@@ -277,7 +277,8 @@ function projectPathProblem(path: string): string | null {
   const segments = path.split("/");
   for (const [index, segment] of segments.entries()) {
     const which = index === segments.length - 1 ? "the project's path" : "a group's path";
-    const shown = segment.length <= 40 ? `"${segment}"` : "a segment";
+    // Named by position, never quoted: a program may mark the project secret.
+    const shown = `segment ${index + 1}`;
     let reason: string | null = null;
     if (/^\.+$/.test(segment)) reason = `${shown} is no name: "." and ".." are not path segments in GitLab`;
     else if (/[^A-Za-z0-9_.-]/.test(segment)) reason = `${shown} holds a character GitLab does not allow in ${which}; it allows ASCII letters, digits, "_", "-" and "."`;

@@ -100,6 +100,10 @@ describe("RemoteMirrorPlugin check and diff", () => {
       expect(failure.reason).not.toContain("glpat-regex-secret");
     }
     expect(failures.map((f) => f.reason)).toContainEqual(expect.stringMatching(/^mirrorBranchRegex /));
+    // A project marked secret: its reason names the offending segment by position, never by its text.
+    const path = p.check({ ...GOOD, project: "group/s3cret-grp./app" }, ["project"]).failures;
+    expect(path).toHaveLength(1);
+    expect(path[0].reason).not.toContain("s3cret");
     // Not secret: the property is named and the engine may show the value.
     expect(p.check({ ...GOOD, mirrorBranchRegex: "(open" }).failures[0]).toMatchObject({ property: "mirrorBranchRegex" });
   });

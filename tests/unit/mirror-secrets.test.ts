@@ -4,7 +4,7 @@
  */
 import type { Agent } from "undici";
 import { closeAll } from "../../provider/gitlab";
-import { createMirrorContext, deleteMirror, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirrorContext, deleteMirror, listMirrors, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
 import { FakeGitLab, mirrorEntity, testAgent } from "./gitlab-fake-server";
 
 const TOKEN = "glpat-secrets-test-token";
@@ -86,4 +86,35 @@ it("a read that succeeds still shows GitLab's masked URL (the secrets change onl
   const result = await readMirror("5:7", stored, context());
   expect(result.gone).toBe(false);
   if (!result.gone) expect(result.props.maskedUrl).toBe("https://*****:*****@example.com/group/target.git");
+});
+
+// Regression (issue 21, item 4): getRemoteMirrors returned `https://bot:Sp(ecial-pw@…` unmasked, and an
+// import's maskedUrl and lastError held it, whenever GitLab or a proxy answered unmasked.
+describe("a GitLab that answers with unmasked URLs", () => {
+  const unmasked = (password: string) => `https://bot:${password}@example.com/group/target.git`;
+  const passwords = ["Sp(ecial-pw", "it's-pw", 'q"uote-pw', "a<b>[c]{d}-pw"];
+
+  it.each(passwords)("getRemoteMirrors masks a password like %s in url and lastError", async (password) => {
+    gitlab.on("GET", "/projects/5/remote_mirrors", {
+      status: 200,
+      json: [mirrorEntity({ url: unmasked(password), last_error: `push to ${unmasked(password)} failed` })],
+    });
+    const listed = await listMirrors(5, context());
+    expect(listed.mirrors[0].url).toBe("https://*****:*****@example.com/group/target.git");
+    expect(listed.mirrors[0].lastError).toBe("push to https://*****:*****@example.com/group/target.git failed");
+  });
+
+  it.each(passwords)("an import's maskedUrl and lastError mask a password like %s", async (password) => {
+    gitlab.on("GET", "/projects/5/remote_mirrors", {
+      status: 200,
+      json: [mirrorEntity({ url: unmasked(password), last_error: `push to ${unmasked(password)} failed` })],
+    });
+    gitlab.on("GET", "/projects/5", { status: 200, json: { id: 5, path_with_namespace: "group/app", default_branch: "main" } });
+    const read = await readMirror("5:7", {}, context());
+    // url is a secret in the state; these two outputs are not.
+    expect(read).toMatchObject({
+      gone: false,
+      props: { maskedUrl: "https://*****:*****@example.com/group/target.git", lastError: "push to https://*****:*****@example.com/group/target.git failed" },
+    });
+  });
 });

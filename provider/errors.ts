@@ -259,6 +259,9 @@ catalogued(NetworkError);
 
 export interface RetriesExhaustedErrorInit extends RequestDescription {
   attempts: number;
+  /** Set when the call stopped because its whole time was up: how long it took, and the bound (ms). */
+  elapsedMs?: number;
+  callTimeoutMs?: number;
 }
 
 export class RetriesExhaustedError extends GitLabRequestError {
@@ -267,12 +270,12 @@ export class RetriesExhaustedError extends GitLabRequestError {
   /** `cause` is the last failure and is required: it says what kept going wrong. */
   constructor(init: RetriesExhaustedErrorInit, options: { cause: unknown }) {
     const last = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(
-      "GLM_ERR_RETRIES_EXHAUSTED",
-      init,
-      `${init.method} ${init.path} failed after ${init.attempts} attempts; last error: ${last}`,
-      options,
-    );
+    const attempts = `${init.attempts} ${init.attempts === 1 ? "attempt" : "attempts"}`;
+    const what =
+      init.elapsedMs !== undefined && init.callTimeoutMs !== undefined
+        ? `gave up after waiting ${(init.elapsedMs / 1000).toFixed(1)} s over ${attempts}: a call may take at most ${seconds(init.callTimeoutMs)}, retries included`
+        : `failed after ${attempts}`;
+    super("GLM_ERR_RETRIES_EXHAUSTED", init, `${init.method} ${init.path} ${what}; last error: ${last}`, options);
     this.attempts = init.attempts;
   }
 }

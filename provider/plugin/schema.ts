@@ -31,8 +31,8 @@ export const PYTHON_PACKAGE_NAME = "pulumi_gitlab_mirrors";
 
 type PropertySpec = Record<string, unknown>;
 
-/** The provider's own settings: `gitlab-mirrors:baseUrl` and `gitlab-mirrors:token` in a stack's config. */
-export const CONFIG_PROPERTIES: Readonly<Record<"baseUrl" | "token", PropertySpec>> = Object.freeze({
+/** The provider's own settings: `gitlab-mirrors:baseUrl`, `:token` and `:earlyAuthCheck` in a stack's config. */
+export const CONFIG_PROPERTIES: Readonly<Record<"baseUrl" | "token" | "earlyAuthCheck", PropertySpec>> = Object.freeze({
   baseUrl: {
     type: "string",
     description:
@@ -43,6 +43,11 @@ export const CONFIG_PROPERTIES: Readonly<Record<"baseUrl" | "token", PropertySpe
     secret: true,
     description:
       "A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.",
+  },
+  earlyAuthCheck: {
+    type: "boolean",
+    description:
+      "Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.",
   },
 });
 

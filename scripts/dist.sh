@@ -42,7 +42,8 @@ cd "$REPO_ROOT"
 # 1. Tools: npm packages (esbuild, postject, TypeScript), the SDK generator and a Python with setuptools.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages from package-lock.json"
-  npm ci --no-audit --no-fund >&2
+  # Without scripts: the package's own prepare (a compile) would be wasted, the copy below is compiled.
+  npm ci --ignore-scripts --no-audit --no-fund >&2
 fi
 tools="$(bash scripts/setup-sdks.sh python sdkgen | tail -n1)"
 PYTHON="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).python)' "$tools")"

@@ -229,3 +229,58 @@ test("route 3: the npm tarball in an empty project, and a TypeScript program usi
   await pulumi(["destroy", "--yes", "--skip-preview"]);
   expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
 });
+
+test("the Go SDK's module zip serves `go get <module>@v<version>` from a module proxy directory, and a program builds with it", async () => {
+  const work = path.join(scratch, "go");
+  const module = "github.com/gitlab-mirrors/gitlab-mirrors/sdk/go";
+  const version = `v${TEST_VERSION}`;
+  // The layout a module proxy serves (and GOPROXY=file:// reads): list, .info, .mod and .zip under <module>/@v.
+  const proxy = path.join(work, "proxy");
+  const versions = path.join(proxy, module, "@v");
+  fs.mkdirSync(versions, { recursive: true });
+  const zip = path.join(releaseDir, `gitlab-mirrors-sdk-go-${version}.zip`);
+  fs.copyFileSync(zip, path.join(versions, `${version}.zip`));
+  const goMod = await run("unzip", ["-p", zip, `${module}@${version}/go.mod`], { cwd: work, env: process.env });
+  fs.writeFileSync(path.join(versions, `${version}.mod`), goMod.stdout);
+  fs.writeFileSync(path.join(versions, `${version}.info`), JSON.stringify({ Version: version }));
+  fs.writeFileSync(path.join(versions, "list"), `${version}\n`);
+
+  const app = path.join(work, "app");
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, "go.mod"), "module example.com/app\n\ngo 1.25.11\n");
+  fs.writeFileSync(
+    path.join(app, "main.go"),
+    [
+      "package main",
+      "",
+      "import (",
+      '\t"github.com/gitlab-mirrors/gitlab-mirrors/sdk/go/gitlabmirrors"',
+      '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"',
+      ")",
+      "",
+      "func main() {",
+      "\tpulumi.Run(func(ctx *pulumi.Context) error {",
+      '\t\t_, err := gitlabmirrors.NewRemoteMirror(ctx, "mirror", &gitlabmirrors.RemoteMirrorArgs{Project: pulumi.String("demo/app"), Url: pulumi.ToSecret(pulumi.String("https://example.com/x.git")).(pulumi.StringOutput)})',
+      "\t\treturn err",
+      "\t})",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // A module cache of its own, so that no earlier run's copy of this version is used; the other modules come
+  // from the machine's module cache (itself laid out as a proxy) before the configured proxy.
+  const [upstream, machineCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
+  const env = userEnv([], {
+    GOPROXY: `file://${proxy},file://${machineCache}/cache/download,${upstream}`,
+    GOMODCACHE: path.join(work, "modcache"),
+    GONOSUMDB: "github.com/gitlab-mirrors",
+    GOFLAGS: "-mod=mod -modcacherw",
+    GOWORK: "off",
+  });
+  await run("go", ["get", `${module}@${version}`], { cwd: app, env, timeoutMs: 600_000 });
+  const listed = JSON.parse((await run("go", ["list", "-m", "-json", module], { cwd: app, env })).stdout) as { Version: string; Dir: string };
+  expect(listed.Version).toBe(version);
+  expect(JSON.parse(fs.readFileSync(path.join(listed.Dir, "gitlabmirrors", "pulumi-plugin.json"), "utf8"))).toMatchObject({ name: "gitlab-mirrors", version: TEST_VERSION });
+  await run("go", ["build", "-o", path.join(work, "app-binary"), "."], { cwd: app, env, timeoutMs: 600_000 });
+  expect(fs.existsSync(path.join(work, "app-binary"))).toBe(true);
+});

@@ -190,6 +190,10 @@ with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr(info, f.read())
 PY
 
+# The staged archives' contents (the executable is 90 MB) are in the archives now; the rest of the copy
+# stays for inspection (the release workflow compares its sdk/go with the committed one).
+rm -rf "$STAGE"/.tmp/archive-*
+
 # 8. Checksums of everything above.
 (cd "$OUT" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS)
 step "wrote release/$VERSION:"

@@ -29,6 +29,15 @@ export const UNMANAGED_MIRROR_TOKEN = `${PACKAGE_NAME}:index:UnmanagedMirror`;
 export const GO_IMPORT_BASE_PATH = "github.com/gitlab-mirrors/gitlab-mirrors/sdk/go/gitlabmirrors";
 export const PYTHON_PACKAGE_NAME = "pulumi_gitlab_mirrors";
 
+/** The project's home; its releases are where the engine downloads the plugin from. */
+export const REPOSITORY_URL = "https://github.com/gitlab-mirrors/gitlab-mirrors";
+/**
+ * The plugin download server every SDK names. The engine fills in `${VERSION}` (the SDK's own version)
+ * and appends `pulumi-resource-gitlab-mirrors-v<version>-<os>-<arch>.tar.gz`; a user's mirror of the
+ * releases is reached through PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES.
+ */
+export const PLUGIN_DOWNLOAD_URL = `${REPOSITORY_URL}/releases/download/v\${VERSION}`;
+
 type PropertySpec = Record<string, unknown>;
 
 /** The provider's own settings: `gitlab-mirrors:baseUrl`, `:token` and `:earlyAuthCheck` in a stack's config. */
@@ -173,6 +182,10 @@ export function packageSchema(version: string): Record<string, unknown> {
     description: "GitLab push mirrors (remote mirrors) as Pulumi resources, with credential rotation, drift detection and opt-in sync.",
     keywords: ["pulumi", "gitlab", "mirror", "category/utility", "kind/native"],
     license: "Apache-2.0",
+    publisher: "gitlab-mirrors",
+    repository: REPOSITORY_URL,
+    homepage: REPOSITORY_URL,
+    pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     config: { variables: CONFIG_PROPERTIES },
     provider: {
       description: "The connection to one GitLab instance. Declare one per instance to manage mirrors on several.",

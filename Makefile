@@ -27,7 +27,7 @@ test: setup
 	  PULUMI_BIN_DIR="$$bin_dir" npx jest --testPathIgnorePatterns '/tests/e2e/language-host\.test\.ts$$'; \
 	fi
 
-# Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
+# Regenerates sdk/python, sdk/go and sdk/nodejs/plugin from the provider plugin's schema (SCHEMA=file.json: from that file).
 sdks: build
 	@mkdir -p .tmp
 	@schema="$(or $(SCHEMA),.tmp/schema.json)"; \

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { HANDLERS_MODULE } from "../../provider/dynamic/provider";
 import { CliStack } from "../e2e/cli-stack";
+import { nodeProgramStack } from "../e2e/node-program";
 import { GitLabActor, repoRoot } from "../e2e/support";
 
 jest.setTimeout(300_000);
@@ -68,14 +69,8 @@ describe("a dynamic stack written by version 0.1.0", () => {
     // The fresh emulator gives the mirror the id the recorded one had.
     expect(recorded.id).toBe(`1:${mirrorId}`);
 
-    // Refresh and destroy run no program; the dynamic provider host runs in the program's directory,
-    // which must resolve gitlab-mirrors from this checkout's node_modules.
-    const probe = new CliStack({});
-    const program = path.relative(probe.projectDir, path.join(repoRoot, "dist", "tests", "e2e", "programs", "mirror-from-config.js"));
-    probe.dispose();
-    stack = new CliStack({
-      "Pulumi.yaml": `name: dynamic-state\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: ${program}\n`,
-    });
+    // Refresh and destroy run no program; the dynamic provider host runs in the program's directory.
+    stack = nodeProgramStack("dynamic-state", "tests/e2e/programs/mirror-from-config.js");
     await stack.init("release-0.1.0", {
       "gitlab:baseUrl": { value: gitlab.baseUrl },
       "gitlab:token": { value: ROOT_TOKEN, secret: true },

@@ -10,6 +10,11 @@ export const getRemoteMirrors: typeof import("./getRemoteMirrors").getRemoteMirr
 export const getRemoteMirrorsOutput: typeof import("./getRemoteMirrors").getRemoteMirrorsOutput = null as any;
 utilities.lazyLoad(exports, ["getRemoteMirrors","getRemoteMirrorsOutput"], () => require("./getRemoteMirrors"));
 
+export { ProjectMirrorsArgs } from "./projectMirrors";
+export type ProjectMirrors = import("./projectMirrors").ProjectMirrors;
+export const ProjectMirrors: typeof import("./projectMirrors").ProjectMirrors = null as any;
+utilities.lazyLoad(exports, ["ProjectMirrors"], () => require("./projectMirrors"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -34,6 +39,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "gitlab-mirrors:index:ProjectMirrors":
+                return new ProjectMirrors(name, <any>undefined, { urn })
             case "gitlab-mirrors:index:RemoteMirror":
                 return new RemoteMirror(name, <any>undefined, { urn })
             default:

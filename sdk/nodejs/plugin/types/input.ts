@@ -5,3 +5,53 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+/**
+ * One push mirror of a ProjectMirrors set: the per-mirror inputs of RemoteMirror.
+ */
+export interface MirrorEntryArgs {
+    /**
+     * How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+     */
+    authMethod?: pulumi.Input<string | undefined>;
+    /**
+     * Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+     */
+    hostKeys?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+     */
+    keepDivergentRefs?: pulumi.Input<boolean | undefined>;
+    /**
+     * Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+     */
+    mirrorBranchRegex?: pulumi.Input<string | undefined>;
+    /**
+     * Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+     */
+    onlyProtectedBranches?: pulumi.Input<boolean | undefined>;
+    /**
+     * Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+     */
+    syncOnApply?: pulumi.Input<boolean | undefined>;
+    /**
+     * How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+     */
+    syncTimeoutSeconds?: pulumi.Input<number | undefined>;
+    /**
+     * Any change of this value requests a sync, and changes nothing else.
+     */
+    syncTrigger?: pulumi.Input<string | undefined>;
+    /**
+     * The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+     */
+    url: pulumi.Input<string>;
+    /**
+     * When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+     */
+    waitForSync?: pulumi.Input<boolean | undefined>;
+}
+

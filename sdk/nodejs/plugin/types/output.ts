@@ -6,6 +6,76 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * A declared mirror of a ProjectMirrors set, as GitLab reports it.
+ */
+export interface MirrorEntryState {
+    /**
+     * How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+     */
+    authMethod: string;
+    /**
+     * Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+     */
+    enabled: boolean;
+    /**
+     * SHA256 fingerprints of the host keys GitLab holds for the mirror.
+     */
+    hostKeyFingerprints?: string[];
+    /**
+     * Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+     */
+    keepDivergentRefs: boolean;
+    /**
+     * GitLab's last push error, credentials and the token masked.
+     */
+    lastError?: string;
+    /**
+     * When the last successful push ended.
+     */
+    lastSuccessfulUpdateAt?: string;
+    /**
+     * When the last push ended.
+     */
+    lastUpdateAt?: string;
+    /**
+     * When the last push started.
+     */
+    lastUpdateStartedAt?: string;
+    /**
+     * The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+     */
+    maskedUrl?: string;
+    /**
+     * Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+     */
+    mirrorBranchRegex?: string;
+    /**
+     * GitLab's id of the mirror within the project.
+     */
+    mirrorId: number;
+    /**
+     * Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+     */
+    onlyProtectedBranches: boolean;
+    /**
+     * Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).
+     */
+    pending?: string;
+    /**
+     * The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
+     */
+    publicKey?: string;
+    /**
+     * The entry's URL without credentials: its identity within the set.
+     */
+    target: string;
+    /**
+     * GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
+     */
+    updateStatus: string;
+}
+
+/**
  * A push mirror as GitLab reports it.
  */
 export interface RemoteMirrorInfo {
@@ -57,5 +127,23 @@ export interface RemoteMirrorInfo {
      * The URL as GitLab shows it, credentials masked.
      */
     url: string;
+}
+
+/**
+ * A mirror of the project that no entry of the set declares.
+ */
+export interface UnmanagedMirror {
+    /**
+     * Whether GitLab pushes to the mirror.
+     */
+    enabled: boolean;
+    /**
+     * GitLab's id of the mirror within the project.
+     */
+    id: number;
+    /**
+     * The URL as GitLab shows it, credentials masked.
+     */
+    url?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The plugin's resources from TypeScript (`gitlab-mirrors/plugin`, generated from the schema), run by
  * the real CLI against the emulator: up, a preview that makes no GitLab request, a detailed diff,
- * `pulumi import`, two GitLab instances through explicit providers, destroy.
+ * `pulumi import`, a ProjectMirrors set, two GitLab instances through explicit providers, destroy.
  */
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { withCredentials } from "../../scripts/lib/git";
@@ -101,6 +101,26 @@ describe("a TypeScript program on the plugin path", () => {
     expect(state?.outputs).toMatchObject({ mirrorId: madeId, enabled: true });
 
     await stack.setConfig("plugin:importedUrl", importedUrl, true);
+    await actor.resetCounters();
+    await stack.ok(["preview", "--expect-no-changes"]);
+    expect((await actor.counters()).total).toBe(0);
+  });
+
+  test("a ProjectMirrors set from TypeScript creates its entries, sees the others as unmanaged, and previews clean", async () => {
+    const urls = ["a", "b"].map((name) => withCredentials(`https://git.example.com/backup/set-${name}.git`, "bot", "set-password"));
+    await stack.setConfig("plugin:setUrls", JSON.stringify(urls), true);
+    const before = (await actor.mirrors(PROJECT_ID)).map((m) => m.id);
+    const up = await stack.ok(["up", "--yes", "--skip-preview"]);
+    expect(up.log).not.toContain("set-password");
+    const created = (await actor.mirrors(PROJECT_ID)).filter((m) => !before.includes(m.id));
+    expect(created.map((m) => [m.url, m.enabled])).toEqual([
+      ["https://*****:*****@git.example.com/backup/set-a.git", false],
+      ["https://*****:*****@git.example.com/backup/set-b.git", false],
+    ]);
+    const outputs = JSON.parse((await stack.ok(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, number[]>;
+    expect(outputs.setMirrorIds).toEqual(created.map((m) => m.id));
+    // The two RemoteMirrors of this stack are mirrors of the project that the set does not declare.
+    expect([...outputs.setUnmanaged].sort()).toEqual([...before].sort());
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
     expect((await actor.counters()).total).toBe(0);

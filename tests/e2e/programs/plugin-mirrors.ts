@@ -3,6 +3,7 @@
 //   plugin:targetUrl (secret)   one mirror of demo/app through the default provider (`gitlab-mirrors:*` config);
 //   plugin:enabled              that mirror's `enabled` (default true);
 //   plugin:importedUrl (secret) a second mirror, "imported", declared after `pulumi import` adopted it;
+//   plugin:setUrls (secret)     a ProjectMirrors of demo/app with these URLs (a JSON list), disabled;
 //   plugin:eastUrl/westUrl      two explicit providers, one per GitLab, each with a mirror of demo/app,
 //                               and getRemoteMirrors through the east one.
 import * as pulumi from "@pulumi/pulumi";
@@ -24,6 +25,16 @@ if (targetUrl !== undefined) {
 const importedUrl = config.getSecret("importedUrl");
 if (importedUrl !== undefined) {
   new mirrors.RemoteMirror("imported", { project: "demo/app", url: importedUrl });
+}
+
+const setUrls = config.getSecret("setUrls");
+if (setUrls !== undefined) {
+  const set = new mirrors.ProjectMirrors("set", {
+    project: "demo/app",
+    mirrors: setUrls.apply((text) => (JSON.parse(text) as string[]).map((url) => ({ url, enabled: false }))),
+  });
+  exports.setMirrorIds = set.mirrors.apply((entries) => entries.map((entry) => entry.mirrorId));
+  exports.setUnmanaged = set.unmanagedMirrors.apply((others) => others.map((other) => other.id));
 }
 
 const eastUrl = config.get("eastUrl");

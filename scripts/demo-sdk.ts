@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
-import { pulumiBinDir } from "./lib/pulumi-cli";
-import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "./lib/sdk-stack";
+import { pulumiBinDir } from "../harness/pulumi-cli";
+import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "../harness/sdk-stack";
 
 const LANGUAGES: readonly SdkLanguage[] = ["python", "go"];
 

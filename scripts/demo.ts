@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
-import { openExampleStack } from "./lib/stack";
+import { openExampleStack } from "../harness/automation-stack";
 
 async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-demo-"));

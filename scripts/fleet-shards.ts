@@ -23,8 +23,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { credentialsSchema, formatPath, inventoryError, loadInventory, type Credentials, type MirrorsByGroup } from "../examples/inventory/inventory";
-import { repoRoot } from "./lib/pulumi-cli";
-import { openStack } from "./lib/stack";
+import { repoRoot } from "../harness/pulumi-cli";
+import { openStack } from "../harness/automation-stack";
 
 const OPERATIONS = ["up", "preview", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];

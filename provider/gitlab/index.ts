@@ -1,7 +1,8 @@
 /**
  * The GitLab REST client: public entry point (the contract with provider/mirror).
  */
-import { ConfigError, missingSettingError } from "../errors";
+import type { SettingNames } from "../connection-settings";
+import { missingSettingError, settingError } from "../errors";
 import { resolveClientOptions } from "./options";
 import { agentFor, limiterFor } from "./pool";
 import { createProjectsApi } from "./projects";
@@ -26,15 +27,13 @@ export { normaliseApiUrl } from "./url";
 export { DEFAULT_CLIENT_OPTIONS } from "./options";
 export { closeAll } from "./pool";
 
-function validateToken(token: unknown): string {
+function validateToken(token: unknown, names: SettingNames): string {
   if (typeof token !== "string" || token.trim() === "") {
-    throw missingSettingError("gitlab:token");
+    throw missingSettingError(names, "token");
   }
   // A control character would be rejected by the HTTP layer with an error that could echo the header.
   if (/[\u0000-\u001f\u007f]/.test(token)) {
-    throw new ConfigError("gitlab:token", "contains a control character (a stray newline?); set it again without it", {
-      envVar: "GITLAB_TOKEN",
-    });
+    throw settingError(names, "token", "contains a control character (a stray newline?); set it again without it");
   }
   return token;
 }
@@ -44,9 +43,9 @@ function validateToken(token: unknown): string {
  * unless a dispatcher is injected, its pooled keep-alive Agent.
  */
 export function createGitLabClient(settings: ConnectionSettings, options: Partial<ClientOptions> = {}): GitLabClient {
-  const apiUrl = normaliseApiUrl(settings?.baseUrl);
-  const token = validateToken(settings?.token);
   const resolved = resolveClientOptions(options);
+  const apiUrl = normaliseApiUrl(settings?.baseUrl, resolved.settingNames);
+  const token = validateToken(settings?.token, resolved.settingNames);
   const transport = createTransport({
     apiUrl,
     token,

@@ -1,6 +1,7 @@
 /**
  * Client defaults live in one frozen object, merged once; a bad option fails at construction naming it.
  */
+import { GITLAB_CONFIG_NAMES, type SettingNames } from "../connection-settings";
 import { ConfigError } from "../errors";
 import type { ClientOptions } from "./types";
 
@@ -19,6 +20,7 @@ export interface ResolvedClientOptions extends ClientOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
+  settingNames: SettingNames;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,5 +67,6 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
     sleep: merged.sleep ?? defaultSleep,
     random: merged.random ?? Math.random,
     now: merged.now ?? Date.now,
+    settingNames: merged.settingNames ?? GITLAB_CONFIG_NAMES,
   };
 }

@@ -20,6 +20,7 @@ import {
   UnexpectedResponseError,
   type GitLabMirrorsError,
 } from "../errors";
+import type { SettingNames } from "../connection-settings";
 import { redactAll, redactValue } from "../redact";
 import { gitlabMessageOf } from "./error-body";
 import { deadlineFailure, describeNetworkFailure, type FailureContext, type NetworkFailure } from "./network-failure";
@@ -53,6 +54,8 @@ export interface CallDescription {
   mirrorId?: number;
   /** The token and the request's own secrets: what an error about this call must never show. */
   secrets: readonly string[];
+  /** How the user names the connection settings an error about this call may point at. */
+  settingNames: SettingNames;
 }
 
 export type Headers = Readonly<Record<string, string | undefined>>;
@@ -98,7 +101,7 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-function describeCall(req: ApiRequest, token: string): CallDescription {
+function describeCall(req: ApiRequest, token: string, settingNames: SettingNames): CallDescription {
   return {
     method: req.method,
     route: req.route,
@@ -106,6 +109,7 @@ function describeCall(req: ApiRequest, token: string): CallDescription {
     project: req.params.id,
     ...(req.params.mirror_id !== undefined ? { mirrorId: req.params.mirror_id } : {}),
     secrets: [token, ...(req.secrets ?? [])],
+    settingNames,
   };
 }
 
@@ -114,13 +118,14 @@ function isSuccess(status: number): boolean {
 }
 
 function networkError(call: CallDescription, origin: string, failure: NetworkFailure, cause: unknown): NetworkError {
-  return new NetworkError({ method: call.method, route: call.route, path: call.path, origin, ...failure }, { cause });
+  return new NetworkError({ method: call.method, route: call.route, path: call.path, origin, settingNames: call.settingNames, ...failure }, { cause });
 }
 
 function sendOnce(settings: TransportSettings): Attempt {
   const { apiUrl, token, dispatcher, options } = settings;
   const failureContext: FailureContext = {
     origin: new URL(apiUrl).origin,
+    baseUrlName: options.settingNames.baseUrl.name,
     timeoutMs: options.timeoutMs,
     attemptTimeoutMs: options.attemptTimeoutMs,
   };
@@ -168,6 +173,7 @@ function sendOnce(settings: TransportSettings): Attempt {
         route: call.route,
         path: call.path,
         status,
+        settingNames: call.settingNames,
         issues: [`(root): the body is larger than ${options.maxResponseBytes} bytes, far more than GitLab sends for this call`],
       });
     }
@@ -233,13 +239,14 @@ function apiError(response: ApiResponse): GitLabApiError {
     body: redactValue(response.body, call.secrets),
     project: call.project,
     ...(call.mirrorId !== undefined ? { mirrorId: call.mirrorId } : {}),
+    settingNames: call.settingNames,
   });
 }
 
 function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
   const { options, token } = settings;
   return async (req) => {
-    const call = describeCall(req, token);
+    const call = describeCall(req, token, options.settingNames);
     const where = { method: call.method, route: call.route, path: call.path };
     for (let n = 1; ; n += 1) {
       const outcome = await attempt(call, req);
@@ -291,6 +298,7 @@ export function decodeBody<S extends z.ZodType>(schema: S, response: ApiResponse
     route: call.route,
     path: call.path,
     status: response.status,
+    settingNames: call.settingNames,
     issues: describeIssues(result.error).map((issue) => redactAll(issue, call.secrets)),
   });
 }

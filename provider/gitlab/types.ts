@@ -2,6 +2,7 @@
  * The public shapes of the GitLab client (the contract with provider/mirror). Type-only module.
  */
 import type { Dispatcher } from "undici";
+import type { SettingNames } from "../connection-settings";
 
 export interface ConnectionSettings {
   /** The instance ("https://gitlab.example.com") or its API ("https://gitlab.example.com/api/v4/"). */
@@ -40,6 +41,8 @@ export interface ClientOptions {
   userAgent: string;
   /** Told of every wait of a second or more before a request is sent (rate limit, pacing, slots). */
   onWait?: (message: string) => void;
+  /** How the caller's users name the base URL and the token, for every message that points at one; gitlab:* when not given. */
+  settingNames?: SettingNames;
 }
 
 export type ProjectRef = number | string;

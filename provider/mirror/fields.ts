@@ -195,7 +195,11 @@ export function fieldMeta(name: InputField): FieldMeta {
   return FIELD_METAS.get(name)!;
 }
 
-/** Inputs that map to a GitLab attribute, with that attribute's name. */
+/**
+ * Every input GitLab holds, paired with the name of its attribute in GitLab's API (`onlyProtectedBranches`
+ * → `only_protected_branches`): the request bodies are built from it. Inputs that steer only this
+ * provider (`project`, `syncOnApply`, ...) have none.
+ */
 export const GITLAB_ATTRIBUTES: ReadonlyArray<readonly [InputField, GitLabAttribute]> = Object.freeze(
   INPUT_FIELDS.flatMap((name) => {
     const gitlab = fieldMeta(name).gitlab;

@@ -1,7 +1,7 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound } from "../errors";
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, ProviderError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { redactAll } from "../redact";
-import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
+import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
 import { checkedInputs, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
@@ -38,10 +38,6 @@ function validated(raw: Record<string, unknown>): NormalisedInputs {
   return normaliseInputs(raw);
 }
 
-function label(project: number | string): string {
-  return String(project);
-}
-
 function needsPublicKey(inputs: NormalisedInputs): boolean {
   return inputs.authMethod === "ssh_public_key" && isSshUrl(inputs.url);
 }
@@ -74,7 +70,7 @@ async function findFreshMirrorByUrl(ctx: MirrorContext, projectId: number, url: 
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
-  const name = label(inputs.project);
+  const name = String(inputs.project);
   const target = credentialFreeUrl(inputs.url);
   const projectId = await resolveProjectId(ctx, inputs.project);
 
@@ -111,7 +107,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   let outputs = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
   try {
     // An adopted or recovered mirror may differ from the inputs; one we just created matches them.
-    const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => GITLAB_FIELDS.includes(f)) : [];
+    const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => UPDATABLE_GITLAB_INPUTS.includes(f)) : [];
     const attrs = updateAttributes(changed, inputs);
     if (Object.keys(attrs).length > 0) {
       mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
@@ -173,7 +169,7 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   const { projectId, mirrorId } = locate(id, props);
   const importing = typeof props.url !== "string";
   const { ctx, scrub } = scoped(baseCtx, props.url);
-  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   // One list per project answers every read of a refresh; a failed list is an error, never "gone".
   const listed = await ctx.mirrorLists.get(ctx.client.apiUrl, projectId, ctx.now, () => ctx.client.remoteMirrors.list(projectId));
   const mirror = listed.get(mirrorId);
@@ -222,10 +218,10 @@ export async function updateMirror(
   const inputs = validated(raw);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
   const { projectId, mirrorId } = locate(id, olds);
-  const name = label(inputs.project);
+  const name = String(inputs.project);
   const diff = diffMirror(olds, raw, oldInputs);
   if (diff.replaces.length > 0) {
-    throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
+    throw new ProviderError(`${diff.replaces[0]} changed, which needs a replacement, not an update`);
   }
   const attrs = updateAttributes(diff.updates, inputs);
   let mirror: RemoteMirror | undefined;
@@ -268,7 +264,7 @@ function withPublicKey(outputs: MirrorOutputs, publicKey: string | undefined): M
 export async function deleteMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<void> {
   const { projectId, mirrorId } = locate(id, props);
   const { ctx } = scoped(baseCtx, props.url);
-  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   try {
     ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     await ctx.client.remoteMirrors.remove(projectId, mirrorId);

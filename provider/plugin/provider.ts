@@ -5,14 +5,13 @@
  * a detailed diff and the discovery function.
  */
 import { isDeepStrictEqual } from "node:util";
-import { ConfigError } from "../errors";
+import { PROVIDER_ARGUMENT_NAMES, type SettingNames, stackConfigNames } from "../connection-settings";
+import { ProviderError } from "../errors";
 import {
   CheckFailure,
   checkedInputs,
   compactOutputs,
-  CONNECTION_ENV,
-  connectionProblems,
-  ConnectionSetting,
+  connectionFailures,
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
@@ -57,14 +56,11 @@ export interface PluginDiff {
 export type EngineLog = (severity: "info" | "warning", message: string, urn?: string) => void;
 
 
-/** How a user sets each setting: stack config for the default provider, an argument for an explicit one. */
-function settingName(setting: ConnectionSetting, urn: string): { name: string; fix: string } {
-  if (isDefaultProvider(urn)) {
-    const key = `${PACKAGE_NAME}:${setting}`;
-    const command = setting === "token" ? `pulumi config set --secret ${key} <token>` : `pulumi config set ${key} https://gitlab.example.com`;
-    return { name: key, fix: `run \`${command}\` or set ${CONNECTION_ENV[setting]}` };
-  }
-  return { name: `the provider's ${setting}`, fix: `give the provider resource a ${setting} or set ${CONNECTION_ENV[setting]}` };
+const DEFAULT_PROVIDER_NAMES = stackConfigNames(PACKAGE_NAME);
+
+/** How a user names each setting: stack config for the default provider, an argument for an explicit one. */
+function settingNamesFor(urn: string): SettingNames {
+  return isDefaultProvider(urn) ? DEFAULT_PROVIDER_NAMES : PROVIDER_ARGUMENT_NAMES;
 }
 
 /** Default providers are named `default` or `default_<version>` by the engine. */
@@ -107,11 +103,7 @@ export class RemoteMirrorPlugin {
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
-    const settings = withEnvironmentFallback(news, this.env);
-    return connectionProblems(settings).map(({ setting, reason }) => {
-      const { name, fix } = settingName(setting, urn);
-      return { property: "", reason: `${name} ${reason === "is not set" ? `is not set; ${fix}` : reason}` };
-    });
+    return failuresForEngine(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
   }
 
   /** DiffConfig: a new base URL or token changes the provider, and never replaces the mirrors. */
@@ -169,7 +161,7 @@ export class RemoteMirrorPlugin {
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {
-    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new Error(`unknown function ${token}`);
+    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new ProviderError(`the engine invoked an unknown function ${token}`);
     if (args.project === undefined || args.project === null) return { failures: [{ property: "project", reason: "is required" }] };
     const parsed = mirrorInputsSchema.shape.project.safeParse(args.project);
     if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };
@@ -188,16 +180,9 @@ export class RemoteMirrorPlugin {
   }
 
   private context(urn: string): MirrorContext {
-    const { baseUrl, token } = this.settings;
-    for (const [setting, value] of [["baseUrl", baseUrl], ["token", token]] as const) {
-      if (value === undefined) {
-        const { name, fix } = settingName(setting, this.urn);
-        throw new ConfigError(name, `is not set; ${fix}`);
-      }
-    }
     return createMirrorContext({
-      baseUrl: baseUrl as string,
-      token: token as string,
+      ...this.settings,
+      settingNames: settingNamesFor(this.urn),
       logger: this.logger(urn),
       pollIntervalMs: this.pollIntervalMs,
     });

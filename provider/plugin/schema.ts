@@ -3,6 +3,7 @@
  * generated SDKs, `pulumi package get-schema` and the docs of every language come from it.
  */
 import { z } from "zod";
+import { ProviderError } from "../errors";
 import {
   fieldMeta,
   INPUT_FIELDS,
@@ -69,7 +70,7 @@ function typeFromJson(json: Record<string, unknown>, integer: boolean): Property
     case "string":
       return { type: json.type };
     default:
-      throw new Error(`no Pulumi schema type for ${JSON.stringify(json)}`);
+      throw new ProviderError(`no Pulumi schema type for ${JSON.stringify(json)}`);
   }
 }
 

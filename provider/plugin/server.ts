@@ -9,6 +9,7 @@
  * detailed diff.
  */
 import type * as grpc from "@grpc/grpc-js";
+import { ProviderError } from "../errors";
 import { partialStateOf, UNKNOWN } from "../mirror";
 import { entryKey } from "../project-mirrors";
 import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
@@ -182,7 +183,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
   };
   const typeOf = (urn: string): ResourceType => {
     const type = types.get(urn.split("::")[2]?.split("$").pop() ?? "");
-    if (type === undefined) throw new Error(`unknown resource type in ${urn.length > 200 ? `${urn.slice(0, 200)}…` : urn}`);
+    if (type === undefined) throw new ProviderError(`the engine asked about an unknown resource type in ${urn.length > 200 ? `${urn.slice(0, 200)}…` : urn}`);
     return type;
   };
   // Secret outputs: the type's, plus whatever the program sent as a secret.
@@ -196,7 +197,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       return info;
     }),
     getSchema: answer((req) => {
-      if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
+      if (req.getVersion() !== 0) throw new ProviderError(`the engine asked for schema version ${req.getVersion()}, which this provider does not serve`);
       const response = new P.GetSchemaResponse();
       response.setSchema(JSON.stringify(packageSchema(version)));
       return response;

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "./git";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 
 export function step(message: string): void {
   process.stdout.write(`[demo] ${message}\n`);

@@ -9,7 +9,7 @@ import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { SECRET_PROPERTIES as TABLE_SECRETS } from "../../provider/mirror/fields";
 import { SECRET_PROPERTIES } from "../../sdk/nodejs/remote-mirror-fields";
 import { DYNAMIC_FIELDS_FILE, renderDynamicFields } from "../../tools/dynamic-sdk/render";
-import { CliStack } from "../e2e/cli-stack";
+import { CliStack } from "../../harness/cli-stack";
 import { nodeProgramStack } from "../e2e/node-program";
 import { GitLabActor, repoRoot } from "../e2e/support";
 
@@ -50,7 +50,7 @@ describe("the SSH public key in the state of both paths", () => {
   });
 
   afterAll(async () => {
-    if (stack) await stack.run(["destroy", "--yes", "--skip-preview"]);
+    if (stack) await stack.pulumi(["destroy", "--yes", "--skip-preview"]);
     stack?.dispose();
     await gitlab?.close();
   });

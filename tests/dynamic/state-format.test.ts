@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { HANDLERS_MODULE } from "../../provider/dynamic/provider";
-import { CliStack } from "../e2e/cli-stack";
+import { CliStack } from "../../harness/cli-stack";
 import { nodeProgramStack } from "../e2e/node-program";
 import { GitLabActor, repoRoot } from "../e2e/support";
 
@@ -78,7 +78,7 @@ describe("a dynamic stack written by version 0.1.0", () => {
     // The default provider's recorded settings name the emulator the fixture was made with; the GitLab
     // "moved" to this emulator's port.
     const text = fs.readFileSync(FIXTURE, "utf8").replace(/http:\/\/127\.0\.0\.1:[0-9]+/g, gitlab.baseUrl);
-    const imported = path.join(stack.root, "state.json");
+    const imported = path.join(path.dirname(stack.projectDir), "state.json");
     fs.writeFileSync(imported, text);
     await stack.ok(["stack", "import", "--file", imported]);
   });

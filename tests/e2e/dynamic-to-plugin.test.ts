@@ -3,8 +3,8 @@
  * the mirror in GitLab is the same one before and after; nothing is created, changed or deleted there.
  */
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { withCredentials } from "../../scripts/lib/git";
-import { CliStack } from "./cli-stack";
+import { withCredentials } from "../../harness/git";
+import { CliStack } from "../../harness/cli-stack";
 import { nodeProgramStack } from "./node-program";
 import { GitLabActor } from "./support";
 

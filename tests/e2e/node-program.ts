@@ -3,8 +3,8 @@
  * by the real CLI through the Node.js language host, as a user's `pulumi up` runs it.
  */
 import * as path from "node:path";
-import { CliStack } from "./cli-stack";
-import { repoRoot } from "./support";
+import { CliStack } from "../../harness/cli-stack";
+import { pulumiBinDirForTests, repoRoot } from "./support";
 
 /**
  * `program` is relative to dist/ ("tests/e2e/programs/x.js"). The project directory is a temporary one,
@@ -17,7 +17,7 @@ export function nodeProgramStack(
   program: string,
   { pluginFromCheckout = false, env = {} }: { pluginFromCheckout?: boolean; env?: Record<string, string> } = {},
 ): CliStack {
-  const stack = new CliStack({}, env);
+  const stack = new CliStack({ binDir: pulumiBinDirForTests(), env });
   const main = path.relative(stack.projectDir, path.join(repoRoot, "dist", program));
   const plugins = pluginFromCheckout ? `plugins:\n  providers:\n    - name: gitlab-mirrors\n      path: ${repoRoot}\n` : "";
   stack.write({ "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: ${main}\n${plugins}` });

@@ -4,8 +4,8 @@
  * `pulumi import`, a ProjectMirrors set, two GitLab instances through explicit providers, destroy.
  */
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { withCredentials } from "../../scripts/lib/git";
-import { CliStack, StateResource } from "./cli-stack";
+import { withCredentials } from "../../harness/git";
+import { CliStack, StateResource } from "../../harness/cli-stack";
 import { nodeProgramStack } from "./node-program";
 import { GitLabActor } from "./support";
 

@@ -6,10 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 import { expectQuickstartCreated, GitLabActor, pulumiBinDirForTests, QUICKSTART_PROJECT_ID as PROJECT_ID } from "../e2e/support";
-import type { ConfigEntry } from "../../scripts/lib/stack";
-import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../scripts/lib/sdk-stack";
+import type { ConfigEntry } from "../../harness/stack-driver";
+import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
 const TARGET = DEFAULT_SEED.targets![0];

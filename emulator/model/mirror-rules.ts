@@ -4,8 +4,8 @@
  */
 import type { ValidationErrors } from "../errors";
 import type { Edition } from "../seed";
-import { MAX_BRANCH_REGEX_LENGTH, re2SyntaxError } from "./branchRegex";
-import { fullUrl, isSelfMirror, splitCredentials, validateMirrorUrl, type SelfLocation } from "./mirrorUrl";
+import { MAX_BRANCH_REGEX_LENGTH, re2SyntaxError } from "./branch-regex";
+import { fullUrl, isSelfMirror, splitCredentials, validateMirrorUrl, type SelfLocation } from "./mirror-url";
 import type { MirrorRecord } from "./types";
 
 export const AUTH_METHODS = ["ssh_public_key", "password"] as const;

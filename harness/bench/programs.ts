@@ -50,6 +50,41 @@ export function yamlFleetProgram({ packageName, pluginDir, count }: YamlFleetOpt
 }
 
 /**
+ * Pulumi.yaml of a YAML program declaring the same fleet as `<packageName>:index:ProjectMirrors` sets: one
+ * resource per project, its PER_PROJECT mirrors as entries.
+ */
+export function yamlSetsProgram({ packageName, pluginDir, count }: YamlFleetOptions): string {
+  const lines = [
+    `name: ${FLEET_PROJECT}`,
+    "runtime: yaml",
+    "packages:",
+    `  ${packageName}: ${pluginDir}`,
+    "config:",
+    "  enabled:",
+    "    type: boolean",
+    "    default: true",
+    "  targetToken:",
+    "    type: string",
+    "resources:",
+  ];
+  for (let project = 0; project * PER_PROJECT < count; project += 1) {
+    lines.push(`  p-${project}:`, `    type: ${packageName}:index:ProjectMirrors`, "    properties:", `      project: fleet/p-${project}`, "      mirrors:");
+    for (let index = project * PER_PROJECT; index < Math.min(count, (project + 1) * PER_PROJECT); index += 1) {
+      lines.push(
+        `        - url: https://${TARGET_USER}:\${targetToken}@mirror.example.com/fleet/app-${index}.git`,
+        "          enabled: ${enabled}",
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function writeYamlSetsProject(projectDir: string, options: YamlFleetOptions): void {
+  fs.mkdirSync(projectDir, { recursive: true });
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), yamlSetsProgram(options));
+}
+
+/**
  * A JavaScript project whose program is a compiled module of this repository; its node_modules is the
  * repository's, so `@pulumi/pulumi` and `gitlab-mirrors` resolve as in a user's project.
  */

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { redactUrlCredentials } from "../../provider/redact";
+import { redactUrlCredentials } from "../provider/redact";
 
 const execFileAsync = promisify(execFile);
 

@@ -1,13 +1,20 @@
+/**
+ * Stacks of Node.js programs run by the Automation API: `openStack` opens one in this process (the
+ * demo, the fleet benchmark, scripts/stack-cli.ts), and `AutomationStack` is the StackDriver that runs
+ * each operation in a child process through scripts/stack-cli.ts, as the tests need.
+ */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { pulumiBinDir, repoRoot } from "./pulumi-cli";
+import { type ConfigEntry, expectOk, lastLineResult, type Operation, type StackDriver, type StackResult } from "./stack-driver";
 
-/** One config value of a stack; `secret` values are encrypted in the stack's config and state. */
-export interface ConfigEntry {
-  value: string;
-  secret?: boolean;
-}
+export type { ConfigEntry } from "./stack-driver";
+
+const execFileAsync = promisify(execFile);
 
 export interface StackOptions {
   /** Compiled program module; its exports become the stack outputs. */
@@ -93,4 +100,45 @@ function readProjectName(pulumiYaml: string): string {
   const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(pulumiYaml, "utf8"));
   if (!match) throw new Error(`${pulumiYaml} has no 'name:' line`);
   return match[1];
+}
+
+const stackCli = path.join(repoRoot, "dist", "scripts", "stack-cli.js");
+
+/**
+ * A stack of one compiled Node.js program on a fresh local file backend, each operation run by
+ * scripts/stack-cli.ts in a child process (a program's module state never leaks between operations).
+ */
+export class AutomationStack implements StackDriver {
+  readonly stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-"));
+  private readonly configFile = path.join(this.stateDir, "config.json");
+
+  constructor(
+    private readonly program: string,
+    private readonly project: string,
+    public config: Record<string, ConfigEntry>,
+    private readonly binDir: string = pulumiBinDir(),
+  ) {
+    if (!fs.existsSync(stackCli)) throw new Error(`${stackCli} is missing: run 'npx tsc -p tsconfig.json' (make test does)`);
+  }
+
+  async run(operation: Operation): Promise<StackResult> {
+    fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
+    const args = [stackCli, operation, "--program", this.program, "--project", this.project, "--stack", "e2e",
+      "--state-dir", this.stateDir, "--config-file", this.configFile];
+    const { stdout, stderr } = await execFileAsync(process.execPath, args, {
+      cwd: repoRoot,
+      env: { ...process.env, PULUMI_BIN_DIR: this.binDir },
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return lastLineResult(stdout, stderr);
+  }
+
+  expectOk(operation: Operation): Promise<StackResult> {
+    return expectOk(this, operation);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.stateDir, { recursive: true, force: true });
+  }
 }

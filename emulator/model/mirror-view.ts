@@ -1,6 +1,6 @@
 /** The RemoteMirror API entity, keys in GitLab's exposure order (lib/api/entities/remote_mirror.rb + EE). */
-import { hostKeyFingerprints } from "./hostKeys";
-import { maskedUrl } from "./mirrorUrl";
+import { hostKeyFingerprints } from "./host-keys";
+import { maskedUrl } from "./mirror-url";
 import type { MirrorRecord } from "./types";
 import type { Edition } from "../seed";
 

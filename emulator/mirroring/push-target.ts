@@ -6,7 +6,7 @@
  * spellings a resolver would turn into anything are refused).
  */
 import * as net from "node:net";
-import { inV4, parseMirrorUrl, type MirrorScheme } from "../model/mirrorUrl";
+import { inV4, parseMirrorUrl, type MirrorScheme } from "../model/mirror-url";
 
 export interface PushTarget {
   scheme: MirrorScheme;

@@ -3,18 +3,17 @@
  * by a small driver (scripts/sdk-stacks/python, scripts/sdk-stacks/go), the twins of
  * scripts/stack-cli.ts: each runs one operation and prints the result as one JSON line. The
  * programs use the generated SDKs from this checkout and the provider plugin of this checkout.
+ * `SdkStack` is the StackDriver over them.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { packageInfo } from "../../provider/plugin/package-root";
-import type { ConfigEntry } from "./stack";
+import { repoRoot } from "./pulumi-cli";
+import { type ConfigEntry, expectOk, lastLineResult, type Operation, type StackDriver, type StackResult } from "./stack-driver";
 
 export const execFileAsync = promisify(execFile);
-// Found, not computed from __dirname: this module runs from scripts/lib (tests) and dist/scripts/lib.
-const repoRoot = packageInfo().root;
 
 export type SdkLanguage = "python" | "go";
 /**
@@ -22,7 +21,6 @@ export type SdkLanguage = "python" | "go";
  * declares ProjectMirrors sets from the configuration object `sets`.
  */
 export type SdkProgram = "quickstart" | "discover" | "project_mirrors";
-export type Operation = "up" | "preview" | "refresh" | "destroy" | "export";
 
 /** The Pulumi project name of each quickstart: the namespace of its configuration. */
 export const QUICKSTART_PROJECTS: Record<SdkLanguage, string> = { python: "quickstart-python", go: "quickstart-go" };
@@ -119,18 +117,8 @@ export async function prepareDriver(language: SdkLanguage, pulumiBinDir: string)
   }
 }
 
-export interface SdkStackResult {
-  ok: boolean;
-  error?: string;
-  changes?: Record<string, number>;
-  outputs?: Record<string, { value: unknown; secret: boolean }>;
-  deployment?: { version: number; deployment: unknown };
-  /** Everything the engine printed, for assertions that no secret was shown. */
-  log: string;
-}
-
 /** A stack of one program on a fresh local file backend, run by a language's driver. */
-export class SdkStack {
+export class SdkStack implements StackDriver {
   readonly stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-sdk-stack-"));
   private readonly configFile = path.join(this.stateDir, "config.json");
 
@@ -140,7 +128,7 @@ export class SdkStack {
     public config: Record<string, ConfigEntry>,
   ) {}
 
-  async run(operation: Operation): Promise<SdkStackResult> {
+  async run(operation: Operation): Promise<StackResult> {
     fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
     const { file, args, env } = this.driver.command(operation, this.program, { stateDir: this.stateDir, configFile: this.configFile });
     const { stdout, stderr } = await execFileAsync(file, args, {
@@ -149,16 +137,11 @@ export class SdkStack {
       timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const lines = stdout.trim().split("\n");
-    const result = JSON.parse(lines[lines.length - 1]) as Omit<SdkStackResult, "log">;
-    return { ...result, log: `${stdout}\n${stderr}` };
+    return lastLineResult(stdout, stderr);
   }
 
-  /** Runs an operation that must succeed, failing with the engine's words otherwise. */
-  async expectOk(operation: Operation): Promise<SdkStackResult> {
-    const result = await this.run(operation);
-    if (!result.ok) throw new Error(`pulumi ${operation} failed: ${result.error}\n${result.log.slice(-4000)}`);
-    return result;
+  expectOk(operation: Operation): Promise<StackResult> {
+    return expectOk(this, operation);
   }
 
   dispose(): void {

@@ -8,9 +8,9 @@ import { errors, isEmulatorError } from "../errors";
 import { faultConfigSchema, type Faults } from "../controls/faults";
 import type { RequestCounters } from "../controls/counters";
 import { repoPathSchema, type TargetSeed } from "../seed";
-import { trimSlashes } from "../model/mirrorUrl";
+import { trimSlashes } from "../model/mirror-url";
 import { BodyParseError, readBody } from "./params";
-import { sendError, sendJson } from "./apiHandler";
+import { sendError, sendJson } from "./api-handler";
 
 export interface ControlDeps {
   counters: RequestCounters;

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { packageInfo } from "../provider/plugin/package-root";
 
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
+/** The checkout's root: found, not computed from __dirname, since this module runs from harness/ and dist/harness/. */
+export const repoRoot = packageInfo().root;
 
 /**
  * The directory holding `pulumi` and its Node.js plugins: $PULUMI_BIN_DIR when set, else what
@@ -17,5 +19,3 @@ export function pulumiBinDir(): string {
   const lines = out.trim().split("\n");
   return lines[lines.length - 1];
 }
-
-export { repoRoot };

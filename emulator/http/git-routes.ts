@@ -9,7 +9,7 @@ import { callerForGit, canPushToProject, canReadProject, type Caller } from "../
 import type { Repositories } from "../git/repositories";
 import type { GitRunner } from "../git/runner";
 import type { Store } from "../store";
-import { askForCredentials, basicCredentials, denyGit, gitServiceOf, serveWithHttpBackend } from "./gitHttp";
+import { askForCredentials, basicCredentials, denyGit, gitServiceOf, serveWithHttpBackend } from "./git-http";
 
 export interface GitRouteDeps {
   store: Store;

@@ -3,7 +3,7 @@
  * known_hosts -> response fingerprints (MirrorHostKey entity).
  */
 import { createHash } from "node:crypto";
-import { parseMirrorUrl } from "./mirrorUrl";
+import { parseMirrorUrl } from "./mirror-url";
 
 export const MAX_HOST_KEYS = 10;
 

@@ -13,6 +13,9 @@ import type * as provider from "@pulumi/pulumi/provider";
 
 export const NOOP_PACKAGE = "noop-mirrors";
 export const NOOP_MIRROR_TOKEN = `${NOOP_PACKAGE}:index:RemoteMirror`;
+/** The sets' floor: ProjectMirrors' inputs (a project and its entries, each URL a secret), echoed. */
+export const NOOP_SET_TOKEN = `${NOOP_PACKAGE}:index:ProjectMirrors`;
+const NOOP_ENTRY_TOKEN = `${NOOP_PACKAGE}:index:MirrorEntry`;
 export const NOOP_STATE_ENV = "NOOP_MIRRORS_STATE";
 export const NOOP_STATES = ["inputs", "plugin"] as const;
 export type NoopState = (typeof NOOP_STATES)[number];
@@ -28,6 +31,11 @@ export function noopSchema(): Record<string, unknown> {
     enabled: { type: "boolean" },
     syncOnApply: { type: "boolean" },
   };
+  const setProperties = {
+    project: { type: "string" },
+    mirrors: { type: "array", items: { $ref: `#/types/${NOOP_ENTRY_TOKEN}` } },
+    exclusive: { type: "boolean" },
+  };
   return {
     name: NOOP_PACKAGE,
     version: VERSION,
@@ -37,6 +45,19 @@ export function noopSchema(): Record<string, unknown> {
         required: ["project", "url"],
         inputProperties: properties,
         requiredInputs: ["project", "url"],
+      },
+      [NOOP_SET_TOKEN]: {
+        properties: setProperties,
+        required: ["project", "mirrors"],
+        inputProperties: setProperties,
+        requiredInputs: ["project", "mirrors"],
+      },
+    },
+    types: {
+      [NOOP_ENTRY_TOKEN]: {
+        type: "object",
+        properties: { url: { type: "string", secret: true }, enabled: { type: "boolean" } },
+        required: ["url"],
       },
     },
   };
@@ -84,22 +105,23 @@ export function noopStateFrom(value: string | undefined, setting = NOOP_STATE_EN
 
 export function noopProvider(state: NoopState = "inputs"): provider.Provider {
   let nextId = 0;
-  const shaped = state === "plugin";
+  // Only the per-mirror resource has a plugin-shaped state; a set always echoes its inputs.
+  const shapedFor = (urn: string) => state === "plugin" && !urn.includes(`::${NOOP_SET_TOKEN}::`);
   return {
     version: VERSION,
     schema: JSON.stringify(noopSchema()),
-    check: async (_urn, _olds, news) => ({ inputs: shaped ? pluginShapedInputs(news) : news }),
+    check: async (urn, _olds, news) => ({ inputs: shapedFor(urn) ? pluginShapedInputs(news) : news }),
     // The plugin-shaped outputs hold no url or project: only what both sides hold can differ.
-    diff: async (_id, _urn, olds, news) => {
-      const keys = shaped ? Object.keys(olds).filter((key) => key in news) : new Set([...Object.keys(olds), ...Object.keys(news)]);
+    diff: async (_id, urn, olds, news) => {
+      const keys = shapedFor(urn) ? Object.keys(olds).filter((key) => key in news) : new Set([...Object.keys(olds), ...Object.keys(news)]);
       return { changes: changed(olds, news, keys) };
     },
-    create: async (_urn, inputs) => {
+    create: async (urn, inputs) => {
       nextId += 1;
-      return { id: `${process.pid}-${nextId}`, outs: shaped ? pluginShapedOutputs(inputs, nextId) : inputs };
+      return { id: `${process.pid}-${nextId}`, outs: shapedFor(urn) ? pluginShapedOutputs(inputs, nextId) : inputs };
     },
     read: async (id, _urn, props) => ({ id, props }),
-    update: async (_id, _urn, olds, news) => ({ outs: shaped ? { ...olds, enabled: news.enabled } : news }),
+    update: async (_id, urn, olds, news) => ({ outs: shapedFor(urn) ? { ...olds, enabled: news.enabled } : news }),
     delete: async () => undefined,
   };
 }

@@ -4,11 +4,11 @@
  * host-key conversion, then the model rules.
  */
 import { errors } from "../errors";
-import { convertHostKeys } from "../model/hostKeys";
-import { applyAttributes, AUTH_METHODS, resetRunFields, validateMirror, type MirrorAttributes, type MirrorDraft } from "../model/mirrorRules";
-import { fullUrl } from "../model/mirrorUrl";
-import { authMethodOf, mirrorView } from "../model/mirrorView";
-import type { SshKeyPair } from "../model/sshKey";
+import { convertHostKeys } from "../model/host-keys";
+import { applyAttributes, AUTH_METHODS, resetRunFields, validateMirror, type MirrorAttributes, type MirrorDraft } from "../model/mirror-rules";
+import { fullUrl } from "../model/mirror-url";
+import { authMethodOf, mirrorView } from "../model/mirror-view";
+import type { SshKeyPair } from "../model/ssh-key";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { coerceBoolean, coerceInteger, coerceString, coerceStringArray, has, toQuery, type Params } from "../http/params";
 import type { ApiRequest, Router } from "../http/router";

@@ -27,12 +27,14 @@ test: setup
 	  PULUMI_BIN_DIR="$$bin_dir" npx jest --testPathIgnorePatterns '/tests/e2e/language-host\.test\.ts$$'; \
 	fi
 
-# Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
+# Regenerates sdk/python, sdk/go and sdk/nodejs/plugin from the provider plugin's schema (SCHEMA=file.json: from that file),
+# and the dynamic RemoteMirror's field declarations (sdk/nodejs/remote-mirror-fields.ts) from the field table.
 sdks: build
 	@mkdir -p .tmp
 	@schema="$(or $(SCHEMA),.tmp/schema.json)"; \
 	  [ -n "$(SCHEMA)" ] || node dist/provider/plugin/print-schema.js > "$$schema"; \
 	  bash scripts/generate-sdks.sh "$$schema" sdk
+	@node dist/tools/dynamic-sdk/main.js
 
 # Every release artifact of VERSION into release/VERSION/ (scripts/dist.sh says what they are).
 dist:

@@ -5,8 +5,8 @@
  */
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { InvalidInputError } from "gitlab-mirrors/provider/errors";
-import { inputFailures } from "gitlab-mirrors/provider/mirror/inputs";
+import { InvalidInputError } from "../../provider/errors";
+import { inputFailures } from "../../provider/mirror/inputs";
 
 /** GitLab lets a project have at most 10 enabled push mirrors. */
 export const MAX_ENABLED_MIRRORS_PER_PROJECT = 10;

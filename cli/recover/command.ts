@@ -12,7 +12,7 @@ import { redactAll } from "../../provider/redact";
 import { PulumiTarget, requirePulumi } from "../pulumi-cli";
 import { EXIT, Output, parseCommandArgs, UsageError } from "../usage";
 import { Decision, decide, describe, ListedMirror, Observed } from "./decide";
-import { Connection, ExportedDeployment, managedMirrorIds, pendingMirrorCreates, PendingCreate, withoutPendingCreates } from "./state";
+import { Connection, ExportedDeployment, managedMirrorIds, pendingMirrorCreates, PendingCreate, resolvePendingCreates } from "./state";
 
 export const RECOVER_HELP = `Usage: gitlab-mirrors recover [--stack NAME] [--cwd DIR] [--yes]
 
@@ -98,23 +98,25 @@ async function observe(pending: PendingCreate[], dynamic: () => Promise<Connecti
   return observed;
 }
 
-/** Drops the pending creates GitLab never received, per URN, through `stack export` / `stack import`. */
-async function clearPendingCreates(target: PulumiTarget, urns: Set<string>): Promise<void> {
-  // Without --show-secrets: the file written holds the state's ciphertexts only.
+/**
+ * Records the decisions in the state: each imported mirror becomes a resource with its GitLab id, each
+ * cleared create is dropped (through `stack export` / `stack import`: the CLI has no per-URN clear, and
+ * `pulumi refresh --import-pending-creates` left the imports out of the state with this CLI), then a refresh
+ * reads the imported mirrors from GitLab. The export is taken without --show-secrets: the file written holds
+ * the state's ciphertexts only.
+ */
+async function applyDecisions(target: PulumiTarget, imports: Array<Extract<Decision, { kind: "import" }>>, clears: Decision[]): Promise<void> {
   const exported = JSON.parse(await requirePulumi(target, ["stack", "export"], "exporting the state")) as { deployment: ExportedDeployment };
+  const edited = resolvePendingCreates(exported, new Map(imports.map((d) => [d.urn, d.id])), new Set(clears.map((d) => d.urn)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-recover-"));
   try {
     const file = path.join(dir, "state.json");
-    fs.writeFileSync(file, JSON.stringify(withoutPendingCreates(exported, urns)), { mode: 0o600 });
-    await requirePulumi(target, ["stack", "import", "--file", file], "importing the state without the cleared creates");
+    fs.writeFileSync(file, JSON.stringify(edited), { mode: 0o600 });
+    await requirePulumi(target, ["stack", "import", "--file", file], "importing the repaired state");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function importPendingCreates(target: PulumiTarget, imports: Array<Extract<Decision, { kind: "import" }>>): Promise<void> {
-  const pairs = imports.flatMap((d) => ["--import-pending-creates", d.urn, "--import-pending-creates", d.id]);
-  await requirePulumi(target, ["refresh", "--yes", "--skip-preview", ...pairs], "pulumi refresh --import-pending-creates");
+  if (imports.length > 0) await requirePulumi(target, ["refresh", "--yes", "--skip-preview"], "pulumi refresh (reading the imported mirrors)");
 }
 
 export async function runRecover(args: string[], output: Output): Promise<number> {
@@ -123,13 +125,16 @@ export async function runRecover(args: string[], output: Output): Promise<number
   const exported = JSON.parse(await requirePulumi(target, ["stack", "export", "--show-secrets"], "exporting the state")) as {
     deployment: ExportedDeployment;
   };
-  const { pending, unreadable } = pendingMirrorCreates(exported.deployment);
+  const { pending, unreadable, others } = pendingMirrorCreates(exported.deployment);
   const stackName = target.stack ?? "the current stack";
   if (pending.length === 0 && unreadable.length === 0) {
     output.out(`recover: ${stackName} has no pending creates of gitlab-mirrors mirrors; nothing to do`);
     return EXIT.done;
   }
-  output.out(`recover: ${stackName} has ${pending.length + unreadable.length} pending create(s) of gitlab-mirrors mirrors`);
+  output.out(
+    `recover: ${stackName} has ${pending.length + unreadable.length} pending create(s) of gitlab-mirrors mirrors` +
+      (others.length > 0 ? ` and ${others.length} of other resources (left alone)` : ""),
+  );
   const secrets: string[] = pending.flatMap((p) => [p.url, ...(p.connection.token ? [p.connection.token] : [])].map(String));
   let dynamic: Promise<Connection> | undefined;
   const observed = await observe(pending, () => (dynamic ??= dynamicConnection(target)), secrets);
@@ -148,13 +153,17 @@ export async function runRecover(args: string[], output: Output): Promise<number
     output.out(`recover: ${summary}; nothing changed (run again with --yes to apply)`);
     return left.length > 0 ? EXIT.failed : EXIT.done;
   }
-  if (clears.length > 0) await clearPendingCreates(target, new Set(clears.map((d) => d.urn)));
-  if (imports.length > 0) await importPendingCreates(target, imports);
-  output.out(`recover: imported ${imports.length}, cleared ${clears.length}, left ${left.length}`);
-  if (left.length > 0) {
-    output.out("recover: the creates left pending will be tried again by the next pulumi up; fix what their lines say first");
+  // `stack import` keeps no pending operation: with any other pending operation in the state, change nothing.
+  const otherOperations = (exported.deployment.pending_operations ?? []).length - imports.length - clears.length;
+  if (otherOperations > 0) {
+    output.out(
+      `recover: the state holds ${otherOperations} other pending operation(s) (${left.length} left above, ${others.length} creates of other resources, or updates and deletes) ` +
+        "that this repair would drop with the rest; nothing changed. Resolve them first (pulumi refresh handles those of other resources), then run recover again",
+    );
     return EXIT.failed;
   }
+  if (imports.length + clears.length > 0) await applyDecisions(target, imports, clears);
+  output.out(`recover: imported ${imports.length}, cleared ${clears.length}`);
   output.out("recover: done; run pulumi up to converge on the declared mirrors");
   return EXIT.done;
 }

@@ -86,15 +86,22 @@ function pluginConnection(deployment: ExportedDeployment, providerRef: string | 
   return { baseUrl: text("baseUrl"), token: text("token") };
 }
 
-/** The pending creates of our mirrors (plugin or dynamic), and those of ours whose inputs cannot be read. */
-export function pendingMirrorCreates(deployment: ExportedDeployment): { pending: PendingCreate[]; unreadable: UnreadablePending[] } {
+/**
+ * The pending creates of our mirrors (plugin or dynamic), those of ours whose inputs cannot be read, and the
+ * URNs of the stack's other pending creates (not ours to decide).
+ */
+export function pendingMirrorCreates(deployment: ExportedDeployment): { pending: PendingCreate[]; unreadable: UnreadablePending[]; others: string[] } {
   const pending: PendingCreate[] = [];
   const unreadable: UnreadablePending[] = [];
+  const others: string[] = [];
   for (const operation of deployment.pending_operations ?? []) {
     const resource = operation.resource;
     if (operation.type !== "creating") continue;
     const path = ourPath(resource);
-    if (path === undefined) continue;
+    if (path === undefined) {
+      others.push(resource.urn);
+      continue;
+    }
     const project = plainValue(resource.inputs?.project);
     const url = plainValue(resource.inputs?.url);
     if ((typeof project !== "number" && typeof project !== "string") || typeof url !== "string") {
@@ -104,7 +111,7 @@ export function pendingMirrorCreates(deployment: ExportedDeployment): { pending:
     const connection = path === "plugin" ? pluginConnection(deployment, resource.provider) : {};
     pending.push({ urn: resource.urn, path, project, url, connection });
   }
-  return { pending, unreadable };
+  return { pending, unreadable, others };
 }
 
 /** The `<projectId>:<mirrorId>` ids of the mirrors the state already manages (on either path). */
@@ -112,14 +119,23 @@ export function managedMirrorIds(deployment: ExportedDeployment): Set<string> {
   return new Set((deployment.resources ?? []).filter((r) => ourPath(r) !== undefined && typeof r.id === "string").map((r) => r.id as string));
 }
 
-/** The deployment with the pending operations of these URNs dropped, the rest untouched. */
-export function withoutPendingCreates<T extends { deployment: ExportedDeployment }>(exported: T, urns: ReadonlySet<string>): T {
+/**
+ * The deployment with each pending create of `imports` turned into a resource with the given id (its
+ * recorded inputs as its state until a refresh reads it) and each of `clears` dropped. Used with
+ * `pulumi stack import`, which keeps no pending operation at all: call it only when these are all of them.
+ */
+export function resolvePendingCreates<T extends { deployment: ExportedDeployment }>(
+  exported: T,
+  imports: ReadonlyMap<string, string>,
+  clears: ReadonlySet<string>,
+): T {
   const operations = exported.deployment.pending_operations ?? [];
+  const imported = operations
+    .filter((op) => op.type === "creating" && imports.has(op.resource.urn))
+    .map((op) => ({ ...op.resource, id: imports.get(op.resource.urn), outputs: op.resource.outputs ?? op.resource.inputs }));
+  const remaining = operations.filter((op) => !(op.type === "creating" && (imports.has(op.resource.urn) || clears.has(op.resource.urn))));
   return {
     ...exported,
-    deployment: {
-      ...exported.deployment,
-      pending_operations: operations.filter((op) => !(op.type === "creating" && urns.has(op.resource.urn))),
-    },
+    deployment: { ...exported.deployment, resources: [...(exported.deployment.resources ?? []), ...imported], pending_operations: remaining },
   };
 }

@@ -36,8 +36,9 @@ export class CliStack {
    * Runs `pulumi <args>` in the project; never throws for a non-zero exit (the result says). `input`
    * goes to standard input: secrets travel that way, never on a command line.
    */
-  run(args: string[], input?: string, timeoutMs = 240_000): Promise<CliResult> {
-    const env = {
+  /** The environment every command of this stack runs in: the CLI on PATH, its own home, backend and passphrase. */
+  env(): NodeJS.ProcessEnv {
+    return {
       ...process.env,
       ...this.extraEnv,
       PATH: `${this.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
@@ -48,6 +49,10 @@ export class CliStack {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       NO_COLOR: "1",
     };
+  }
+
+  run(args: string[], input?: string, timeoutMs = 240_000): Promise<CliResult> {
+    const env = this.env();
     return new Promise((resolve) => {
       const child = execFile(
         path.join(this.binDir, "pulumi"),

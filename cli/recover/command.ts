@@ -27,8 +27,10 @@ GITLAB_TOKEN):
   import  GitLab holds exactly one such mirror the stack does not manage: the interrupted run made it;
           it is imported (pulumi refresh --import-pending-creates URN ID).
   clear   GitLab holds none: the create never reached GitLab; the pending create is dropped.
-  leave   anything else (several candidates, GitLab unreachable): nothing is done; the line says why.
-It never takes a mirror that no pending create names.
+  leave   anything else (several candidates, GitLab unreachable): the line says why.
+It never takes a mirror that no pending create names. The repair rewrites the state's pending operations as
+a whole (pulumi stack export / import, then pulumi refresh), so it changes nothing while any create is left
+or the state holds other pending operations: resolve those first.
 
 Options:
   --stack NAME   the stack (default: the project's current stack)

@@ -22,7 +22,8 @@ export interface ExportedDeployment {
 /** The plugin's resource type, and the type every dynamic resource shares (ours carry our handlers' path). */
 export const PLUGIN_MIRROR_TYPE = "gitlab-mirrors:index:RemoteMirror";
 const PLUGIN_PROVIDER_TYPE = "pulumi:providers:gitlab-mirrors";
-const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
+/** Dynamic resources' types: `pulumi-nodejs:dynamic:Resource`, or `pulumi-nodejs:dynamic/<name>` as our SDK names them. */
+const DYNAMIC_TYPE = /^pulumi-nodejs:dynamic[:/]/;
 const DYNAMIC_HANDLERS = "gitlab-mirrors/provider/dynamic/handlers";
 
 export type MirrorPath = "plugin" | "dynamic";
@@ -66,7 +67,7 @@ export function plainValue(value: unknown): unknown {
 
 function ourPath(resource: ExportedResource): MirrorPath | undefined {
   if (resource.type === PLUGIN_MIRROR_TYPE) return "plugin";
-  if (resource.type === DYNAMIC_TYPE) {
+  if (DYNAMIC_TYPE.test(resource.type)) {
     const provider = plainValue(resource.inputs?.__provider);
     if (typeof provider === "string" && provider.includes(DYNAMIC_HANDLERS)) return "dynamic";
   }

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { fieldMeta, INPUT_FIELDS, InputField, mirrorInputsSchema, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../provider/mirror";
 import { packageInfo } from "../provider/plugin/package-root";
+import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION, MAX_ENABLED_MIRRORS } from "../provider/project-mirrors";
 
 export const README = path.join(packageInfo().root, "README.md");
 const BEGIN = "<!-- reference:begin (written by scripts/reference-docs.ts from provider/mirror/fields.ts) -->";
@@ -66,6 +67,21 @@ export function referenceTables(): string {
     "The other inputs are not repeated as outputs through the plugin: the engine records a resource's inputs beside",
     "its outputs. The TypeScript package's `RemoteMirror` (a dynamic provider, which sees only its stored outputs)",
     "also has every input, defaults applied, as an output.",
+    "",
+    "### ProjectMirrors",
+    "",
+    "A project's push mirrors as one resource (`gitlab-mirrors:index:ProjectMirrors`, through the plugin). Its id is the",
+    "project's numeric id. Entries are matched by their URL without credentials: their order is no change.",
+    "",
+    "| input | type | default | on change | what |",
+    "|---|---|---|---|---|",
+    `| \`project\` | ${typeText("project")} | required | replace | The project whose push mirrors these are: its numeric id or its full path. |`,
+    `| \`mirrors\` | entry[] | required | update | The declared mirrors (at most ${MAX_ENABLED_MIRRORS} enabled). An entry has the inputs above but \`project\` and \`adopt\`, with the same types, defaults and rules: ${ENTRY_FIELDS.map((name) => `\`${name}\``).join(", ")}. A change of an entry's credentials replaces that mirror only, inside an update of the set. |`,
+    `| \`exclusive\` | boolean | \`false\` | update | ${cell(EXCLUSIVE_DESCRIPTION)} |`,
+    "",
+    "Outputs: `projectId`; `mirrors`, per declared mirror in the order of the entries, its `target` (the URL without",
+    `credentials) and the outputs above but \`projectId\` (${[...REPORTED_INPUT_FIELDS, ...OUTPUT_ONLY_FIELDS.filter((name) => name !== "projectId")].map((name) => `\`${name}\``).join(", ")}); \`unmanagedMirrors\`, the`,
+    "project's mirrors that no entry declares (`id`, masked `url`, `enabled`), as last read.",
     END,
   ].join("\n");
 }

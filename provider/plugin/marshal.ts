@@ -12,43 +12,74 @@ export interface Unwrapped {
   value: Record<string, unknown>;
   /** The top-level keys whose value (or part of it) was secret. */
   secretKeys: Set<string>;
+  /**
+   * Where exactly the secrets were: `url` for a top-level value, `mirrors[].url` for a field of a list's
+   * entries (`[]` stands for every index, since a list's order is no identity).
+   */
+  secretPaths: Set<string>;
 }
 
 function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
-function unwrapValue(value: unknown, found: { secret: boolean }): unknown {
+function unwrapValue(value: unknown, path: string, found: Set<string>): unknown {
   if (isSecret(value)) {
-    found.secret = true;
-    return unwrapValue(value.value, found);
+    found.add(path);
+    return unwrapValue(value.value, path, found);
   }
-  if (Array.isArray(value)) return value.map((item) => unwrapValue(item, found));
+  if (Array.isArray(value)) return value.map((item) => unwrapValue(item, `${path}[]`, found));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapValue(v, found)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapValue(v, `${path}.${k}`, found)]));
   }
   return value;
 }
 
-/** Plain values, and which top-level keys held a secret anywhere inside. */
+/** Plain values, and where the secrets were. */
 export function unwrapSecrets(properties: Record<string, unknown> | undefined): Unwrapped {
   const secretKeys = new Set<string>();
+  const secretPaths = new Set<string>();
   const value: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(properties ?? {})) {
-    const found = { secret: false };
-    value[key] = unwrapValue(raw, found);
-    if (found.secret) secretKeys.add(key);
+    const found = new Set<string>();
+    value[key] = unwrapValue(raw, key, found);
+    if (found.size > 0) secretKeys.add(key);
+    for (const path of found) secretPaths.add(path);
   }
-  return { value, secretKeys };
+  return { value, secretKeys, secretPaths };
 }
 
-/** The properties with the named keys wrapped as secrets; undefined values dropped. */
-export function wrapSecrets(properties: Record<string, unknown>, secretKeys: Iterable<string>): Record<string, unknown> {
-  const secret = new Set(secretKeys);
+function wrap(value: unknown): unknown {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** `value` with what `rest` (the path below it: `[]`, `.field`, ...) names wrapped as a secret. */
+function wrapAt(value: unknown, rest: string): unknown {
+  if (value === undefined) return value;
+  if (rest === "") return wrap(value);
+  if (rest.startsWith("[]")) return Array.isArray(value) ? value.map((item) => wrapAt(item, rest.slice(2))) : value;
+  const field = /^\.([^.[]+)(.*)$/.exec(rest);
+  if (field === null || typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const [, key, below] = field;
+  const object = value as Record<string, unknown>;
+  return key in object ? { ...object, [key]: wrapAt(object[key], below) } : object;
+}
+
+/**
+ * The properties with the named keys, or paths (`mirrors[].url`), wrapped as secrets; undefined values
+ * dropped. A key that is secret as a whole needs no path below it.
+ */
+export function wrapSecrets(properties: Record<string, unknown>, secretPaths: Iterable<string>): Record<string, unknown> {
+  const byKey = new Map<string, string[]>();
+  for (const path of secretPaths) {
+    const key = /^[^.[]+/.exec(path)?.[0] ?? path;
+    byKey.set(key, [...(byKey.get(key) ?? []), path.slice(key.length)]);
+  }
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(properties)) {
     if (value === undefined) continue;
-    result[key] = secret.has(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
+    const below = byKey.get(key) ?? [];
+    result[key] = below.includes("") ? wrap(value) : below.reduce<unknown>((acc, rest) => wrapAt(acc, rest), value);
   }
   return result;
 }

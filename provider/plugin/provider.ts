@@ -49,6 +49,8 @@ export interface PluginDiff {
   deleteBeforeReplace: boolean;
   /** Per changed input, what the change does: the engine shows exactly these. */
   detailed: Record<string, DiffKind>;
+  /** Keys of `detailed` that compare the recorded outputs (not the recorded inputs) with the new inputs. */
+  outputDiffs?: string[];
 }
 
 /** Sends a log line to the engine, attached to the resource it is about. */
@@ -178,6 +180,11 @@ export class RemoteMirrorPlugin {
   /** Which output properties are secret: the table's, plus any input the program made secret. */
   secretOutputs(secretInputs: Iterable<string>): Set<string> {
     return new Set([...SECRET_PROPERTIES, ...secretInputs]);
+  }
+
+  /** The context of a call about the resource `urn`, with this provider instance's settings. */
+  contextFor(urn: string): MirrorContext {
+    return this.context(urn);
   }
 
   private context(urn: string): MirrorContext {

@@ -13,11 +13,16 @@ import {
   outputMeta,
   REPORTED_INPUT_FIELDS,
 } from "../mirror";
+import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION } from "../project-mirrors";
 
 export const PACKAGE_NAME = "gitlab-mirrors";
 export const REMOTE_MIRROR_TOKEN = `${PACKAGE_NAME}:index:RemoteMirror`;
 export const GET_REMOTE_MIRRORS_TOKEN = `${PACKAGE_NAME}:index:getRemoteMirrors`;
 export const MIRROR_INFO_TOKEN = `${PACKAGE_NAME}:index:RemoteMirrorInfo`;
+export const PROJECT_MIRRORS_TOKEN = `${PACKAGE_NAME}:index:ProjectMirrors`;
+export const MIRROR_ENTRY_TOKEN = `${PACKAGE_NAME}:index:MirrorEntry`;
+export const MIRROR_ENTRY_STATE_TOKEN = `${PACKAGE_NAME}:index:MirrorEntryState`;
+export const UNMANAGED_MIRROR_TOKEN = `${PACKAGE_NAME}:index:UnmanagedMirror`;
 
 /** Where each language's generated SDK lives; the Go path is also the module path of sdk/go. */
 export const GO_IMPORT_BASE_PATH = "github.com/gitlab-mirrors/gitlab-mirrors/sdk/go/gitlabmirrors";
@@ -100,6 +105,34 @@ function outputProperties(): Record<string, PropertySpec> {
   return result;
 }
 
+/** A set's entry: RemoteMirror's per-mirror inputs, from the same table. */
+function entryProperties(): Record<string, PropertySpec> {
+  return Object.fromEntries(ENTRY_FIELDS.map((name) => [name, inputProperty(name)]));
+}
+
+/** What a set records of each declared mirror: RemoteMirror's outputs but the project's id, keyed by target. */
+function entryStateProperties(): Record<string, PropertySpec> {
+  const mirrorOutputs = outputProperties();
+  delete mirrorOutputs.projectId;
+  return {
+    target: { type: "string", description: "The entry's URL without credentials: its identity within the set." },
+    ...mirrorOutputs,
+    pending: {
+      type: "string",
+      description:
+        "Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).",
+    },
+  };
+}
+
+const ENTRY_STATE_ALWAYS = ["target", "mirrorId", "enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "updateStatus"];
+
+const UNMANAGED_MIRROR_PROPERTIES: Record<string, PropertySpec> = {
+  id: { type: "integer", description: "GitLab's id of the mirror within the project." },
+  url: { type: "string", description: "The URL as GitLab shows it, credentials masked." },
+  enabled: { type: "boolean", description: "Whether GitLab pushes to the mirror." },
+};
+
 /** Outputs every mirror has: what GitLab always reports. */
 const ALWAYS_PRESENT = [
   ...REPORTED_INPUT_FIELDS.filter((name) => name !== "mirrorBranchRegex"),
@@ -149,6 +182,34 @@ export function packageSchema(version: string): Record<string, unknown> {
         properties: outputProperties(),
         required: ALWAYS_PRESENT,
       },
+      [PROJECT_MIRRORS_TOKEN]: {
+        description:
+          "A project's push mirrors as one resource: one list of the project's mirrors per read, and a fleet's cost per project instead of per mirror. Entries are matched by their URL without credentials, so their order does not matter. A declared URL that GitLab already holds is taken over, so an interrupted run is completed by the next one. The resource id is the project's numeric id; `pulumi import gitlab-mirrors:index:ProjectMirrors <name> <projectId>` makes every mirror of the project an entry.",
+        inputProperties: {
+          project: {
+            ...inputProperty("project"),
+            description:
+              "The project whose push mirrors these are: its numeric id or its full path (`group/sub/app`). Changing it replaces the set (a path changed to the numeric id it resolves to is no change).",
+          },
+          mirrors: { type: "array", items: { $ref: `#/types/${MIRROR_ENTRY_TOKEN}` }, description: "The project's declared push mirrors (at most 10 enabled)." },
+          exclusive: { type: "boolean", description: EXCLUSIVE_DESCRIPTION },
+        },
+        requiredInputs: ["project", "mirrors"],
+        properties: {
+          projectId: { type: "integer", description: "The project's numeric id." },
+          mirrors: {
+            type: "array",
+            items: { $ref: `#/types/${MIRROR_ENTRY_STATE_TOKEN}` },
+            description: "Each declared mirror as GitLab reports it, in the order of the entries.",
+          },
+          unmanagedMirrors: {
+            type: "array",
+            items: { $ref: `#/types/${UNMANAGED_MIRROR_TOKEN}` },
+            description: "The project's mirrors that no entry declares, as last read (deleted by the next update when `exclusive` is true).",
+          },
+        },
+        required: ["projectId", "mirrors", "unmanagedMirrors"],
+      },
     },
     functions: {
       [GET_REMOTE_MIRRORS_TOKEN]: {
@@ -167,6 +228,24 @@ export function packageSchema(version: string): Record<string, unknown> {
       },
     },
     types: {
+      [MIRROR_ENTRY_TOKEN]: {
+        type: "object",
+        description: "One push mirror of a ProjectMirrors set: the per-mirror inputs of RemoteMirror.",
+        properties: entryProperties(),
+        required: ["url"],
+      },
+      [MIRROR_ENTRY_STATE_TOKEN]: {
+        type: "object",
+        description: "A declared mirror of a ProjectMirrors set, as GitLab reports it.",
+        properties: entryStateProperties(),
+        required: ENTRY_STATE_ALWAYS,
+      },
+      [UNMANAGED_MIRROR_TOKEN]: {
+        type: "object",
+        description: "A mirror of the project that no entry of the set declares.",
+        properties: UNMANAGED_MIRROR_PROPERTIES,
+        required: ["id", "enabled"],
+      },
       [MIRROR_INFO_TOKEN]: {
         type: "object",
         description: "A push mirror as GitLab reports it.",

@@ -9,11 +9,14 @@
  * detailed diff.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { partialStateOf } from "../mirror";
-import { unwrapSecrets, wrapSecrets } from "./marshal";
-import { DiffKind, RemoteMirrorPlugin } from "./provider";
+import { partialStateOf, UNKNOWN } from "../mirror";
+import { entryKey } from "../project-mirrors";
+import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
+import { Declaration, DeclaredTargets, describeUrn } from "./declared-targets";
+import { ProjectMirrorsResource } from "./project-mirrors";
+import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
-import { PACKAGE_NAME, packageSchema, REMOTE_MIRROR_TOKEN } from "./schema";
+import { PACKAGE_NAME, packageSchema, PROJECT_MIRRORS_TOKEN, REMOTE_MIRROR_TOKEN } from "./schema";
 
 type Props = Record<string, unknown>;
 type Callback = (error: grpc.ServiceError | null, value?: unknown, trailer?: grpc.Metadata) => void;
@@ -24,7 +27,7 @@ interface StructLike {
   toJavaScript(): Record<string, unknown>;
 }
 
-function plain(struct: StructLike | undefined): { value: Props; secretKeys: Set<string> } {
+function plain(struct: StructLike | undefined): Unwrapped {
   return unwrapSecrets(struct?.toJavaScript());
 }
 
@@ -87,9 +90,60 @@ function checkFailures(failures: { property: string; reason: string }[]) {
   });
 }
 
-function requireMirrorType(urn: string): void {
-  const type = urn.split("::")[2] ?? "";
-  if (!type.endsWith(REMOTE_MIRROR_TOKEN)) throw new Error(`unknown resource type in ${urn}`);
+/** A resource type's calls, as both resource types of the plugin answer them. */
+interface Lifecycle {
+  check(news: Props): { inputs: Props; failures: { property: string; reason: string }[] };
+  diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff;
+  create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }>;
+  read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }>;
+  update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }>;
+  delete(urn: string, id: string, props: Props, oldInputs?: Props): Promise<void>;
+}
+
+/** What the service needs of a resource type: its lifecycle, and where its secrets are. */
+interface ResourceType {
+  lifecycle: Lifecycle;
+  /** The keys or paths to keep secret in recorded inputs and in outputs, given what the program sent as secret. */
+  secretInputs(sent: Unwrapped): Iterable<string>;
+  secretOutputs(sent: Unwrapped): Iterable<string>;
+  /** The mirrors checked inputs declare, where their project and URLs are known. */
+  declares(inputs: Props): { project: number | string; declarations: Declaration[] } | undefined;
+}
+
+function knownProject(value: unknown): number | string | undefined {
+  return typeof value === "number" || (typeof value === "string" && value !== UNKNOWN) ? value : undefined;
+}
+
+function declaration(path: string, url: unknown): Declaration[] {
+  return typeof url === "string" && url !== UNKNOWN ? [{ path, target: entryKey(url) }] : [];
+}
+
+function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {
+  const sets = new ProjectMirrorsResource((urn) => plugin.contextFor(urn));
+  // A RemoteMirror's inputs are flat: a top-level key is secret as a whole. A set's secrets sit in its entries.
+  const mirror: ResourceType = {
+    lifecycle: plugin,
+    secretInputs: (sent) => plugin.secretOutputs(sent.secretKeys),
+    secretOutputs: (sent) => plugin.secretOutputs(sent.secretKeys),
+    declares: (inputs) => {
+      const project = knownProject(inputs.project);
+      return project === undefined ? undefined : { project, declarations: declaration("url", inputs.url) };
+    },
+  };
+  const set: ResourceType = {
+    lifecycle: sets,
+    secretInputs: (sent) => sets.secretInputs(sent.secretPaths),
+    secretOutputs: (sent) => sets.secretOutputs(sent.secretPaths),
+    declares: (inputs) => {
+      const project = knownProject(inputs.project);
+      if (project === undefined || !Array.isArray(inputs.mirrors)) return undefined;
+      return { project, declarations: inputs.mirrors.flatMap((entry, i) => declaration(`mirrors[${i}].url`, (entry as Props | null)?.url)) };
+    },
+  };
+  return new Map([
+    [REMOTE_MIRROR_TOKEN, mirror],
+    [PROJECT_MIRRORS_TOKEN, set],
+  ]);
 }
 
 export interface ServerOptions {
@@ -115,9 +169,25 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     update: P.PropertyDiff.Kind.UPDATE,
     "update-replace": P.PropertyDiff.Kind.UPDATE_REPLACE,
   };
-  // Secret outputs: the table's, plus whatever the program sent as a secret.
-  const secretsOf = (request: { getProperties?(): StructLike | undefined; getNews?(): StructLike | undefined }) =>
-    plugin.secretOutputs(plain(request.getNews?.() ?? request.getProperties?.()).secretKeys);
+  const types = resourceTypes(plugin);
+  const declared = new DeclaredTargets();
+  /** Check failures for mirrors another resource of this run already declares. */
+  const conflictsOf = (urn: string, type: ResourceType, inputs: Props) => {
+    const declaring = type.declares(inputs);
+    if (declaring === undefined) return [];
+    return declared.claim(urn, declaring.project, declaring.declarations).map((conflict) => ({
+      property: "",
+      reason: `${conflict.path} has the same target as a mirror ${describeUrn(conflict.holder)} declares in project ${declaring.project}; declare each mirror once (GitLab holds one mirror per URL in a project)`,
+    }));
+  };
+  const typeOf = (urn: string): ResourceType => {
+    const type = types.get(urn.split("::")[2]?.split("$").pop() ?? "");
+    if (type === undefined) throw new Error(`unknown resource type in ${urn.length > 200 ? `${urn.slice(0, 200)}…` : urn}`);
+    return type;
+  };
+  // Secret outputs: the type's, plus whatever the program sent as a secret.
+  const secretsOf = (request: { getUrn(): string; getProperties?(): StructLike | undefined; getNews?(): StructLike | undefined }) =>
+    typeOf(request.getUrn()).secretOutputs(plain(request.getNews?.() ?? request.getProperties?.()));
 
   return {
     getPluginInfo: answer(() => {
@@ -161,17 +231,17 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       return response;
     }),
     check: answer((req) => {
-      requireMirrorType(req.getUrn());
+      const type = typeOf(req.getUrn());
       const news = plain(req.getNews());
-      const result = plugin.check(news.value);
+      const result = type.lifecycle.check(news.value);
+      const failures = result.failures.length > 0 ? result.failures : conflictsOf(req.getUrn(), type, result.inputs);
       const response = new P.CheckResponse();
-      response.setInputs(struct(result.inputs, plugin.secretOutputs(news.secretKeys)));
-      response.setFailuresList(checkFailures(result.failures));
+      response.setInputs(struct(result.inputs, type.secretInputs(news)));
+      response.setFailuresList(checkFailures(failures));
       return response;
     }),
     diff: answer((req) => {
-      requireMirrorType(req.getUrn());
-      const result = plugin.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
+      const result = typeOf(req.getUrn()).lifecycle.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
       const response = new P.DiffResponse();
       response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
       response.setReplacesList(result.replaces);
@@ -182,43 +252,46 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       for (const [key, kind] of Object.entries(result.detailed)) {
         const diff = new P.PropertyDiff();
         diff.setKind(diffKinds[kind]);
-        diff.setInputdiff(true);
+        diff.setInputdiff(!(result.outputDiffs ?? []).includes(key));
         detailed.set(key, diff);
       }
       return response;
     }),
     create: answer(async (req) => {
-      requireMirrorType(req.getUrn());
+      const type = typeOf(req.getUrn());
       const inputs = plain(req.getProperties());
-      const result = await plugin.create(req.getUrn(), inputs.value);
+      const result = await type.lifecycle.create(req.getUrn(), inputs.value);
       const response = new P.CreateResponse();
       response.setId(result.id);
-      response.setProperties(struct(result.outs, plugin.secretOutputs(inputs.secretKeys)));
+      response.setProperties(struct(result.outs, type.secretOutputs(inputs)));
       return response;
     }, secretsOf),
     read: answer(async (req) => {
-      requireMirrorType(req.getUrn());
+      const type = typeOf(req.getUrn());
       const props = plain(req.getProperties());
       const inputs = plain(req.getInputs());
-      const secret = plugin.secretOutputs([...props.secretKeys, ...inputs.secretKeys]);
-      const result = await plugin.read(req.getUrn(), req.getId(), props.value, inputs.value);
+      const sent: Unwrapped = {
+        value: {},
+        secretKeys: new Set([...props.secretKeys, ...inputs.secretKeys]),
+        secretPaths: new Set([...props.secretPaths, ...inputs.secretPaths]),
+      };
+      const result = await type.lifecycle.read(req.getUrn(), req.getId(), props.value, inputs.value);
       const response = new P.ReadResponse();
       response.setId(result.id);
-      if (result.props !== undefined) response.setProperties(struct(result.props, secret));
-      if (result.inputs !== undefined) response.setInputs(struct(result.inputs, secret));
+      if (result.props !== undefined) response.setProperties(struct(result.props, type.secretOutputs(sent)));
+      if (result.inputs !== undefined) response.setInputs(struct(result.inputs, type.secretInputs(sent)));
       return response;
     }),
     update: answer(async (req) => {
-      requireMirrorType(req.getUrn());
+      const type = typeOf(req.getUrn());
       const news = plain(req.getNews());
-      const result = await plugin.update(req.getUrn(), req.getId(), plain(req.getOlds()).value, news.value, plain(req.getOldInputs()).value);
+      const result = await type.lifecycle.update(req.getUrn(), req.getId(), plain(req.getOlds()).value, news.value, plain(req.getOldInputs()).value);
       const response = new P.UpdateResponse();
-      response.setProperties(struct(result.outs, plugin.secretOutputs(news.secretKeys)));
+      response.setProperties(struct(result.outs, type.secretOutputs(news)));
       return response;
     }, secretsOf),
     delete: answer(async (req) => {
-      requireMirrorType(req.getUrn());
-      await plugin.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value, plain(req.getOldInputs()).value);
+      await typeOf(req.getUrn()).lifecycle.delete(req.getUrn(), req.getId(), plain(req.getProperties()).value, plain(req.getOldInputs()).value);
       return new rpc.Empty();
     }),
     invoke: answer(async (req) => {

@@ -17,8 +17,11 @@ export const execFileAsync = promisify(execFile);
 const repoRoot = packageInfo().root;
 
 export type SdkLanguage = "python" | "go";
-/** The language's quickstart (examples/<language>), or a program that only calls getRemoteMirrors. */
-export type SdkProgram = "quickstart" | "discover";
+/**
+ * The language's quickstart (examples/<language>), a program that only calls getRemoteMirrors, or one that
+ * declares ProjectMirrors sets from the configuration object `sets`.
+ */
+export type SdkProgram = "quickstart" | "discover" | "project_mirrors";
 export type Operation = "up" | "preview" | "refresh" | "destroy" | "export";
 
 /** The Pulumi project name of each quickstart: the namespace of its configuration. */
@@ -79,6 +82,7 @@ export async function prepareDriver(language: SdkLanguage, pulumiBinDir: string)
       const programDirs: Record<SdkProgram, string> = {
         quickstart: path.join(repoRoot, "examples", "python"),
         discover: path.join(repoRoot, "scripts", "sdk-stacks", "python"),
+        project_mirrors: path.join(repoRoot, "scripts", "sdk-stacks", "python"),
       };
       return {
         language,

@@ -20,7 +20,7 @@ export interface CliResult {
 export class CliStack {
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-cli-"));
   readonly projectDir = path.join(this.root, "project");
-  private readonly binDir = pulumiBinDirForTests();
+  readonly binDir = pulumiBinDirForTests();
 
   /** `files` are the project's files (Pulumi.yaml first of all), written into a fresh directory. */
   constructor(files: Record<string, string>, private readonly extraEnv: Record<string, string> = {}) {
@@ -36,23 +36,8 @@ export class CliStack {
    * Runs `pulumi <args>` in the project; never throws for a non-zero exit (the result says). `input`
    * goes to standard input: secrets travel that way, never on a command line.
    */
-  /** The environment every command of this stack runs in: the CLI on PATH, its own home, backend and passphrase. */
-  env(): NodeJS.ProcessEnv {
-    return {
-      ...process.env,
-      ...this.extraEnv,
-      PATH: `${this.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
-      PULUMI_HOME: path.join(this.root, "home"),
-      PULUMI_BACKEND_URL: `file://${path.join(this.root, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: "gitlab-mirrors-cli-stack",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      NO_COLOR: "1",
-    };
-  }
-
   run(args: string[], input?: string, timeoutMs = 240_000): Promise<CliResult> {
-    const env = this.env();
+    const env = this.cliEnv();
     return new Promise((resolve) => {
       const child = execFile(
         path.join(this.binDir, "pulumi"),
@@ -65,6 +50,21 @@ export class CliStack {
       );
       child.stdin?.end(input ?? "");
     });
+  }
+
+  /** The environment the CLI runs with: this stack's backend, home and passphrase, the built CLI first on PATH. */
+  cliEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      ...this.extraEnv,
+      PATH: `${this.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: path.join(this.root, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.root, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "gitlab-mirrors-cli-stack",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      NO_COLOR: "1",
+    };
   }
 
   /** Runs a command that must succeed, failing the test with the CLI's words otherwise. */

@@ -161,7 +161,7 @@ async function killedUp(stack: CliStack, proxy: SlowCreatesProxy): Promise<{ out
   let output = "";
   const child: ChildProcess = spawn("pulumi", ["up", "--yes", "--skip-preview", "--parallel", "3", "--non-interactive"], {
     cwd: stack.projectDir,
-    env: stack.env(),
+    env: stack.cliEnv(),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -189,7 +189,7 @@ async function killedUp(stack: CliStack, proxy: SlowCreatesProxy): Promise<{ out
 
 function runRecover(stack: CliStack, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliMain, "recover", ...args], { cwd: stack.projectDir, env: stack.env() }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cliMain, "recover", ...args], { cwd: stack.projectDir, env: stack.cliEnv() }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
     });
   });

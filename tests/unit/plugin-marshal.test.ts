@@ -22,6 +22,20 @@ describe("secrets between the engine's wire form and plain values", () => {
   });
 
   it("treats nothing as no properties", () => {
-    expect(unwrapSecrets(undefined)).toEqual({ value: {}, secretKeys: new Set() });
+    expect(unwrapSecrets(undefined)).toEqual({ value: {}, secretKeys: new Set(), secretPaths: new Set() });
+  });
+
+  it("names where in a list's entries each secret was, and wraps exactly those paths back", () => {
+    const wire = { project: 1, mirrors: [{ url: secret("https://u:p@h/a.git"), enabled: true }, { url: secret("https://u:p@h/b.git") }] };
+    const { value, secretPaths } = unwrapSecrets(wire);
+    expect([...secretPaths]).toEqual(["mirrors[].url"]);
+    expect(value.mirrors).toEqual([{ url: "https://u:p@h/a.git", enabled: true }, { url: "https://u:p@h/b.git" }]);
+    expect(wrapSecrets(value, secretPaths)).toEqual(wire);
+  });
+
+  it("wraps a nested path only where the field exists, and a whole key when the key itself is named", () => {
+    const value = { mirrors: [{ mirrorId: 1, publicKey: "ssh-rsa AAA" }, { mirrorId: 2 }], projectId: 3 };
+    expect(wrapSecrets(value, ["mirrors[].publicKey"])).toEqual({ mirrors: [{ mirrorId: 1, publicKey: secret("ssh-rsa AAA") }, { mirrorId: 2 }], projectId: 3 });
+    expect(wrapSecrets(value, ["mirrors[].publicKey", "mirrors"])).toEqual({ mirrors: secret(value.mirrors), projectId: 3 });
   });
 });

@@ -4,7 +4,7 @@
 // end-to-end tests and demo.
 //
 //	stackcli <up|preview|refresh|destroy|export> -project NAME -stack NAME -state-dir DIR
-//	    -config-file FILE -plugin-dir DIR [-program quickstart|discover]
+//	    -config-file FILE -plugin-dir DIR [-program quickstart|discover|project_mirrors]
 //
 // The stack lives on a local file backend with its own PULUMI_HOME under -state-dir; the
 // provider plugin comes from -plugin-dir, listed in the project's `plugins.providers`.
@@ -55,6 +55,8 @@ type options struct {
 var programs = map[string]pulumi.RunFunc{
 	"quickstart": quickstart.Program,
 	"discover":   discover,
+	// ProjectMirrors sets declared by the configuration object `sets`.
+	"project_mirrors": projectMirrors,
 }
 
 func main() {
@@ -80,7 +82,7 @@ func parseOptions() (options, error) {
 	flags.StringVar(&o.stateDir, "state-dir", "", "directory for the backend, PULUMI_HOME and the workspace")
 	flags.StringVar(&o.configFile, "config-file", "", "JSON file of {key: {value, secret}}")
 	flags.StringVar(&o.pluginDir, "plugin-dir", "", "the provider plugin's directory")
-	flags.StringVar(&o.program, "program", "quickstart", "the inline program: quickstart or discover")
+	flags.StringVar(&o.program, "program", "quickstart", "the inline program: quickstart, discover or project_mirrors")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		return o, err
 	}
@@ -91,7 +93,7 @@ func parseOptions() (options, error) {
 		}
 	}
 	if programs[o.program] == nil {
-		return o, fmt.Errorf("unknown -program %q: expected quickstart or discover", o.program)
+		return o, fmt.Errorf("unknown -program %q: expected quickstart, discover or project_mirrors", o.program)
 	}
 	return o, nil
 }

@@ -13,6 +13,347 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// One push mirror of a ProjectMirrors set: the per-mirror inputs of RemoteMirror.
+type MirrorEntry struct {
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+	AuthMethod *string `pulumi:"authMethod"`
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+	Enabled *bool `pulumi:"enabled"`
+	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+	HostKeys []string `pulumi:"hostKeys"`
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+	KeepDivergentRefs *bool `pulumi:"keepDivergentRefs"`
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+	MirrorBranchRegex *string `pulumi:"mirrorBranchRegex"`
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+	OnlyProtectedBranches *bool `pulumi:"onlyProtectedBranches"`
+	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+	SyncOnApply *bool `pulumi:"syncOnApply"`
+	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+	SyncTimeoutSeconds *float64 `pulumi:"syncTimeoutSeconds"`
+	// Any change of this value requests a sync, and changes nothing else.
+	SyncTrigger *string `pulumi:"syncTrigger"`
+	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+	Url string `pulumi:"url"`
+	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+	WaitForSync *bool `pulumi:"waitForSync"`
+}
+
+// MirrorEntryInput is an input type that accepts MirrorEntryArgs and MirrorEntryOutput values.
+// You can construct a concrete instance of `MirrorEntryInput` via:
+//
+//	MirrorEntryArgs{...}
+type MirrorEntryInput interface {
+	pulumi.Input
+
+	ToMirrorEntryOutput() MirrorEntryOutput
+	ToMirrorEntryOutputWithContext(context.Context) MirrorEntryOutput
+}
+
+// One push mirror of a ProjectMirrors set: the per-mirror inputs of RemoteMirror.
+type MirrorEntryArgs struct {
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+	AuthMethod pulumi.StringPtrInput `pulumi:"authMethod"`
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+	HostKeys pulumi.StringArrayInput `pulumi:"hostKeys"`
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+	KeepDivergentRefs pulumi.BoolPtrInput `pulumi:"keepDivergentRefs"`
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+	MirrorBranchRegex pulumi.StringPtrInput `pulumi:"mirrorBranchRegex"`
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+	OnlyProtectedBranches pulumi.BoolPtrInput `pulumi:"onlyProtectedBranches"`
+	// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+	SyncOnApply pulumi.BoolPtrInput `pulumi:"syncOnApply"`
+	// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+	SyncTimeoutSeconds pulumi.Float64PtrInput `pulumi:"syncTimeoutSeconds"`
+	// Any change of this value requests a sync, and changes nothing else.
+	SyncTrigger pulumi.StringPtrInput `pulumi:"syncTrigger"`
+	// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+	Url pulumi.StringInput `pulumi:"url"`
+	// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+	WaitForSync pulumi.BoolPtrInput `pulumi:"waitForSync"`
+}
+
+func (MirrorEntryArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MirrorEntry)(nil)).Elem()
+}
+
+func (i MirrorEntryArgs) ToMirrorEntryOutput() MirrorEntryOutput {
+	return i.ToMirrorEntryOutputWithContext(context.Background())
+}
+
+func (i MirrorEntryArgs) ToMirrorEntryOutputWithContext(ctx context.Context) MirrorEntryOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MirrorEntryOutput)
+}
+
+// MirrorEntryArrayInput is an input type that accepts MirrorEntryArray and MirrorEntryArrayOutput values.
+// You can construct a concrete instance of `MirrorEntryArrayInput` via:
+//
+//	MirrorEntryArray{ MirrorEntryArgs{...} }
+type MirrorEntryArrayInput interface {
+	pulumi.Input
+
+	ToMirrorEntryArrayOutput() MirrorEntryArrayOutput
+	ToMirrorEntryArrayOutputWithContext(context.Context) MirrorEntryArrayOutput
+}
+
+type MirrorEntryArray []MirrorEntryInput
+
+func (MirrorEntryArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MirrorEntry)(nil)).Elem()
+}
+
+func (i MirrorEntryArray) ToMirrorEntryArrayOutput() MirrorEntryArrayOutput {
+	return i.ToMirrorEntryArrayOutputWithContext(context.Background())
+}
+
+func (i MirrorEntryArray) ToMirrorEntryArrayOutputWithContext(ctx context.Context) MirrorEntryArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MirrorEntryArrayOutput)
+}
+
+// One push mirror of a ProjectMirrors set: the per-mirror inputs of RemoteMirror.
+type MirrorEntryOutput struct{ *pulumi.OutputState }
+
+func (MirrorEntryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MirrorEntry)(nil)).Elem()
+}
+
+func (o MirrorEntryOutput) ToMirrorEntryOutput() MirrorEntryOutput {
+	return o
+}
+
+func (o MirrorEntryOutput) ToMirrorEntryOutputWithContext(ctx context.Context) MirrorEntryOutput {
+	return o
+}
+
+// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+func (o MirrorEntryOutput) AuthMethod() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *string { return v.AuthMethod }).(pulumi.StringPtrOutput)
+}
+
+// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+func (o MirrorEntryOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// SSH host keys of the target for `ssh://` URLs: at most 10 `known_hosts` lines or bare keys (`ssh-ed25519 AAAA...`). GitLab reports only their SHA256 fingerprints; a refresh compares those.
+func (o MirrorEntryOutput) HostKeys() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v MirrorEntry) []string { return v.HostKeys }).(pulumi.StringArrayOutput)
+}
+
+// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+func (o MirrorEntryOutput) KeepDivergentRefs() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *bool { return v.KeepDivergentRefs }).(pulumi.BoolPtrOutput)
+}
+
+// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+func (o MirrorEntryOutput) MirrorBranchRegex() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *string { return v.MirrorBranchRegex }).(pulumi.StringPtrOutput)
+}
+
+// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+func (o MirrorEntryOutput) OnlyProtectedBranches() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *bool { return v.OnlyProtectedBranches }).(pulumi.BoolPtrOutput)
+}
+
+// Ask GitLab to push right after the mirror is created and after each update that changed it (skipped while it is disabled). Default: `false`.
+func (o MirrorEntryOutput) SyncOnApply() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *bool { return v.SyncOnApply }).(pulumi.BoolPtrOutput)
+}
+
+// How long `waitForSync` waits, in seconds (at most 3600). GitLab may defer repeated syncs by 1 to 5 minutes. Default: `300`.
+func (o MirrorEntryOutput) SyncTimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *float64 { return v.SyncTimeoutSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// Any change of this value requests a sync, and changes nothing else.
+func (o MirrorEntryOutput) SyncTrigger() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *string { return v.SyncTrigger }).(pulumi.StringPtrOutput)
+}
+
+// The target, credentials included: `https://user:token@host/group/repo.git` or `ssh://git@host/group/repo.git` (schemes http, https, ssh, git). A secret. GitLab cannot change a mirror's URL, so a change of scheme, host, port, path or credentials replaces the mirror; when only the credentials change, the old mirror is deleted before the new one is created (GitLab rejects a duplicate URL).
+func (o MirrorEntryOutput) Url() pulumi.StringOutput {
+	return o.ApplyT(func(v MirrorEntry) string { return v.Url }).(pulumi.StringOutput)
+}
+
+// When a sync is requested (by `syncOnApply` or a `syncTrigger` change), wait until GitLab reports `finished` or `failed`; `failed` fails the step with GitLab's error. It starts no sync by itself. Default: `false`.
+func (o MirrorEntryOutput) WaitForSync() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v MirrorEntry) *bool { return v.WaitForSync }).(pulumi.BoolPtrOutput)
+}
+
+type MirrorEntryArrayOutput struct{ *pulumi.OutputState }
+
+func (MirrorEntryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MirrorEntry)(nil)).Elem()
+}
+
+func (o MirrorEntryArrayOutput) ToMirrorEntryArrayOutput() MirrorEntryArrayOutput {
+	return o
+}
+
+func (o MirrorEntryArrayOutput) ToMirrorEntryArrayOutputWithContext(ctx context.Context) MirrorEntryArrayOutput {
+	return o
+}
+
+func (o MirrorEntryArrayOutput) Index(i pulumi.IntInput) MirrorEntryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MirrorEntry {
+		return vs[0].([]MirrorEntry)[vs[1].(int)]
+	}).(MirrorEntryOutput)
+}
+
+// A declared mirror of a ProjectMirrors set, as GitLab reports it.
+type MirrorEntryState struct {
+	// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+	AuthMethod string `pulumi:"authMethod"`
+	// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+	Enabled bool `pulumi:"enabled"`
+	// SHA256 fingerprints of the host keys GitLab holds for the mirror.
+	HostKeyFingerprints []string `pulumi:"hostKeyFingerprints"`
+	// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+	KeepDivergentRefs bool `pulumi:"keepDivergentRefs"`
+	// GitLab's last push error, credentials and the token masked.
+	LastError *string `pulumi:"lastError"`
+	// When the last successful push ended.
+	LastSuccessfulUpdateAt *string `pulumi:"lastSuccessfulUpdateAt"`
+	// When the last push ended.
+	LastUpdateAt *string `pulumi:"lastUpdateAt"`
+	// When the last push started.
+	LastUpdateStartedAt *string `pulumi:"lastUpdateStartedAt"`
+	// The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+	MaskedUrl *string `pulumi:"maskedUrl"`
+	// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+	MirrorBranchRegex *string `pulumi:"mirrorBranchRegex"`
+	// GitLab's id of the mirror within the project.
+	MirrorId int `pulumi:"mirrorId"`
+	// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+	OnlyProtectedBranches bool `pulumi:"onlyProtectedBranches"`
+	// Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).
+	Pending *string `pulumi:"pending"`
+	// The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
+	PublicKey *string `pulumi:"publicKey"`
+	// The entry's URL without credentials: its identity within the set.
+	Target string `pulumi:"target"`
+	// GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
+	UpdateStatus string `pulumi:"updateStatus"`
+}
+
+// A declared mirror of a ProjectMirrors set, as GitLab reports it.
+type MirrorEntryStateOutput struct{ *pulumi.OutputState }
+
+func (MirrorEntryStateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MirrorEntryState)(nil)).Elem()
+}
+
+func (o MirrorEntryStateOutput) ToMirrorEntryStateOutput() MirrorEntryStateOutput {
+	return o
+}
+
+func (o MirrorEntryStateOutput) ToMirrorEntryStateOutputWithContext(ctx context.Context) MirrorEntryStateOutput {
+	return o
+}
+
+// How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+func (o MirrorEntryStateOutput) AuthMethod() pulumi.StringOutput {
+	return o.ApplyT(func(v MirrorEntryState) string { return v.AuthMethod }).(pulumi.StringOutput)
+}
+
+// Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+func (o MirrorEntryStateOutput) Enabled() pulumi.BoolOutput {
+	return o.ApplyT(func(v MirrorEntryState) bool { return v.Enabled }).(pulumi.BoolOutput)
+}
+
+// SHA256 fingerprints of the host keys GitLab holds for the mirror.
+func (o MirrorEntryStateOutput) HostKeyFingerprints() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v MirrorEntryState) []string { return v.HostKeyFingerprints }).(pulumi.StringArrayOutput)
+}
+
+// Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+func (o MirrorEntryStateOutput) KeepDivergentRefs() pulumi.BoolOutput {
+	return o.ApplyT(func(v MirrorEntryState) bool { return v.KeepDivergentRefs }).(pulumi.BoolOutput)
+}
+
+// GitLab's last push error, credentials and the token masked.
+func (o MirrorEntryStateOutput) LastError() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.LastError }).(pulumi.StringPtrOutput)
+}
+
+// When the last successful push ended.
+func (o MirrorEntryStateOutput) LastSuccessfulUpdateAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.LastSuccessfulUpdateAt }).(pulumi.StringPtrOutput)
+}
+
+// When the last push ended.
+func (o MirrorEntryStateOutput) LastUpdateAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.LastUpdateAt }).(pulumi.StringPtrOutput)
+}
+
+// When the last push started.
+func (o MirrorEntryStateOutput) LastUpdateStartedAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.LastUpdateStartedAt }).(pulumi.StringPtrOutput)
+}
+
+// The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+func (o MirrorEntryStateOutput) MaskedUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.MaskedUrl }).(pulumi.StringPtrOutput)
+}
+
+// Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+func (o MirrorEntryStateOutput) MirrorBranchRegex() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.MirrorBranchRegex }).(pulumi.StringPtrOutput)
+}
+
+// GitLab's id of the mirror within the project.
+func (o MirrorEntryStateOutput) MirrorId() pulumi.IntOutput {
+	return o.ApplyT(func(v MirrorEntryState) int { return v.MirrorId }).(pulumi.IntOutput)
+}
+
+// Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+func (o MirrorEntryStateOutput) OnlyProtectedBranches() pulumi.BoolOutput {
+	return o.ApplyT(func(v MirrorEntryState) bool { return v.OnlyProtectedBranches }).(pulumi.BoolOutput)
+}
+
+// Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).
+func (o MirrorEntryStateOutput) Pending() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.Pending }).(pulumi.StringPtrOutput)
+}
+
+// The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
+func (o MirrorEntryStateOutput) PublicKey() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MirrorEntryState) *string { return v.PublicKey }).(pulumi.StringPtrOutput)
+}
+
+// The entry's URL without credentials: its identity within the set.
+func (o MirrorEntryStateOutput) Target() pulumi.StringOutput {
+	return o.ApplyT(func(v MirrorEntryState) string { return v.Target }).(pulumi.StringOutput)
+}
+
+// GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
+func (o MirrorEntryStateOutput) UpdateStatus() pulumi.StringOutput {
+	return o.ApplyT(func(v MirrorEntryState) string { return v.UpdateStatus }).(pulumi.StringOutput)
+}
+
+type MirrorEntryStateArrayOutput struct{ *pulumi.OutputState }
+
+func (MirrorEntryStateArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MirrorEntryState)(nil)).Elem()
+}
+
+func (o MirrorEntryStateArrayOutput) ToMirrorEntryStateArrayOutput() MirrorEntryStateArrayOutput {
+	return o
+}
+
+func (o MirrorEntryStateArrayOutput) ToMirrorEntryStateArrayOutputWithContext(ctx context.Context) MirrorEntryStateArrayOutput {
+	return o
+}
+
+func (o MirrorEntryStateArrayOutput) Index(i pulumi.IntInput) MirrorEntryStateOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MirrorEntryState {
+		return vs[0].([]MirrorEntryState)[vs[1].(int)]
+	}).(MirrorEntryStateOutput)
+}
+
 // A push mirror as GitLab reports it.
 type RemoteMirrorInfo struct {
 	// `password` or `ssh_public_key`.
@@ -136,7 +477,75 @@ func (o RemoteMirrorInfoArrayOutput) Index(i pulumi.IntInput) RemoteMirrorInfoOu
 	}).(RemoteMirrorInfoOutput)
 }
 
+// A mirror of the project that no entry of the set declares.
+type UnmanagedMirror struct {
+	// Whether GitLab pushes to the mirror.
+	Enabled bool `pulumi:"enabled"`
+	// GitLab's id of the mirror within the project.
+	Id int `pulumi:"id"`
+	// The URL as GitLab shows it, credentials masked.
+	Url *string `pulumi:"url"`
+}
+
+// A mirror of the project that no entry of the set declares.
+type UnmanagedMirrorOutput struct{ *pulumi.OutputState }
+
+func (UnmanagedMirrorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UnmanagedMirror)(nil)).Elem()
+}
+
+func (o UnmanagedMirrorOutput) ToUnmanagedMirrorOutput() UnmanagedMirrorOutput {
+	return o
+}
+
+func (o UnmanagedMirrorOutput) ToUnmanagedMirrorOutputWithContext(ctx context.Context) UnmanagedMirrorOutput {
+	return o
+}
+
+// Whether GitLab pushes to the mirror.
+func (o UnmanagedMirrorOutput) Enabled() pulumi.BoolOutput {
+	return o.ApplyT(func(v UnmanagedMirror) bool { return v.Enabled }).(pulumi.BoolOutput)
+}
+
+// GitLab's id of the mirror within the project.
+func (o UnmanagedMirrorOutput) Id() pulumi.IntOutput {
+	return o.ApplyT(func(v UnmanagedMirror) int { return v.Id }).(pulumi.IntOutput)
+}
+
+// The URL as GitLab shows it, credentials masked.
+func (o UnmanagedMirrorOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v UnmanagedMirror) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type UnmanagedMirrorArrayOutput struct{ *pulumi.OutputState }
+
+func (UnmanagedMirrorArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UnmanagedMirror)(nil)).Elem()
+}
+
+func (o UnmanagedMirrorArrayOutput) ToUnmanagedMirrorArrayOutput() UnmanagedMirrorArrayOutput {
+	return o
+}
+
+func (o UnmanagedMirrorArrayOutput) ToUnmanagedMirrorArrayOutputWithContext(ctx context.Context) UnmanagedMirrorArrayOutput {
+	return o
+}
+
+func (o UnmanagedMirrorArrayOutput) Index(i pulumi.IntInput) UnmanagedMirrorOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UnmanagedMirror {
+		return vs[0].([]UnmanagedMirror)[vs[1].(int)]
+	}).(UnmanagedMirrorOutput)
+}
+
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*MirrorEntryInput)(nil)).Elem(), MirrorEntryArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MirrorEntryArrayInput)(nil)).Elem(), MirrorEntryArray{})
+	pulumi.RegisterOutputType(MirrorEntryOutput{})
+	pulumi.RegisterOutputType(MirrorEntryArrayOutput{})
+	pulumi.RegisterOutputType(MirrorEntryStateOutput{})
+	pulumi.RegisterOutputType(MirrorEntryStateArrayOutput{})
 	pulumi.RegisterOutputType(RemoteMirrorInfoOutput{})
 	pulumi.RegisterOutputType(RemoteMirrorInfoArrayOutput{})
+	pulumi.RegisterOutputType(UnmanagedMirrorOutput{})
+	pulumi.RegisterOutputType(UnmanagedMirrorArrayOutput{})
 }

@@ -7,8 +7,10 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .get_remote_mirrors import *
+from .project_mirrors import *
 from .provider import *
 from .remote_mirror import *
+from ._inputs import *
 from . import outputs
 
 # Make subpackages available:
@@ -26,6 +28,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_gitlab_mirrors",
   "classes": {
+   "gitlab-mirrors:index:ProjectMirrors": "ProjectMirrors",
    "gitlab-mirrors:index:RemoteMirror": "RemoteMirror"
   }
  }

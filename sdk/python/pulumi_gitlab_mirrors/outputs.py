@@ -15,8 +15,248 @@ else:
 from . import _utilities
 
 __all__ = [
+    'MirrorEntryState',
     'RemoteMirrorInfo',
+    'UnmanagedMirror',
 ]
+
+@pulumi.output_type
+class MirrorEntryState(dict):
+    """
+    A declared mirror of a ProjectMirrors set, as GitLab reports it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "authMethod":
+            suggest = "auth_method"
+        elif key == "keepDivergentRefs":
+            suggest = "keep_divergent_refs"
+        elif key == "mirrorId":
+            suggest = "mirror_id"
+        elif key == "onlyProtectedBranches":
+            suggest = "only_protected_branches"
+        elif key == "updateStatus":
+            suggest = "update_status"
+        elif key == "hostKeyFingerprints":
+            suggest = "host_key_fingerprints"
+        elif key == "lastError":
+            suggest = "last_error"
+        elif key == "lastSuccessfulUpdateAt":
+            suggest = "last_successful_update_at"
+        elif key == "lastUpdateAt":
+            suggest = "last_update_at"
+        elif key == "lastUpdateStartedAt":
+            suggest = "last_update_started_at"
+        elif key == "maskedUrl":
+            suggest = "masked_url"
+        elif key == "mirrorBranchRegex":
+            suggest = "mirror_branch_regex"
+        elif key == "publicKey":
+            suggest = "public_key"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in MirrorEntryState. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        MirrorEntryState.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        MirrorEntryState.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 auth_method: _builtins.str,
+                 enabled: _builtins.bool,
+                 keep_divergent_refs: _builtins.bool,
+                 mirror_id: _builtins.int,
+                 only_protected_branches: _builtins.bool,
+                 target: _builtins.str,
+                 update_status: _builtins.str,
+                 host_key_fingerprints: Optional[Sequence[_builtins.str]] = None,
+                 last_error: Optional[_builtins.str] = None,
+                 last_successful_update_at: Optional[_builtins.str] = None,
+                 last_update_at: Optional[_builtins.str] = None,
+                 last_update_started_at: Optional[_builtins.str] = None,
+                 masked_url: Optional[_builtins.str] = None,
+                 mirror_branch_regex: Optional[_builtins.str] = None,
+                 pending: Optional[_builtins.str] = None,
+                 public_key: Optional[_builtins.str] = None):
+        """
+        A declared mirror of a ProjectMirrors set, as GitLab reports it.
+
+        :param _builtins.str auth_method: How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+        :param _builtins.bool enabled: Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+        :param _builtins.bool keep_divergent_refs: Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+        :param _builtins.int mirror_id: GitLab's id of the mirror within the project.
+        :param _builtins.bool only_protected_branches: Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+        :param _builtins.str target: The entry's URL without credentials: its identity within the set.
+        :param _builtins.str update_status: GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
+        :param Sequence[_builtins.str] host_key_fingerprints: SHA256 fingerprints of the host keys GitLab holds for the mirror.
+        :param _builtins.str last_error: GitLab's last push error, credentials and the token masked.
+        :param _builtins.str last_successful_update_at: When the last successful push ended.
+        :param _builtins.str last_update_at: When the last push ended.
+        :param _builtins.str last_update_started_at: When the last push started.
+        :param _builtins.str masked_url: The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+        :param _builtins.str mirror_branch_regex: Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+        :param _builtins.str pending: Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).
+        :param _builtins.str public_key: The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
+        """
+        pulumi.set(__self__, "auth_method", auth_method)
+        pulumi.set(__self__, "enabled", enabled)
+        pulumi.set(__self__, "keep_divergent_refs", keep_divergent_refs)
+        pulumi.set(__self__, "mirror_id", mirror_id)
+        pulumi.set(__self__, "only_protected_branches", only_protected_branches)
+        pulumi.set(__self__, "target", target)
+        pulumi.set(__self__, "update_status", update_status)
+        if host_key_fingerprints is not None:
+            pulumi.set(__self__, "host_key_fingerprints", host_key_fingerprints)
+        if last_error is not None:
+            pulumi.set(__self__, "last_error", last_error)
+        if last_successful_update_at is not None:
+            pulumi.set(__self__, "last_successful_update_at", last_successful_update_at)
+        if last_update_at is not None:
+            pulumi.set(__self__, "last_update_at", last_update_at)
+        if last_update_started_at is not None:
+            pulumi.set(__self__, "last_update_started_at", last_update_started_at)
+        if masked_url is not None:
+            pulumi.set(__self__, "masked_url", masked_url)
+        if mirror_branch_regex is not None:
+            pulumi.set(__self__, "mirror_branch_regex", mirror_branch_regex)
+        if pending is not None:
+            pulumi.set(__self__, "pending", pending)
+        if public_key is not None:
+            pulumi.set(__self__, "public_key", public_key)
+
+    @_builtins.property
+    @pulumi.getter(name="authMethod")
+    def auth_method(self) -> _builtins.str:
+        """
+        How GitLab authenticates to the target: `password` (credentials in the URL) or `ssh_public_key` (GitLab generates a key pair; authorise `publicKey` on the target). `ssh_public_key` needs an `ssh://` URL. Default: `"password"`.
+        """
+        return pulumi.get(self, "auth_method")
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        Whether GitLab pushes to the mirror. GitLab's own default is false; a declared mirror is meant to run. Default: `true`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @_builtins.property
+    @pulumi.getter(name="keepDivergentRefs")
+    def keep_divergent_refs(self) -> _builtins.bool:
+        """
+        Leave refs that diverged on the target alone and report them, instead of force-pushing over them. `false` force-pushes every mirrored branch and deletes branches on the target that were merged and deleted in GitLab. Default: `true`.
+        """
+        return pulumi.get(self, "keep_divergent_refs")
+
+    @_builtins.property
+    @pulumi.getter(name="mirrorId")
+    def mirror_id(self) -> _builtins.int:
+        """
+        GitLab's id of the mirror within the project.
+        """
+        return pulumi.get(self, "mirror_id")
+
+    @_builtins.property
+    @pulumi.getter(name="onlyProtectedBranches")
+    def only_protected_branches(self) -> _builtins.bool:
+        """
+        Mirror only protected branches. Cannot be true together with `mirrorBranchRegex`. When a project has no protected branch, GitLab mirrors every branch. Default: `true` unless `mirrorBranchRegex` is set.
+        """
+        return pulumi.get(self, "only_protected_branches")
+
+    @_builtins.property
+    @pulumi.getter
+    def target(self) -> _builtins.str:
+        """
+        The entry's URL without credentials: its identity within the set.
+        """
+        return pulumi.get(self, "target")
+
+    @_builtins.property
+    @pulumi.getter(name="updateStatus")
+    def update_status(self) -> _builtins.str:
+        """
+        GitLab's `update_status`: `none`, `started`, `finished`, `failed` or `to_retry`.
+        """
+        return pulumi.get(self, "update_status")
+
+    @_builtins.property
+    @pulumi.getter(name="hostKeyFingerprints")
+    def host_key_fingerprints(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SHA256 fingerprints of the host keys GitLab holds for the mirror.
+        """
+        return pulumi.get(self, "host_key_fingerprints")
+
+    @_builtins.property
+    @pulumi.getter(name="lastError")
+    def last_error(self) -> Optional[_builtins.str]:
+        """
+        GitLab's last push error, credentials and the token masked.
+        """
+        return pulumi.get(self, "last_error")
+
+    @_builtins.property
+    @pulumi.getter(name="lastSuccessfulUpdateAt")
+    def last_successful_update_at(self) -> Optional[_builtins.str]:
+        """
+        When the last successful push ended.
+        """
+        return pulumi.get(self, "last_successful_update_at")
+
+    @_builtins.property
+    @pulumi.getter(name="lastUpdateAt")
+    def last_update_at(self) -> Optional[_builtins.str]:
+        """
+        When the last push ended.
+        """
+        return pulumi.get(self, "last_update_at")
+
+    @_builtins.property
+    @pulumi.getter(name="lastUpdateStartedAt")
+    def last_update_started_at(self) -> Optional[_builtins.str]:
+        """
+        When the last push started.
+        """
+        return pulumi.get(self, "last_update_started_at")
+
+    @_builtins.property
+    @pulumi.getter(name="maskedUrl")
+    def masked_url(self) -> Optional[_builtins.str]:
+        """
+        The URL as GitLab shows it, credentials masked (`https://*****:*****@host/...`).
+        """
+        return pulumi.get(self, "masked_url")
+
+    @_builtins.property
+    @pulumi.getter(name="mirrorBranchRegex")
+    def mirror_branch_regex(self) -> Optional[_builtins.str]:
+        """
+        Mirror only the branches this RE2 regular expression matches, anywhere in the name (at most 255 characters; GitLab Premium and Ultimate). Tags are always mirrored.
+        """
+        return pulumi.get(self, "mirror_branch_regex")
+
+    @_builtins.property
+    @pulumi.getter
+    def pending(self) -> Optional[_builtins.str]:
+        """
+        Work a failed step left undone on this mirror, which the next update does: `replace` (new credentials) or `sync` (a requested sync).
+        """
+        return pulumi.get(self, "pending")
+
+    @_builtins.property
+    @pulumi.getter(name="publicKey")
+    def public_key(self) -> Optional[_builtins.str]:
+        """
+        The SSH public key GitLab pushes with (`ssh://` URLs with `authMethod: ssh_public_key`): authorise it on the target.
+        """
+        return pulumi.get(self, "public_key")
+
 
 @pulumi.output_type
 class RemoteMirrorInfo(dict):
@@ -164,5 +404,51 @@ class RemoteMirrorInfo(dict):
         The branch filter, where GitLab reports one.
         """
         return pulumi.get(self, "mirror_branch_regex")
+
+
+@pulumi.output_type
+class UnmanagedMirror(dict):
+    """
+    A mirror of the project that no entry of the set declares.
+    """
+    def __init__(__self__, *,
+                 enabled: _builtins.bool,
+                 id: _builtins.int,
+                 url: Optional[_builtins.str] = None):
+        """
+        A mirror of the project that no entry of the set declares.
+
+        :param _builtins.bool enabled: Whether GitLab pushes to the mirror.
+        :param _builtins.int id: GitLab's id of the mirror within the project.
+        :param _builtins.str url: The URL as GitLab shows it, credentials masked.
+        """
+        pulumi.set(__self__, "enabled", enabled)
+        pulumi.set(__self__, "id", id)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        Whether GitLab pushes to the mirror.
+        """
+        return pulumi.get(self, "enabled")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.int:
+        """
+        GitLab's id of the mirror within the project.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        The URL as GitLab shows it, credentials masked.
+        """
+        return pulumi.get(self, "url")
 
 

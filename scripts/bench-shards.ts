@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify as toYaml } from "yaml";
-import { loadInventory } from "../examples/inventory/inventory";
+import { loadInventory } from "../cli/inventory";
 import { runShards, type ShardOptions } from "./fleet-shards";
 import { readCounters, ROOT_TOKEN, startEmulatorProcess } from "./bench/emulator";
 

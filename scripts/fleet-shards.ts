@@ -22,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { credentialsSchema, formatPath, inventoryError, loadInventory, type Credentials, type MirrorsByGroup } from "../examples/inventory/inventory";
+import { credentialsSchema, formatPath, inventoryError, loadInventory, type Credentials, type MirrorsByGroup } from "../cli/inventory";
 import { repoRoot } from "./lib/pulumi-cli";
 import { openStack } from "./lib/stack";
 

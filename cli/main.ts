@@ -5,12 +5,14 @@
  * from GITLAB_TOKEN or a file (see each subcommand's --help).
  */
 import { packageInfo } from "../provider/plugin/package-root";
+import { FLEET_HELP, runFleet } from "./fleet/command";
 import { runRecover, RECOVER_HELP } from "./recover/command";
 import { EXIT, isUsageError, Output, processOutput } from "./usage";
 
 export const MAIN_HELP = `Usage: gitlab-mirrors <command> [options]
 
 Commands:
+  fleet     plan, apply or destroy a mirror inventory, one stack per group (ProjectMirrors)
   recover   repair a RemoteMirror stack after an interrupted pulumi up (pending creates)
 
 Options:
@@ -21,6 +23,7 @@ Exit status: 0 done, 1 failed, 2 bad usage (nothing was changed).
 Secrets are never taken from the command line: the GitLab token comes from GITLAB_TOKEN or a file.`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[], output: Output) => Promise<number> }> = {
+  fleet: { help: FLEET_HELP, run: runFleet },
   recover: { help: RECOVER_HELP, run: runRecover },
 };
 

@@ -202,7 +202,7 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
   const stacks = new Map<string, Stack>();
   const open = async (group: string): Promise<Stack> => {
     const declared = byGroup.get(group);
-    const stack = await openGroupStack(backend, group, declared === undefined ? undefined : groupProgram(declared, options.credentials, pluginDir));
+    const stack = await openGroupStack(backend, group, declared === undefined ? undefined : groupProgram(declared, options.credentials, pluginDir), pluginDir);
     stacks.set(group, stack);
     return stack;
   };

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { stringify } from "yaml";
 import { FLEET_PROJECT, GroupProgram } from "./program";
 
 export interface FleetBackend {
@@ -31,11 +32,13 @@ function envVars(backend: FleetBackend): Record<string, string> {
 }
 
 /** Opens (creating if needed) a group's stack with `program` as its Pulumi.yaml and its credentials as secret config. */
-export async function openGroupStack(backend: FleetBackend, group: string, program: GroupProgram | undefined): Promise<Stack> {
+export async function openGroupStack(backend: FleetBackend, group: string, program: GroupProgram | undefined, pluginDir: string): Promise<Stack> {
   const workDir = workDirOf(backend, group);
   fs.mkdirSync(workDir, { recursive: true });
-  if (program !== undefined) fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), program.text);
-  else if (!fs.existsSync(path.join(workDir, "Pulumi.yaml"))) fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), `name: ${FLEET_PROJECT}\nruntime: yaml\n`);
+  // A group gone from the inventory gets a program of no resources that still names the plugin: its
+  // destroy needs the plugin, and a job's fresh checkout has no workspace from an earlier run.
+  const text = program?.text ?? stringify({ name: FLEET_PROJECT, runtime: "yaml", packages: { "gitlab-mirrors": pluginDir } });
+  fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), text);
   const { LocalWorkspace } = automation();
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: group, workDir }, { workDir, envVars: envVars(backend) });
   await stack.setAllConfig({

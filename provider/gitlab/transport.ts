@@ -28,6 +28,7 @@ import type { ResolvedClientOptions } from "./options";
 import { buildPath, type Route, type RouteParams } from "./path";
 import type { HostRateLimiter } from "./rate-limiter";
 import { readBounded } from "./response-body";
+import { secondsText, sleepReporting } from "./wait-report";
 import { decideRetry, rateLimitWaitMs, type Failure } from "./retry";
 import { describeIssues } from "./schemas";
 import { undici } from "./undici";
@@ -186,8 +187,14 @@ function sendOnce(settings: TransportSettings): Attempt {
 }
 
 function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOptions, attempt: Attempt): Attempt {
-  const clock = { now: options.now, sleep: options.sleep };
   return async (call, req, budgetMs) => {
+    // The limiter's pauses (GitLab's quota, an earlier 429) are said every 10 s too.
+    const clock = {
+      now: options.now,
+      sleep: (ms: number) =>
+        sleepReporting(options.sleep, ms, options.onWait && ((waited, total) =>
+          options.onWait?.(`${call.method} ${call.path}: held back by GitLab's rate limit (${secondsText(waited)} s of ${secondsText(total)} s)`))),
+    };
     const asked = options.now();
     const admission = await limiter.acquire(clock, options.maxDelayMs);
     const waited = options.now() - asked;
@@ -260,7 +267,14 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
       const now = options.now();
       const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now, elapsedMs: now - started });
       if (decision.retry) {
-        await options.sleep(decision.delayMs);
+        // Said when it happens (an unreachable GitLab is known at the first refusal), then every 10 s of the wait.
+        const why = outcome.kind === "network" ? outcome.error.reason : `GitLab answered ${outcome.response.status}`;
+        options.onWait?.(
+          `${call.method} ${call.path}: attempt ${n} failed (${why}); trying again in ${secondsText(decision.delayMs)} s ` +
+            `(attempt ${n + 1} of at most ${options.maxRetries + 1})`,
+        );
+        await sleepReporting(options.sleep, decision.delayMs, options.onWait && ((waited, total) =>
+          options.onWait?.(`${call.method} ${call.path}: still waiting to try again (${secondsText(waited)} s of ${secondsText(total)} s)`)));
         continue;
       }
 

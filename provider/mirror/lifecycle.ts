@@ -1,4 +1,4 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, ProviderError } from "../errors";
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError, ProviderError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { quoted } from "../quote";
 import { redactAll } from "../redact";
@@ -70,6 +70,13 @@ async function findFreshMirrorByUrl(ctx: MirrorContext, projectId: number, url: 
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
+/** GitLab's "url has already been taken", with the mirror that holds the URL named, when a list finds it. */
+async function urlTakenError(ctx: MirrorContext, projectId: number, url: string, err: unknown): Promise<unknown> {
+  const holder = await findMirrorByUrl(ctx, projectId, url).catch(() => undefined);
+  if (holder === undefined) return err;
+  return new MirrorUrlTakenError({ projectId, mirrorId: holder.id, target: credentialFreeUrl(url) }, { cause: err });
+}
+
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
   const masked = maskedCredentialsProblem(inputs.url);
@@ -96,6 +103,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(inputs));
       ctx.logger.debug(`${name}: created mirror ${mirror.id} (${target})`);
     } catch (err) {
+      if (isUrlTaken(err)) throw await urlTakenError(ctx, projectId, inputs.url, err);
       if (!isAmbiguousFailure(err)) throw err;
       // The POST may have reached GitLab: look before anyone tries again, and never POST twice.
       ctx.logger.warn(`${name}: creating the mirror for ${target} may have failed; looking for it`);

@@ -87,10 +87,10 @@ describe("npm pack of a fresh clone", () => {
     expect(modules.filter((file) => !paths.has(file.replace(/\.js$/, ".d.ts")))).toEqual([]);
   });
 
-  it("holds nothing but the entry, the compiled provider, SDK and emulator, the plugin's manifest and executable, the README and the docs", () => {
+  it("holds nothing but the entry, the compiled provider, SDK, emulator and command, the plugin's manifest and executable, the README and the docs", () => {
     const outside = [...paths].filter(
       (file) =>
-        !/^dist\/(provider|sdk|emulator)\//.test(file) &&
+        !/^dist\/(provider|sdk|emulator|cli)\//.test(file) &&
         !/^dist\/index\.(js|d\.ts)$/.test(file) &&
         !/^docs\/[^/]+\.md$/.test(file) &&
         !["package.json", "README.md", "CHANGELOG.md", "LICENSE", "PulumiPlugin.yaml", "pulumi-resource-gitlab-mirrors"].includes(file),
@@ -106,6 +106,12 @@ describe("npm pack of a fresh clone", () => {
   it("leaves the compiled scripts under dist/scripts in place (the README runs them after its npm pack)", () => {
     expect(existsSync(path.join(copy, SCRIPT_BEFORE_PACK))).toBe(true);
     expect(existsSync(path.join(copy, "dist", "provider", "plugin", "main.js"))).toBe(true);
+  });
+
+  it("ships the gitlab-mirrors command its bin entry names, and the inventory reader its exports name", () => {
+    expect(paths.has("dist/cli/main.js")).toBe(true);
+    expect(paths.has("dist/cli/inventory/index.js")).toBe(true);
+    expect(paths.has("dist/cli/inventory/index.d.ts")).toBe(true);
   });
 
   it("keeps the plugin's executable executable, so that the engine runs it directly", () => {

@@ -33,7 +33,6 @@ import {
   withEnvironmentFallback,
 } from "../mirror";
 import { quoted } from "../quote";
-import { createGitLabClient } from "../gitlab";
 import { isUnknown } from "../mirror/unknown";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
@@ -156,9 +155,8 @@ export class RemoteMirrorPlugin {
     const { baseUrl, token } = this.settings;
     if (!this.earlyAuthCheck || baseUrl === undefined || token === undefined) return;
     if (isUnknown(baseUrl) || isUnknown(token) || connectionProblems({ baseUrl, token }).length > 0) return;
-    const client = createGitLabClient({ baseUrl, token }, { onWait: (message) => this.log("info", message) });
     try {
-      await client.users.current();
+      await this.context(this.urn).client.users.current();
     } catch (err) {
       throw this.tokenCheckError(err);
     }

@@ -53,6 +53,11 @@ export const EARLY_AUTH_CHECK_ENV = "GITLAB_MIRRORS_EARLY_AUTH_CHECK";
  * wrong token fails at preview. The provider's `earlyAuthCheck` setting wins over the environment; both
  * default to on, as Terraform's GitLab provider does (`early_auth_check`).
  */
+/** Unset, a boolean, or a boolean written as text (stack config values are text). */
+function isSwitch(value: unknown): boolean {
+  return value === undefined || value === null || value === "" || typeof value === "boolean" || (typeof value === "string" && /^(true|false|1|0|yes|no|on|off)$/i.test(value.trim()));
+}
+
 export function earlyAuthCheckEnabled(setting: unknown, env: NodeJS.ProcessEnv): boolean {
   const off = (value: unknown) => value === false || (typeof value === "string" && /^(false|0|no|off)$/i.test(value.trim()));
   if (setting !== undefined && setting !== null && setting !== "") return !off(setting);
@@ -127,10 +132,15 @@ export class RemoteMirrorPlugin {
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
     const settings = withEnvironmentFallback(news, this.env);
-    return connectionProblems(settings).map(({ setting, reason }) => {
+    const failures = connectionProblems(settings).map(({ setting, reason }) => {
       const { name, fix } = settingName(setting, urn);
       return { property: "", reason: `${name} ${reason === "is not set" ? `is not set; ${fix}` : reason}` };
     });
+    if (!isSwitch(news.earlyAuthCheck) && !isUnknown(news.earlyAuthCheck)) {
+      const name = isDefaultProvider(urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck";
+      failures.push({ property: "", reason: `${name} must be true or false` });
+    }
+    return failures;
   }
 
   /** DiffConfig: a new base URL or token changes the provider, and never replaces the mirrors. */

@@ -173,6 +173,7 @@ interface StackJob {
   group: string;
   plan: StackPlan;
   counts: Record<string, number>;
+  changes?: StepCounter["changes"];
   ok: boolean;
   error?: string;
 }
@@ -226,6 +227,7 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
         try {
           await stack.preview({ onOutput: logOf(group), onEvent: steps.onEvent });
           job.counts = steps.counts;
+          job.changes = steps.changes;
         } catch (err) {
           job.ok = false;
           job.error = failureSummary(steps.errors, errorTail(err));
@@ -249,6 +251,10 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
   const failedPlans = jobs.filter((j) => !j.ok);
 
   if (options.operation === "plan") {
+    for (const j of jobs) {
+      // What the engine will do to each set, property by property: setting changes a mirror count cannot show.
+      for (const c of j.changes ?? []) print(`  ${c.op.padEnd(6)} ${j.group}: ${c.name}${c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`);
+    }
     for (const d of deletes) print(`  delete ${d.group}: ${d.project} mirror ${d.mirrorId ?? "?"} (${d.target})`);
     for (const a of adds) print(`  add    ${a.group}: ${a.project} ${a.target}`);
     const retiring = jobs.filter((j) => j.plan.action === "retire").map((j) => j.group);
@@ -261,7 +267,17 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
       output.out(
         redactAll(
           JSON.stringify({
-            stacks: jobs.map((j) => ({ group: j.group, action: j.plan.action, ok: j.ok, ...(j.error ? { error: j.error } : {}), adds: j.plan.adds, deletes: j.plan.deletes, keeps: j.plan.keeps, engine: j.counts })),
+            stacks: jobs.map((j) => ({
+              group: j.group,
+              action: j.plan.action,
+              ok: j.ok,
+              ...(j.error ? { error: j.error } : {}),
+              adds: j.plan.adds,
+              deletes: j.plan.deletes,
+              keeps: j.plan.keeps,
+              engine: j.counts,
+              changes: j.changes ?? [],
+            })),
             totals: { adds: adds.length, deletes: deletes.length, stacks: jobs.length, retiring: retiring.length, failed: failedPlans.length },
           }),
           secrets,

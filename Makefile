@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; each installs what it needs first.
-.PHONY: demo test setup build clean sdks
+.PHONY: demo test setup build clean sdks dist version
 
 STAND_IN_HOST := devtools/pulumi-language-nodejs
 
@@ -27,12 +27,26 @@ test: setup
 	  PULUMI_BIN_DIR="$$bin_dir" npx jest --testPathIgnorePatterns '/tests/e2e/language-host\.test\.ts$$'; \
 	fi
 
-# Regenerates sdk/python and sdk/go from the provider plugin's schema (SCHEMA=file.json: from that file).
+# Regenerates sdk/python, sdk/go and sdk/nodejs/plugin from the provider plugin's schema (SCHEMA=file.json: from that file),
+# and the dynamic RemoteMirror's field declarations (sdk/nodejs/remote-mirror-fields.ts) from the field table.
 sdks: build
 	@mkdir -p .tmp
 	@schema="$(or $(SCHEMA),.tmp/schema.json)"; \
 	  [ -n "$(SCHEMA)" ] || node dist/provider/plugin/print-schema.js > "$$schema"; \
 	  bash scripts/generate-sdks.sh "$$schema" sdk
+	@node dist/tools/dynamic-sdk/main.js
+
+# Every release artifact of VERSION into release/VERSION/ (scripts/dist.sh says what they are).
+dist:
+	@[ -n "$(VERSION)" ] || { echo "usage: make dist VERSION=<semver>" >&2; exit 2; }
+	@bash scripts/dist.sh "$(VERSION)"
+
+# Writes VERSION into package.json (the one place the sources hold it) and regenerates the SDKs: the
+# release commit. `make dist` does the same in a copy, without changing the checkout.
+version: build
+	@[ -n "$(VERSION)" ] || { echo "usage: make version VERSION=<semver>" >&2; exit 2; }
+	@node dist/scripts/release/set-version.js . "$(VERSION)"
+	@$(MAKE) --no-print-directory sdks
 
 clean:
-	rm -rf dist .tmp
+	rm -rf dist .tmp release

@@ -1,41 +1,53 @@
 /**
- * The provider's error catalogue. One base class, one subclass per failure kind, each with a fixed `name`
- * and a stable `code`. Callers branch on `err.code` (see `hasCode`), never on `instanceof`: the serialized
- * dynamic provider and jest's module registry can load two copies of this module.
+ * The provider's error catalogue: one table of codes, one base class, one subclass per failure kind,
+ * each with a fixed `name` and a stable `code`.
+ *
+ * Both `instanceof` and `err.code` work across two copies of this module (the serialized dynamic
+ * provider and jest's module registry load two): every class is branded with a `Symbol.for` key and
+ * answers `instanceof` by that brand, as undici does for its errors. The classification helpers below
+ * branch on `code`, which survives even a trip through JSON.
  *
  * Messages say what failed, where, and what to do. They never contain a token or a URL password:
  * everything that goes into a message passes through provider/redact.ts.
  */
+import { STATUS_CODES } from "node:http";
+import { type ConnectionSetting, GITLAB_CONFIG_NAMES, type SettingNames } from "./connection-settings";
 import { redactUrlCredentials } from "./redact";
 
-export type ErrorCode =
-  | "GLM_ERR_GITLAB_API" // GitLab answered with a non-2xx status (not 429 after retries)
-  | "GLM_ERR_RATE_LIMITED" // 429 and retries exhausted / delay above the cap
-  | "GLM_ERR_NETWORK" // refused, TLS, reset, timeout, not HTTP; `sent` says whether GitLab may have seen it
-  | "GLM_ERR_RETRIES_EXHAUSTED" // retryable failures kept happening; `cause` is the last one
-  | "GLM_ERR_INVALID_INPUT" // a resource input is invalid (property + reason)
-  | "GLM_ERR_CONFIG" // connection settings missing/invalid (names the config key and env var)
-  | "GLM_ERR_SYNC_FAILED" // a waited-for sync ended `failed`; message carries GitLab's last_error (scrubbed)
-  | "GLM_ERR_SYNC_TIMEOUT" // waiting for a sync exceeded its bound
-  | "GLM_ERR_UNEXPECTED_RESPONSE" // a 2xx whose body does not match the API's schema (wrong baseUrl, proxy page)
-  | "GLM_ERR_MIRROR_URL_TAKEN"; // a create met a mirror of the project that already holds the URL
+/** Every code, declared once, with what it means. */
+const CODES = {
+  GLM_ERR_GITLAB_API: "GitLab answered with a non-2xx status (not 429 after retries)",
+  GLM_ERR_RATE_LIMITED: "429 and retries exhausted, or a delay above the cap",
+  GLM_ERR_NETWORK: "refused, TLS, reset, timeout, not HTTP; `sent` says whether GitLab may have seen it",
+  GLM_ERR_RETRIES_EXHAUSTED: "retryable failures kept happening; `cause` is the last one",
+  GLM_ERR_INVALID_INPUT: "a resource input is invalid (property + reason)",
+  GLM_ERR_CONFIG: "connection settings or client options missing or invalid (names the setting and env var)",
+  GLM_ERR_SYNC_FAILED: "a waited-for sync ended `failed`; the message carries GitLab's last_error (scrubbed)",
+  GLM_ERR_SYNC_TIMEOUT: "waiting for a sync exceeded its bound",
+  GLM_ERR_UNEXPECTED_RESPONSE: "a 2xx whose body does not match the API's schema (wrong baseUrl, proxy page)",
+  GLM_ERR_MIRROR_URL_TAKEN: "a create met a mirror of the project that already holds the URL",
+  GLM_ERR_PROVIDER: "a bug in gitlab-mirrors itself: a state the code should never reach",
+} as const;
 
-export const ERROR_CODES: readonly ErrorCode[] = Object.freeze([
-  "GLM_ERR_GITLAB_API",
-  "GLM_ERR_RATE_LIMITED",
-  "GLM_ERR_NETWORK",
-  "GLM_ERR_RETRIES_EXHAUSTED",
-  "GLM_ERR_INVALID_INPUT",
-  "GLM_ERR_CONFIG",
-  "GLM_ERR_SYNC_FAILED",
-  "GLM_ERR_SYNC_TIMEOUT",
-  "GLM_ERR_UNEXPECTED_RESPONSE",
-  "GLM_ERR_MIRROR_URL_TAKEN",
-]);
+export type ErrorCode = keyof typeof CODES;
 
-/** `name` lives on the prototype so it is already right when V8 formats the stack at construction. */
-function fixName(ctor: { prototype: object }, name: string): void {
-  Object.defineProperty(ctor.prototype, "name", { value: name, writable: true, configurable: true, enumerable: false });
+export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(CODES) as ErrorCode[]);
+
+type ErrorClass = { prototype: object; name: string };
+
+/**
+ * Gives a class its `name` (on the prototype, so it is already right when V8 formats the stack at
+ * construction) and its brand: `instanceof` asks for the brand, so an error made by another copy of
+ * this module still is an instance. Every class is branded separately, or a subclass would inherit
+ * the base's check and answer for every error of the catalogue.
+ */
+function catalogued(ctor: ErrorClass): void {
+  const brand = Symbol.for(`gitlab-mirrors.error.${ctor.name}`);
+  Object.defineProperty(ctor.prototype, "name", { value: ctor.name, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(ctor.prototype, brand, { value: true, enumerable: false });
+  Object.defineProperty(ctor, Symbol.hasInstance, {
+    value: (instance: unknown) => instance !== null && typeof instance === "object" && (instance as Record<symbol, unknown>)[brand] === true,
+  });
 }
 
 export class GitLabMirrorsError extends Error {
@@ -56,7 +68,7 @@ export class GitLabMirrorsError extends Error {
     return { ...(this as unknown as Record<string, unknown>), name: this.name, code: this.code, message: this.message };
   }
 }
-fixName(GitLabMirrorsError, "GitLabMirrorsError");
+catalogued(GitLabMirrorsError);
 
 /** The call an HTTP-level error is about. `route` is a template (no ids); `path` has the ids, never a secret. */
 export interface RequestDescription {
@@ -65,6 +77,21 @@ export interface RequestDescription {
   path: string;
 }
 
+/** An error about one call to GitLab's API: the fields every such error shares. */
+export class GitLabRequestError extends GitLabMirrorsError {
+  readonly method: string;
+  readonly route: string;
+  readonly path: string;
+
+  constructor(code: ErrorCode, request: RequestDescription, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.method = request.method;
+    this.route = request.route;
+    this.path = request.path;
+  }
+}
+catalogued(GitLabRequestError);
+
 export interface GitLabApiErrorInit extends RequestDescription {
   status: number;
   gitlabMessage: string;
@@ -72,28 +99,8 @@ export interface GitLabApiErrorInit extends RequestDescription {
   /** Project ref and mirror id the call was about, used to phrase the advice. */
   project?: number | string;
   mirrorId?: number;
-}
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  301: "Moved Permanently",
-  302: "Found",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  412: "Precondition Failed",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? "";
+  /** How the user names the connection settings the advice points at; gitlab:* when not given. */
+  settingNames?: SettingNames;
 }
 
 const MIRROR_NOT_FOUND = "404 Not found";
@@ -111,14 +118,11 @@ function adviceFor(init: GitLabApiErrorInit): string {
     case 400:
       return "GitLab rejected the request; correct the input it names and try again.";
     case 401: {
+      const names = init.settingNames ?? GITLAB_CONFIG_NAMES;
       const check = `Check that the token is valid and not expired, and that its user has the Maintainer role on ${project} (GitLab answers 401 for a missing role).`;
-      // Without --run-program, refresh and destroy use the configuration saved with the stack's provider
-      // when the program last ran, not the current one: a rotated token only counts once the program runs.
+      // Refresh and destroy are where a token rotated since the last run shows up.
       return init.method === "GET" || init.method === "DELETE"
-        ? `${check} If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token> ` +
-          "(gitlab-mirrors:token for the provider plugin), then run " +
-          "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
-          "destroy use the token saved with the stack's provider when the program last ran."
+        ? `${check} If the token was rotated, set the new one (${names.token.howToSet})${names.takesEffect ? `, then ${names.takesEffect}` : ""}.`
         : check;
     }
     case 403:
@@ -145,31 +149,29 @@ function adviceFor(init: GitLabApiErrorInit): string {
   }
 }
 
-export class GitLabApiError extends GitLabMirrorsError {
+export class GitLabApiError extends GitLabRequestError {
+  /** The connection setting to check: the token, for a 401. */
+  readonly setting: ConnectionSetting | undefined;
   readonly status: number;
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
   readonly gitlabMessage: string;
   readonly body: unknown;
 
   constructor(init: GitLabApiErrorInit, options?: { cause?: unknown }) {
     const gitlabMessage = redactUrlCredentials(init.gitlabMessage);
-    const text = statusText(init.status);
+    const text = STATUS_CODES[init.status] ?? "";
     super(
       "GLM_ERR_GITLAB_API",
+      init,
       `${init.method} ${init.path} failed: ${init.status}${text ? ` ${text}` : ""} (GitLab: ${JSON.stringify(gitlabMessage)}). ${adviceFor({ ...init, gitlabMessage })}`,
       options,
     );
+    this.setting = init.status === 401 ? "token" : undefined;
     this.status = init.status;
-    this.method = init.method;
-    this.route = init.route;
-    this.path = init.path;
     this.gitlabMessage = gitlabMessage;
     this.body = init.body;
   }
 }
-fixName(GitLabApiError, "GitLabApiError");
+catalogued(GitLabApiError);
 
 export interface RateLimitedErrorInit extends RequestDescription {
   /**
@@ -193,11 +195,8 @@ function seconds(ms: number): string {
   return `${Math.ceil(ms / 1000)} s`;
 }
 
-export class RateLimitedError extends GitLabMirrorsError {
+export class RateLimitedError extends GitLabRequestError {
   readonly status = 429;
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
   readonly sent: boolean;
   readonly retries: number;
   readonly requestedDelayMs: number | undefined;
@@ -212,10 +211,7 @@ export class RateLimitedError extends GitLabMirrorsError {
       ? `${init.method} ${init.path} failed: 429 Too Many Requests (GitLab: ${JSON.stringify(gitlabMessage)}); ` +
         (tooLong ? `GitLab asked to wait ${wait}.` : `still rate limited after ${init.retries} ${init.retries === 1 ? "retry" : "retries"}.`)
       : `${init.method} ${init.path} was not sent: GitLab answered an earlier request with 429 Too Many Requests and asked to wait ${wait}.`;
-    super("GLM_ERR_RATE_LIMITED", `${what} ${RATE_LIMIT_ADVICE}`, options);
-    this.method = init.method;
-    this.route = init.route;
-    this.path = init.path;
+    super("GLM_ERR_RATE_LIMITED", init, `${what} ${RATE_LIMIT_ADVICE}`, options);
     this.sent = init.sent;
     this.retries = init.retries;
     this.requestedDelayMs = init.requestedDelayMs;
@@ -223,10 +219,10 @@ export class RateLimitedError extends GitLabMirrorsError {
     this.body = init.body;
   }
 }
-fixName(RateLimitedError, "RateLimitedError");
+catalogued(RateLimitedError);
 
 export interface NetworkErrorInit extends RequestDescription {
-  /** The GitLab the request was for (scheme, host and port of gitlab:baseUrl), named in the message. */
+  /** The GitLab the request was for (scheme, host and port of the base URL), named in the message. */
   origin: string;
   /** What went wrong, for a person: "connection refused (ECONNREFUSED)", "connection reset (ECONNRESET)". */
   reason: string;
@@ -234,12 +230,14 @@ export interface NetworkErrorInit extends RequestDescription {
   sent: boolean;
   /** What to do, when the failure points at something more specific than the connection. */
   advice?: string;
+  /** The connection setting to check, when the failure may come from it: the base URL, for a failure before sending. */
+  setting?: ConnectionSetting;
+  /** How the user names it; gitlab:* when not given. */
+  settingNames?: SettingNames;
 }
 
-export class NetworkError extends GitLabMirrorsError {
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
+export class NetworkError extends GitLabRequestError {
+  readonly setting: ConnectionSetting | undefined;
   readonly origin: string;
   readonly reason: string;
   readonly sent: boolean;
@@ -250,43 +248,39 @@ export class NetworkError extends GitLabMirrorsError {
       init.advice ??
       (init.sent
         ? "Check that GitLab is reachable from here and run the command again."
-        : "Check that gitlab:baseUrl names the right host and port and that GitLab is reachable there from here.");
-    super("GLM_ERR_NETWORK", `${init.method} ${init.path} failed: ${init.reason}, talking to ${init.origin}. ${reached}. ${advice}`, options);
-    this.method = init.method;
-    this.route = init.route;
-    this.path = init.path;
+        : `Check that ${(init.settingNames ?? GITLAB_CONFIG_NAMES).baseUrl.name} names the right host and port and that GitLab is reachable there from here.`);
+    super("GLM_ERR_NETWORK", init, `${init.method} ${init.path} failed: ${init.reason}, talking to ${init.origin}. ${reached}. ${advice}`, options);
+    this.setting = init.setting ?? (init.sent ? undefined : "baseUrl");
     this.origin = init.origin;
     this.reason = init.reason;
     this.sent = init.sent;
   }
 }
-fixName(NetworkError, "NetworkError");
+catalogued(NetworkError);
 
 export interface RetriesExhaustedErrorInit extends RequestDescription {
   attempts: number;
+  /** Set when the call stopped because its whole time was up: how long it took, and the bound (ms). */
+  elapsedMs?: number;
+  callTimeoutMs?: number;
 }
 
-export class RetriesExhaustedError extends GitLabMirrorsError {
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
+export class RetriesExhaustedError extends GitLabRequestError {
   readonly attempts: number;
 
   /** `cause` is the last failure and is required: it says what kept going wrong. */
   constructor(init: RetriesExhaustedErrorInit, options: { cause: unknown }) {
     const last = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(
-      "GLM_ERR_RETRIES_EXHAUSTED",
-      `${init.method} ${init.path} failed after ${init.attempts} attempts; last error: ${last}`,
-      options,
-    );
-    this.method = init.method;
-    this.route = init.route;
-    this.path = init.path;
+    const attempts = `${init.attempts} ${init.attempts === 1 ? "attempt" : "attempts"}`;
+    const what =
+      init.elapsedMs !== undefined && init.callTimeoutMs !== undefined
+        ? `gave up after waiting ${(init.elapsedMs / 1000).toFixed(1)} s over ${attempts}: a call may take at most ${seconds(init.callTimeoutMs)}, retries included`
+        : `failed after ${attempts}`;
+    super("GLM_ERR_RETRIES_EXHAUSTED", init, `${init.method} ${init.path} ${what}; last error: ${last}`, options);
     this.attempts = init.attempts;
   }
 }
-fixName(RetriesExhaustedError, "RetriesExhaustedError");
+catalogued(RetriesExhaustedError);
 
 export class InvalidInputError extends GitLabMirrorsError {
   readonly property: string;
@@ -298,39 +292,35 @@ export class InvalidInputError extends GitLabMirrorsError {
     this.reason = reason;
   }
 }
-fixName(InvalidInputError, "InvalidInputError");
+catalogued(InvalidInputError);
 
 export class ConfigError extends GitLabMirrorsError {
-  /** The config key ("gitlab:baseUrl") or client option ("timeoutMs") at fault. */
+  /** The setting as the user names it ("gitlab:baseUrl", "the provider's token") or the client option ("timeoutMs") at fault. */
   readonly key: string;
+  /** Which connection setting is at fault, whatever the adapter calls it; undefined for a client option. */
+  readonly setting: ConnectionSetting | undefined;
   readonly envVar: string | undefined;
   readonly reason: string;
 
-  constructor(key: string, reason: string, options?: { envVar?: string; cause?: unknown }) {
+  constructor(key: string, reason: string, options?: { envVar?: string; setting?: ConnectionSetting; cause?: unknown }) {
     const where = options?.envVar ? `${key} (or the ${options.envVar} environment variable)` : key;
     super("GLM_ERR_CONFIG", `Invalid configuration ${where}: ${reason}`, options);
     this.key = key;
+    this.setting = options?.setting;
     this.envVar = options?.envVar;
     this.reason = reason;
   }
 }
-fixName(ConfigError, "ConfigError");
+catalogued(ConfigError);
 
-export type ConnectionSetting = "gitlab:baseUrl" | "gitlab:token";
-
-/** Each connection setting's environment fallback and how to set it, for every "is not set" message. */
-export const CONNECTION_SETTINGS: Readonly<Record<ConnectionSetting, { envVar: string; command: string }>> = Object.freeze({
-  "gitlab:baseUrl": { envVar: "GITLAB_BASE_URL", command: "pulumi config set gitlab:baseUrl https://gitlab.example.com" },
-  "gitlab:token": { envVar: "GITLAB_TOKEN", command: "pulumi config set --secret gitlab:token <token>" },
-});
-
-/** Why a missing connection setting is a problem, and how to fix it. */
-export function missingSettingReason(key: ConnectionSetting): string {
-  return `is not set; run \`${CONNECTION_SETTINGS[key].command}\``;
+/** A connection setting is wrong: named the way the adapter's users name it. */
+export function settingError(names: SettingNames, setting: ConnectionSetting, reason: string, options?: { cause?: unknown }): ConfigError {
+  const { name, envVar } = names[setting];
+  return new ConfigError(name, reason, { envVar, setting, ...options });
 }
 
-export function missingSettingError(key: ConnectionSetting): ConfigError {
-  return new ConfigError(key, missingSettingReason(key), { envVar: CONNECTION_SETTINGS[key].envVar });
+export function missingSettingError(names: SettingNames, setting: ConnectionSetting): ConfigError {
+  return settingError(names, setting, `is not set; ${names[setting].howToSet}`);
 }
 
 export interface SyncFailedErrorInit {
@@ -358,7 +348,7 @@ export class SyncFailedError extends GitLabMirrorsError {
     this.lastError = lastError;
   }
 }
-fixName(SyncFailedError, "SyncFailedError");
+catalogued(SyncFailedError);
 
 export interface SyncTimeoutErrorInit {
   project: number | string;
@@ -389,37 +379,48 @@ export class SyncTimeoutError extends GitLabMirrorsError {
     this.lastStatus = init.lastStatus;
   }
 }
-fixName(SyncTimeoutError, "SyncTimeoutError");
+catalogued(SyncTimeoutError);
 
 export interface UnexpectedResponseErrorInit extends RequestDescription {
   status: number;
   /** What did not match, one line per problem ("0.id: expected number"). */
   issues: string[];
+  /** How the user names the base URL the advice points at; gitlab:baseUrl when not given. */
+  settingNames?: SettingNames;
 }
 
-export class UnexpectedResponseError extends GitLabMirrorsError {
+export class UnexpectedResponseError extends GitLabRequestError {
+  /** The answer is not GitLab's API: the base URL is the setting to check. */
+  readonly setting: ConnectionSetting = "baseUrl";
   readonly status: number;
-  readonly method: string;
-  readonly route: string;
-  readonly path: string;
   readonly issues: string[];
 
   constructor(init: UnexpectedResponseErrorInit, options?: { cause?: unknown }) {
     const shown = init.issues.slice(0, 5).join("; ") + (init.issues.length > 5 ? `; and ${init.issues.length - 5} more` : "");
     super(
       "GLM_ERR_UNEXPECTED_RESPONSE",
+      init,
       `${init.method} ${init.path} answered ${init.status} with a body that is not GitLab's ${init.route} response (${shown}). ` +
-        "Check that gitlab:baseUrl points at GitLab itself (not a proxy or login page) and that GitLab is 16.11 or newer.",
+        `Check that ${(init.settingNames ?? GITLAB_CONFIG_NAMES).baseUrl.name} points at GitLab itself (not a proxy or login page) and that GitLab is 16.11 or newer.`,
       options,
     );
     this.status = init.status;
-    this.method = init.method;
-    this.route = init.route;
-    this.path = init.path;
     this.issues = init.issues;
   }
 }
-fixName(UnexpectedResponseError, "UnexpectedResponseError");
+catalogued(UnexpectedResponseError);
+
+/**
+ * A bug in gitlab-mirrors itself: a state its own code should never reach. Unlike the expected
+ * failures above it keeps its stack, which is what a bug report needs.
+ */
+export class ProviderError extends GitLabMirrorsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("GLM_ERR_PROVIDER", `${message} (this is a bug in gitlab-mirrors; please report it)`, options);
+    Error.captureStackTrace(this, ProviderError);
+  }
+}
+catalogued(ProviderError);
 
 export interface MirrorUrlTakenErrorInit {
   projectId: number;
@@ -452,7 +453,7 @@ export class MirrorUrlTakenError extends GitLabMirrorsError {
     this.target = init.target;
   }
 }
-fixName(MirrorUrlTakenError, "MirrorUrlTakenError");
+catalogued(MirrorUrlTakenError);
 
 function codeOf(err: unknown): unknown {
   return err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;

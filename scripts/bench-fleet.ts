@@ -4,10 +4,11 @@
  *
  *   dynamic   examples/fleet (the dynamic provider) as a JavaScript program run by `pulumi up`
  *   plugin    the same fleet as a YAML program of the repository's source plugin (`packages:`)
+ *   sets      the same fleet as one ProjectMirrors per project (10 mirrors each), a YAML program of the plugin
  *   inline    examples/fleet run inline by the Automation API, in this process (no program start-up)
  *
  * and for each, its floor: the same N resources of a no-op provider of the same kind (a no-op
- * `pulumi.dynamic.Resource`; a no-op resource of scripts/bench/noop-plugin). Phases: up (create N),
+ * `pulumi.dynamic.Resource`; a no-op resource of harness/bench/noop-plugin, per mirror or per project). Phases: up (create N),
  * preview (no change), refresh, up (disable all: N updates), destroy. Per phase and path: wall time, the
  * floor's, the ratio, API requests by route, peak RSS and CPU per process, state bytes per mirror.
  *
@@ -35,17 +36,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { CliStack, parseResourceSummary } from "./bench/cli-stack";
+import { CliStack, parseResourceSummary } from "../harness/cli-stack";
 import { Counters, Emulator, readCounters, resetCounters, ROOT_TOKEN, startEmulatorProcess } from "./bench/emulator";
 import { measureGrpcCalls, printGrpcCalls } from "./bench/grpc-calls";
-import { NOOP_PACKAGE, NOOP_STATE_ENV, noopStateFrom, type NoopState } from "./bench/noop-plugin/provider";
+import { NOOP_PACKAGE, NOOP_STATE_ENV, noopStateFrom, type NoopState } from "../harness/bench/noop-plugin/provider";
 import { ProcessSampler, ProcessUsage } from "./bench/processes";
 import { measureRegistration, printRegistration } from "./bench/registration";
-import { analyseProfiles, printProfile, ProfileAnalysis } from "./bench/profile";
-import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject } from "./bench/programs";
+import { analyseProfiles, printProfile, ProfileAnalysis } from "../harness/bench/profile";
+import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject, writeYamlSetsProject } from "../harness/bench/programs";
 import { measureState, StateSize } from "./bench/state";
-import { pulumiBinDir, repoRoot } from "./lib/pulumi-cli";
-import { openStack } from "./lib/stack";
+import { pulumiBinDir, repoRoot } from "../harness/pulumi-cli";
+import { openStack } from "../harness/automation-stack";
 
 const MAX_COUNT = 2000;
 const MAX_ROUNDS = 9;
@@ -54,13 +55,13 @@ const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 /** The engine counts the stack itself in its change summaries. */
 const STACK_RESOURCE = 1;
 const TARGET_TOKEN = "fleet-bench-target-token";
-/** scripts/lib/stack.ts's passphrase for the inline stacks' secrets. */
+/** harness/automation-stack.ts's passphrase for the inline stacks' secrets. */
 const LOCAL_STACK_PASSPHRASE = "gitlab-mirrors-local-stack";
 /** Per-call costs settle long before this many mirrors. */
 const GRPC_CALLS_MAX = 200;
 /** Shorter profiles are probes, not the process that ran the phase. */
 const MIN_PROFILE_MS = 500;
-const PATHS = ["dynamic", "plugin", "inline"] as const;
+const PATHS = ["dynamic", "plugin", "sets", "inline"] as const;
 const PHASES = ["up", "preview", "refresh", "disable", "destroy"] as const;
 
 type PathName = (typeof PATHS)[number];
@@ -83,7 +84,7 @@ function parseArgs(argv: string[]): Args {
     allowPositionals: true,
     options: {
       checkpoints: { type: "string", default: "both" },
-      paths: { type: "string", default: PATHS.join(",") },
+      paths: { type: "string", default: "dynamic,plugin,inline" },
       rounds: { type: "string", default: "1" },
       "floor-state": { type: "string", default: "inputs" },
       profile: { type: "boolean", default: false },
@@ -160,10 +161,11 @@ async function cliRunner(
 ): Promise<StackRunner> {
   const projectDir = path.join(dir, "project");
   const dist = path.join(repoRoot, "dist");
-  if (pathName === "plugin") {
-    writeYamlProject(projectDir, {
+  if (pathName === "plugin" || pathName === "sets") {
+    const write = pathName === "plugin" ? writeYamlProject : writeYamlSetsProject;
+    write(projectDir, {
       packageName: floor ? NOOP_PACKAGE : "gitlab-mirrors",
-      pluginDir: floor ? path.join(repoRoot, "scripts", "bench", "noop-plugin") : repoRoot,
+      pluginDir: floor ? path.join(repoRoot, "harness", "bench", "noop-plugin") : repoRoot,
       count,
     });
   } else {
@@ -172,9 +174,10 @@ async function cliRunner(
   }
   const env: Record<string, string> = mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
   if (floor && pathName === "plugin") env[NOOP_STATE_ENV] = floorState;
-  const stack = new CliStack(projectDir, pulumiBinDir(), { env });
-  const namespace = pathName === "plugin" ? "gitlab-mirrors" : "gitlab";
-  await stack.init(STACK, fleetConfig(count, pathName === "plugin" ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator }));
+  const stack = new CliStack({ projectDir, binDir: pulumiBinDir(), env, passphrase: "gitlab-mirrors-bench", timeoutMs: 0 });
+  const yaml = pathName === "plugin" || pathName === "sets";
+  const namespace = yaml ? "gitlab-mirrors" : "gitlab";
+  await stack.init(STACK, fleetConfig(count, yaml ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator }));
   return {
     label,
     path: pathName,
@@ -184,9 +187,9 @@ async function cliRunner(
     async run(phase, env) {
       if (phase === "disable") {
         await stack.setConfig(`${FLEET_PROJECT}:enabled`, "false");
-        return parseResourceSummary(await stack.run(CLI_ARGS.up, { env }));
+        return parseResourceSummary((await stack.ok(CLI_ARGS.up, { env })).stdout);
       }
-      return parseResourceSummary(await stack.run(CLI_ARGS[phase], { env }));
+      return parseResourceSummary((await stack.ok(CLI_ARGS[phase], { env })).stdout);
     },
   };
 }
@@ -205,7 +208,7 @@ async function inlineRunner(label: string, floor: boolean, dir: string, count: n
   });
   // The Automation API would put secret values on the CLI's command line: they go through standard
   // input instead, into the same workspace, backend and PULUMI_HOME as openStack's.
-  const workspace = new CliStack(path.join(stateDir, "workspace"), pulumiBinDir(), { passphrase: LOCAL_STACK_PASSPHRASE });
+  const workspace = new CliStack({ projectDir: path.join(stateDir, "workspace"), binDir: pulumiBinDir(), passphrase: LOCAL_STACK_PASSPHRASE, timeoutMs: 0 });
   for (const [key, entry] of config) if (entry.secret) await workspace.setConfig(key, entry.value, true, STACK);
   if (mode === "skip") (stack.workspace as LocalWorkspace).envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   const changes = (summary: Record<string, number> | undefined): Record<string, number> => {
@@ -249,14 +252,19 @@ interface PhaseResult {
   state: StateSize | undefined;
 }
 
-/** What each phase must do to N mirrors, beside the stack itself. */
-function expectChanges(phase: PhaseName, changes: Record<string, number>, count: number): void {
+/** The resources that hold N mirrors on a path: one per mirror, or one per project for sets. */
+function resourceCount(pathName: PathName, count: number): number {
+  return pathName === "sets" ? Math.ceil(count / PER_PROJECT) : count;
+}
+
+/** What each phase must do to the resources holding N mirrors, beside the stack itself. */
+function expectChanges(phase: PhaseName, changes: Record<string, number>, resources: number): void {
   const expected: Record<PhaseName, [string, number] | undefined> = {
-    up: ["create", count + STACK_RESOURCE],
-    preview: ["same", count + STACK_RESOURCE],
+    up: ["create", resources + STACK_RESOURCE],
+    preview: ["same", resources + STACK_RESOURCE],
     refresh: undefined,
-    disable: ["update", count],
-    destroy: ["delete", count + STACK_RESOURCE],
+    disable: ["update", resources],
+    destroy: ["delete", resources + STACK_RESOURCE],
   };
   const want = expected[phase];
   if (want !== undefined && (changes[want[0]] ?? 0) !== want[1]) {
@@ -278,10 +286,10 @@ async function runPhase(runner: StackRunner, phase: PhaseName, count: number, id
     usage = sampler.stop();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  expectChanges(phase, changes, count);
+  expectChanges(phase, changes, resourceCount(runner.path, count));
   const counters = emulator === undefined ? undefined : await readCounters(emulator.baseUrl);
   if ((counters?.routes[SYNC_ROUTE] ?? 0) > 0) throw new Error(`${runner.label} ${phase}: ${counters!.routes[SYNC_ROUTE]} sync requests; the fleet must never sync`);
-  return { seconds, changes, counters, peakMb: usage.peakMb, cpuSeconds: usage.cpuSeconds, pids: usage.kinds, state: phase === "destroy" ? undefined : measureState(runner.stateFile) };
+  return { seconds, changes, counters, peakMb: usage.peakMb, cpuSeconds: usage.cpuSeconds, pids: usage.kinds, state: phase === "destroy" ? undefined : measureState(runner.stateFile, count) };
 }
 
 /**

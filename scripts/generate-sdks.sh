@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the Python and Go SDKs from a package schema into OUT/python and OUT/go.
+# Writes the Python, Go and Node.js SDKs from a package schema into OUT/python, OUT/go and OUT/nodejs/plugin.
 #   scripts/generate-sdks.sh SCHEMA_FILE OUT
 # `make sdks` runs it on the schema printed by the provider plugin, with OUT=sdk; the SDK
 # test runs it into a temporary directory and compares the result with the committed SDKs.

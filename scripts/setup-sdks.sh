@@ -43,7 +43,7 @@ setup_python() {
   "$PYTHON" -m venv "$VENV" >&2
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" setuptools wheel >&2
   # The SDK's own dependencies, from its package metadata. The SDK itself is installed afresh from the
-  # checkout by each run (scripts/lib/sdk-stack.ts), so it is removed here: a cached copy would go
+  # checkout by each run (harness/sdk-stack.ts), so it is removed here: a cached copy would go
   # stale. pip builds a local project in its source tree (build/, *.egg-info): it gets a copy.
   local source; source="$(mktemp -d)"
   cp -R "$REPO_ROOT/sdk/python/." "$source"

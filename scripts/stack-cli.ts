@@ -1,6 +1,7 @@
 /**
  * Runs one Pulumi operation on a program in a process of its own and prints the result as
- * one JSON line on stdout (engine output goes to stderr). The end-to-end tests use it so that
+ * one JSON line on stdout (engine output goes to stderr): harness/automation-stack.ts's AutomationStack
+ * runs every operation through it. The end-to-end tests use it so that
  * the program, and the closure serialization of its dynamic provider, run in plain Node.js,
  * as under `pulumi up`, rather than inside jest's module sandbox.
  *
@@ -12,12 +13,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { pulumiBinDir } from "./lib/pulumi-cli";
-import { ConfigEntry, openStack } from "./lib/stack";
+import { pulumiBinDir } from "../harness/pulumi-cli";
+import { ConfigEntry, openStack } from "../harness/automation-stack";
+import type { Operation } from "../harness/stack-driver";
 
 const execFileAsync = promisify(execFile);
-
-type Operation = "up" | "preview" | "refresh" | "destroy" | "export";
 const OPERATIONS: readonly Operation[] = ["up", "preview", "refresh", "destroy", "export"];
 
 async function run(): Promise<unknown> {

@@ -1,12 +1,12 @@
 /** What the API handlers need from the running emulator. */
 import type { Clock } from "../clock";
 import type { Repositories } from "../git/repositories";
-import type { SshKeyPair } from "../model/sshKey";
+import type { SshKeyPair } from "../model/ssh-key";
 import type { Store } from "../store";
 import type { ProjectRecord, MirrorRecord } from "../model/types";
 import type { ApiRequest } from "../http/router";
 import type { ProjectLookup } from "./access";
-import type { KeyedQueue } from "./writeQueue";
+import type { KeyedQueue } from "./write-queue";
 
 export interface ServerLocation {
   baseUrl: string;

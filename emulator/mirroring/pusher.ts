@@ -1,6 +1,6 @@
 /**
- * One mirror update: list the target's refs, plan (refPlan.ts), push in batches of ten, to the
- * remote that pushTarget.ts built. HTTP credentials reach git through GIT_ASKPASS (never argv);
+ * One mirror update: list the target's refs, plan (ref-plan.ts), push in batches of ten, to the
+ * remote that push-target.ts built. HTTP credentials reach git through GIT_ASKPASS (never argv);
  * SSH uses the mirror's own key and its stored known hosts with strict host key checking, from
  * files written for the run and removed after it.
  */
@@ -9,11 +9,11 @@ import * as path from "node:path";
 import type { Repositories } from "../git/repositories";
 import { parseRefLines } from "../git/repositories";
 import type { GitRunner } from "../git/runner";
-import { branchMatcher, protectedRuleMatcher } from "../model/branchRegex";
+import { branchMatcher, protectedRuleMatcher } from "../model/branch-regex";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { mirrorSecrets } from "../git/scrub";
-import { planRefUpdates, type RefPlan } from "./refPlan";
-import type { PushTarget } from "./pushTarget";
+import { planRefUpdates, type RefPlan } from "./ref-plan";
+import type { PushTarget } from "./push-target";
 
 const PUSH_BATCH = 10;
 

@@ -8,12 +8,12 @@ import type { Clock, TimerHandle } from "../clock";
 import type { Store } from "../store";
 import type { Repositories } from "../git/repositories";
 import { mirrorSecrets, scrubSecrets } from "../git/scrub";
-import { blockReason, fullUrl } from "../model/mirrorUrl";
+import { blockReason, fullUrl } from "../model/mirror-url";
 import type { MirrorRecord, ProjectRecord } from "../model/types";
 import { computedEnabled } from "../api/context";
-import { divergedMessage } from "./refPlan";
+import { divergedMessage } from "./ref-plan";
 import type { MirrorPusher } from "./pusher";
-import { pushTarget } from "./pushTarget";
+import { pushTarget } from "./push-target";
 
 export const MAX_TRIES = 3;
 export const PROTECTED_BACKOFF_MS = 60_000;

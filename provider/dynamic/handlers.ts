@@ -3,11 +3,10 @@
  * It only translates between pulumi.dynamic shapes and provider/mirror; no rule of the resource lives here.
  */
 import { createEngineLog, engineAddressOf } from "../engine-log";
-import { CONNECTION_SETTINGS, missingSettingError } from "../errors";
+import { GITLAB_CONFIG_NAMES } from "../connection-settings";
 import {
   checkedInputs,
-  connectionProblems,
-  ConnectionSetting,
+  connectionFailures,
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
@@ -31,8 +30,8 @@ interface Settings {
   token?: string;
 }
 
-/** The stack config keys of the connection settings (the keys pulumi-gitlab reads too). */
-const CONFIG_KEYS = { baseUrl: "gitlab:baseUrl", token: "gitlab:token" } as const satisfies Record<ConnectionSetting, string>;
+/** The connection settings are the stack config keys pulumi-gitlab reads too; every message names them so. */
+const SETTING_NAMES = GITLAB_CONFIG_NAMES;
 
 // One per provider process: every resource of an engine run shares the settings.
 const processState: { configured: Settings } = { configured: {} };
@@ -60,8 +59,8 @@ function engineAddressOfHost(): string | undefined {
 /** Reads `gitlab:baseUrl` and `gitlab:token` from the stack config synchronously, before anything awaits. */
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   processState.configured = {
-    baseUrl: req.config.get(CONFIG_KEYS.baseUrl),
-    token: req.config.get(CONFIG_KEYS.token),
+    baseUrl: req.config.get(SETTING_NAMES.baseUrl.name),
+    token: req.config.get(SETTING_NAMES.token.name),
   };
 }
 
@@ -71,23 +70,11 @@ function connection(): Settings {
 }
 
 function context(): MirrorContext {
-  const { baseUrl, token } = connection();
-  if (baseUrl === undefined) throw missingSettingError(CONFIG_KEYS.baseUrl);
-  if (token === undefined) throw missingSettingError(CONFIG_KEYS.token);
-  return createMirrorContext({ baseUrl, token, logger, pollIntervalMs: pollIntervalFromEnv() });
-}
-
-function connectionFailures(): { property: string; reason: string }[] {
-  return connectionProblems(connection()).map(({ setting, reason }) => {
-    const key = CONFIG_KEYS[setting];
-    const { envVar, command } = CONNECTION_SETTINGS[key];
-    const fix = reason === "is not set" ? `is not set; run \`${command}\` or set ${envVar}` : reason;
-    return { property: key, reason: fix };
-  });
+  return createMirrorContext({ ...connection(), settingNames: SETTING_NAMES, logger, pollIntervalMs: pollIntervalFromEnv() });
 }
 
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = failuresForEngine([...connectionFailures(), ...inputFailures(news)]);
+  const failures = failuresForEngine([...connectionFailures(connection(), SETTING_NAMES), ...inputFailures(news)], [], news);
   return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
 }
 

@@ -2,6 +2,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as Handlers from "./handlers";
 
 /**
+ * The module every dynamic RemoteMirror's state names: its `__provider` text `require`s it on every
+ * refresh, update and destroy, with whatever version of the package is installed then. It is a state
+ * format, not an internal path: renaming or moving it (or dropping it from package.json's `exports`)
+ * breaks every existing stack. tests/dynamic/state-format.test.ts holds it to a state written by
+ * version 0.1.0.
+ */
+export const HANDLERS_MODULE = "gitlab-mirrors/provider/dynamic/handlers";
+
+/**
  * The object handed to `pulumi.dynamic.Resource`, serialized into every resource's state as `__provider`
  * (twice per resource, and sent on every call: budget 2 KB). Each method only `require`s the installed
  * handlers at run time and delegates, so the text stays tiny and identical across versions and the code
@@ -12,7 +21,7 @@ import type * as Handlers from "./handlers";
  * The module path sits in a captured object rather than in each method: the serializer emits a captured
  * object once, but would inline a captured string (or a helper function's wrapper) into every method.
  */
-const impl = { path: "gitlab-mirrors/provider/dynamic/handlers" };
+const impl = { path: HANDLERS_MODULE };
 
 type H = typeof Handlers;
 

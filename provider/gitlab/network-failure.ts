@@ -13,6 +13,8 @@ export interface NetworkFailure {
 export interface FailureContext {
   /** The API URL's origin, e.g. https://gitlab.example.com. */
   origin: string;
+  /** The base URL setting as the user names it ("gitlab:baseUrl", "the provider's baseUrl"), for advice. */
+  baseUrlName: string;
   timeoutMs: number;
   attemptTimeoutMs: number;
 }
@@ -26,10 +28,10 @@ function plainHttpOrigin(origin: string): string {
   return origin.replace(/^https:/, "http:");
 }
 
-const notHttp: Describe = () => ({
+const notHttp: Describe = ({ baseUrlName }) => ({
   reason: "the server did not answer with HTTP",
   sent: true,
-  advice: "Check that gitlab:baseUrl is GitLab's web address (the one its pages load from), not an SSH or other port.",
+  advice: `Check that ${baseUrlName} is GitLab's web address (the one its pages load from), not an SSH or other port.`,
 });
 
 /** By error code (undici's UND_ERR_*, Node's system and TLS codes). */
@@ -40,17 +42,17 @@ const BY_CODE: Readonly<Record<string, Describe>> = {
   EHOSTUNREACH: unsent("host unreachable"),
   ENETUNREACH: unsent("network unreachable"),
   UND_ERR_CONNECT_TIMEOUT: ({ timeoutMs }) => ({ reason: `could not connect within ${timeoutMs} ms`, sent: false }),
-  ERR_SSL_WRONG_VERSION_NUMBER: ({ origin }) => ({
+  ERR_SSL_WRONG_VERSION_NUMBER: ({ origin, baseUrlName }) => ({
     reason: "the TLS handshake failed: the server does not speak TLS on this port",
     sent: false,
-    advice: `If this GitLab serves plain HTTP (a local one, such as the emulator), set gitlab:baseUrl to ${plainHttpOrigin(origin)}.`,
+    advice: `If this GitLab serves plain HTTP (a local one, such as the emulator), set ${baseUrlName} to ${plainHttpOrigin(origin)}.`,
   }),
   UND_ERR_HEADERS_TIMEOUT: ({ timeoutMs }) => ({ reason: `no response headers within ${timeoutMs} ms`, sent: true }),
   UND_ERR_BODY_TIMEOUT: ({ timeoutMs }) => ({ reason: `the response body stalled for ${timeoutMs} ms`, sent: true }),
-  UND_ERR_HEADERS_OVERFLOW: () => ({
+  UND_ERR_HEADERS_OVERFLOW: ({ baseUrlName }) => ({
     reason: "the response headers are larger than an HTTP client accepts",
     sent: true,
-    advice: "Check that gitlab:baseUrl points at GitLab itself, not at a proxy that adds huge headers.",
+    advice: `Check that ${baseUrlName} points at GitLab itself, not at a proxy that adds huge headers.`,
   }),
   UND_ERR_SOCKET: sent("connection closed by the other side"),
   UND_ERR_CLOSED: sent("client closed"),
@@ -88,7 +90,7 @@ export function describeNetworkFailure(err: unknown, context: FailureContext): N
     failure = {
       reason: "the TLS handshake failed",
       sent: false,
-      advice: "Check the server's certificate (a private CA needs NODE_EXTRA_CA_CERTS) and that gitlab:baseUrl names the right host and port.",
+      advice: `Check the server's certificate (a private CA needs NODE_EXTRA_CA_CERTS) and that ${context.baseUrlName} names the right host and port.`,
     };
   } else failure = { reason: code !== undefined && /^E[A-Z]+$/.test(code) ? "system error" : "the request failed", sent: true };
   return { ...failure, reason: `${failure.reason} (${tag})` };

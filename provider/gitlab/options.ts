@@ -1,12 +1,14 @@
 /**
  * Client defaults live in one frozen object, merged once; a bad option fails at construction naming it.
  */
+import { GITLAB_CONFIG_NAMES, type SettingNames } from "../connection-settings";
 import { ConfigError } from "../errors";
 import type { ClientOptions } from "./types";
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   timeoutMs: 30_000,
   attemptTimeoutMs: 120_000,
+  callTimeoutMs: 300_000,
   maxResponseBytes: 4 * 1024 * 1024,
   maxRetries: 5,
   baseDelayMs: 500,
@@ -19,6 +21,7 @@ export interface ResolvedClientOptions extends ClientOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
+  settingNames: SettingNames;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,6 +45,7 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
   }
   requireInteger("timeoutMs", merged.timeoutMs, 1, "milliseconds before a connect, headers or body wait fails");
   requireInteger("attemptTimeoutMs", merged.attemptTimeoutMs, 1, "milliseconds one attempt may take from connecting to the last body byte");
+  requireInteger("callTimeoutMs", merged.callTimeoutMs, 1, "milliseconds a whole call may take, its retries and waits included");
   requireInteger("maxResponseBytes", merged.maxResponseBytes, 1, "largest response body read, in bytes");
   requireInteger("maxRetries", merged.maxRetries, 0, "0 disables retries");
   requireInteger("baseDelayMs", merged.baseDelayMs, 0, "milliseconds of the first backoff step");
@@ -65,5 +69,6 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
     sleep: merged.sleep ?? defaultSleep,
     random: merged.random ?? Math.random,
     now: merged.now ?? Date.now,
+    settingNames: merged.settingNames ?? GITLAB_CONFIG_NAMES,
   };
 }

@@ -47,11 +47,6 @@ export function agentFor(apiUrl: string, settings: AgentSettings): Agent {
   return entry.agent;
 }
 
-/** Hosts currently registered (for tests and diagnostics). */
-export function registeredHosts(): string[] {
-  return [...hosts.keys()];
-}
-
 /** Closes every pooled Agent and forgets every limiter; for tests and orderly shutdown. */
 export async function closeAll(): Promise<void> {
   const entries = [...hosts.values()];

@@ -20,6 +20,7 @@ import {
   UnexpectedResponseError,
   type GitLabMirrorsError,
 } from "../errors";
+import type { SettingNames } from "../connection-settings";
 import { redactAll, redactValue } from "../redact";
 import { gitlabMessageOf } from "./error-body";
 import { deadlineFailure, describeNetworkFailure, type FailureContext, type NetworkFailure } from "./network-failure";
@@ -54,6 +55,8 @@ export interface CallDescription {
   mirrorId?: number;
   /** The token and the request's own secrets: what an error about this call must never show. */
   secrets: readonly string[];
+  /** How the user names the connection settings an error about this call may point at. */
+  settingNames: SettingNames;
 }
 
 export type Headers = Readonly<Record<string, string | undefined>>;
@@ -69,7 +72,8 @@ export interface ApiResponse {
 export type Transport = (req: ApiRequest) => Promise<ApiResponse>;
 
 type Outcome = { kind: "response"; response: ApiResponse } | { kind: "network"; error: NetworkError };
-type Attempt = (call: CallDescription, req: ApiRequest) => Promise<Outcome>;
+/** One attempt; `budgetMs` is what is left of the whole call's time, and cuts the attempt short. */
+type Attempt = (call: CallDescription, req: ApiRequest, budgetMs: number) => Promise<Outcome>;
 
 export interface TransportSettings {
   apiUrl: string;
@@ -99,7 +103,7 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-function describeCall(req: ApiRequest, token: string): CallDescription {
+function describeCall(req: ApiRequest, token: string, settingNames: SettingNames): CallDescription {
   return {
     method: req.method,
     route: req.route,
@@ -107,6 +111,7 @@ function describeCall(req: ApiRequest, token: string): CallDescription {
     project: req.params.id,
     ...(req.params.mirror_id !== undefined ? { mirrorId: req.params.mirror_id } : {}),
     secrets: [token, ...(req.secrets ?? [])],
+    settingNames,
   };
 }
 
@@ -115,17 +120,19 @@ function isSuccess(status: number): boolean {
 }
 
 function networkError(call: CallDescription, origin: string, failure: NetworkFailure, cause: unknown): NetworkError {
-  return new NetworkError({ method: call.method, route: call.route, path: call.path, origin, ...failure }, { cause });
+  return new NetworkError({ method: call.method, route: call.route, path: call.path, origin, settingNames: call.settingNames, ...failure }, { cause });
 }
 
 function sendOnce(settings: TransportSettings): Attempt {
   const { apiUrl, token, dispatcher, options } = settings;
-  const failureContext: FailureContext = {
-    origin: new URL(apiUrl).origin,
-    timeoutMs: options.timeoutMs,
-    attemptTimeoutMs: options.attemptTimeoutMs,
-  };
-  return async (call, req) => {
+  const origin = new URL(apiUrl).origin;
+  return async (call, req, budgetMs) => {
+    const failureContext: FailureContext = {
+      origin,
+      baseUrlName: options.settingNames.baseUrl.name,
+      timeoutMs: options.timeoutMs,
+      attemptTimeoutMs: Math.max(1, Math.min(options.attemptTimeoutMs, budgetMs)),
+    };
     const query = req.query ? `?${new URLSearchParams(Object.entries(req.query).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
     const headers: Record<string, string> = {
       "private-token": token,
@@ -139,7 +146,7 @@ function sendOnce(settings: TransportSettings): Attempt {
     }
     // headersTimeout and bodyTimeout restart with every byte; this bounds the attempt as a whole.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), options.attemptTimeoutMs);
+    const timer = setTimeout(() => deadline.abort(), failureContext.attemptTimeoutMs);
     timer.unref();
     let status: number;
     let responseHeaders: Record<string, string | undefined>;
@@ -169,6 +176,7 @@ function sendOnce(settings: TransportSettings): Attempt {
         route: call.route,
         path: call.path,
         status,
+        settingNames: call.settingNames,
         issues: [`(root): the body is larger than ${options.maxResponseBytes} bytes, far more than GitLab sends for this call`],
       });
     }
@@ -179,7 +187,7 @@ function sendOnce(settings: TransportSettings): Attempt {
 }
 
 function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOptions, attempt: Attempt): Attempt {
-  return async (call, req) => {
+  return async (call, req, budgetMs) => {
     // The limiter's pauses (GitLab's quota, an earlier 429) are said every 10 s too.
     const clock = {
       now: options.now,
@@ -211,7 +219,7 @@ function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOption
       });
     }
     try {
-      const outcome = await attempt(call, req);
+      const outcome = await attempt(call, req, budgetMs - (options.now() - asked));
       if (outcome.kind === "response") {
         const { status, headers } = outcome.response;
         const now = options.now();
@@ -240,21 +248,24 @@ function apiError(response: ApiResponse): GitLabApiError {
     body: redactValue(response.body, call.secrets),
     project: call.project,
     ...(call.mirrorId !== undefined ? { mirrorId: call.mirrorId } : {}),
+    settingNames: call.settingNames,
   });
 }
 
 function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
   const { options, token } = settings;
   return async (req) => {
-    const call = describeCall(req, token);
+    const call = describeCall(req, token, options.settingNames);
     const where = { method: call.method, route: call.route, path: call.path };
+    const started = options.now();
     for (let n = 1; ; n += 1) {
-      const outcome = await attempt(call, req);
+      const outcome = await attempt(call, req, options.callTimeoutMs - (options.now() - started));
       if (outcome.kind === "response" && isSuccess(outcome.response.status)) return outcome.response;
 
       const failure: Failure =
         outcome.kind === "network" ? { kind: "network" } : { kind: "status", status: outcome.response.status, headers: outcome.response.headers };
-      const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now: options.now() });
+      const now = options.now();
+      const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now, elapsedMs: now - started });
       if (decision.retry) {
         // Said when it happens (an unreachable GitLab is known at the first refusal), then every 10 s of the wait.
         const why = outcome.kind === "network" ? outcome.error.reason : `GitLab answered ${outcome.response.status}`;
@@ -283,6 +294,9 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
       } else {
         error = apiError(outcome.response);
       }
+      if (decision.reason === "call-deadline") {
+        throw new RetriesExhaustedError({ ...where, attempts: n, elapsedMs: now - started, callTimeoutMs: options.callTimeoutMs }, { cause: error });
+      }
       if (decision.reason === "attempts-exhausted" && n > 1) {
         throw new RetriesExhaustedError({ ...where, attempts: n }, { cause: error });
       }
@@ -305,6 +319,7 @@ export function decodeBody<S extends z.ZodType>(schema: S, response: ApiResponse
     route: call.route,
     path: call.path,
     status: response.status,
+    settingNames: call.settingNames,
     issues: describeIssues(result.error).map((issue) => redactAll(issue, call.secrets)),
   });
 }

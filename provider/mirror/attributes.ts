@@ -24,9 +24,17 @@ export function createAttributes(inputs: NormalisedInputs): RemoteMirrorCreate {
   return attrs;
 }
 
+/**
+ * The inputs GitLab holds that an update may change: all but the URL, whose change replaces the mirror.
+ * So also the settings in which a mirror adopted with the same URL may differ from the inputs.
+ */
+export const UPDATABLE_GITLAB_INPUTS: readonly InputField[] = Object.freeze(
+  GITLAB_ATTRIBUTES.map(([name]) => name).filter((name) => name !== "url"),
+);
+
 /** PUT: only the GitLab attributes among the changed fields. Empty when nothing GitLab knows changed. */
 export function updateAttributes(changed: readonly InputField[], inputs: NormalisedInputs): RemoteMirrorUpdate {
-  const gitlabChanged = GITLAB_ATTRIBUTES.map(([name]) => name).filter((name) => changed.includes(name) && name !== "url");
+  const gitlabChanged = UPDATABLE_GITLAB_INPUTS.filter((name) => changed.includes(name));
   const attrs = pick(gitlabChanged, inputs) as RemoteMirrorUpdate;
   if ("mirrorBranchRegex" in attrs && "onlyProtectedBranches" in attrs) {
     if (inputs.mirrorBranchRegex !== null) delete attrs.onlyProtectedBranches;
@@ -34,11 +42,6 @@ export function updateAttributes(changed: readonly InputField[], inputs: Normali
   }
   return attrs;
 }
-
-/** The inputs GitLab holds, other than the URL: what an adopted mirror may differ in. */
-export const GITLAB_FIELDS: readonly InputField[] = Object.freeze(
-  GITLAB_ATTRIBUTES.map(([name]) => name).filter((name) => name !== "url"),
-);
 
 function pick(names: readonly InputField[], inputs: NormalisedInputs): Record<string, unknown> {
   const result: Record<string, unknown> = {};

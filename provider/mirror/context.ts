@@ -1,4 +1,6 @@
-import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl } from "../gitlab";
+import { CONNECTION_ENV, type ConnectionSetting, GITLAB_CONFIG_NAMES, notSetReason, type SettingNames } from "../connection-settings";
+import { ConfigError, missingSettingError } from "../errors";
+import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl, tokenProblem } from "../gitlab";
 import { redactAll } from "../redact";
 import { MirrorListCache } from "./mirror-lists";
 
@@ -33,8 +35,11 @@ export interface MirrorContext {
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
 export interface MirrorContextOptions {
-  baseUrl: string;
-  token: string;
+  /** Unset (undefined or empty) fails naming the setting as `settingNames` does. */
+  baseUrl?: string;
+  token?: string;
+  /** How the adapter's users name the connection settings; the dynamic provider's gitlab:* when not given. */
+  settingNames?: SettingNames;
   logger: MirrorLogger;
   pollIntervalMs?: number;
   /** Shared by every context of a process unless one is given (tests give their own). */
@@ -54,12 +59,13 @@ let processMirrorLists: MirrorListCache | undefined;
  * per process, not per client.
  */
 export function createMirrorContext(options: MirrorContextOptions): MirrorContext {
+  const settingNames = options.settingNames ?? GITLAB_CONFIG_NAMES;
+  const { baseUrl, token } = options;
+  if (baseUrl === undefined || baseUrl === "") throw missingSettingError(settingNames, "baseUrl");
+  if (token === undefined || token === "") throw missingSettingError(settingNames, "token");
   return {
-    client: createGitLabClient(
-      { baseUrl: options.baseUrl, token: options.token },
-      { onWait: (message) => options.logger.info(message), ...options.clientOptions },
-    ),
-    token: options.token,
+    client: createGitLabClient({ baseUrl, token }, { onWait: (message) => options.logger.info(message), settingNames, ...options.clientOptions }),
+    token,
     logger: options.logger,
     projectIds: options.projectIds ?? (processProjectIds ??= new ProjectIdCache()),
     mirrorLists: options.mirrorLists ?? (processMirrorLists ??= new MirrorListCache()),
@@ -68,14 +74,6 @@ export function createMirrorContext(options: MirrorContextOptions): MirrorContex
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
   };
 }
-
-export type ConnectionSetting = "baseUrl" | "token";
-
-/** The environment variable each connection setting falls back to (the ones pulumi-gitlab reads too). */
-export const CONNECTION_ENV: Readonly<Record<ConnectionSetting, string>> = Object.freeze({
-  baseUrl: "GITLAB_BASE_URL",
-  token: "GITLAB_TOKEN",
-});
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -104,23 +102,30 @@ export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
 }
 
 /**
- * What is wrong with the connection settings, if anything, without any network I/O. The adapters name
- * the settings the way their users write them (a stack config key, a provider argument).
+ * What is wrong with the connection settings, if anything, without any network I/O: one failure per
+ * setting, named as the adapter's users write it (`settingNames`), for Check to report.
  */
-export function connectionProblems(settings: { baseUrl?: string; token?: string }): { setting: ConnectionSetting; reason: string }[] {
-  const problems: { setting: ConnectionSetting; reason: string }[] = [];
+export function connectionFailures(
+  settings: { baseUrl?: string; token?: string },
+  settingNames: SettingNames,
+): { property: string; setting: ConnectionSetting; reason: string }[] {
+  const failures: { property: string; setting: ConnectionSetting; reason: string }[] = [];
+  const fail = (setting: ConnectionSetting, reason: string) => failures.push({ property: settingNames[setting].name, setting, reason });
   if (settings.baseUrl === undefined || settings.baseUrl === "") {
-    problems.push({ setting: "baseUrl", reason: "is not set" });
+    fail("baseUrl", notSetReason(settingNames.baseUrl));
   } else {
     try {
-      normaliseApiUrl(settings.baseUrl);
+      normaliseApiUrl(settings.baseUrl, settingNames);
     } catch (err) {
-      const reason = (err as { reason?: unknown }).reason;
-      problems.push({ setting: "baseUrl", reason: typeof reason === "string" ? reason : "is not a valid URL" });
+      fail("baseUrl", err instanceof ConfigError ? err.reason : "is not a valid URL");
     }
   }
-  if (settings.token === undefined || settings.token === "") problems.push({ setting: "token", reason: "is not set" });
-  return problems;
+  if (settings.token === undefined || settings.token === "") fail("token", notSetReason(settingNames.token));
+  else {
+    const problem = tokenProblem(settings.token);
+    if (problem !== null) fail("token", problem);
+  }
+  return failures;
 }
 
 /** Project path -> numeric id, per GitLab API URL; one per provider process (paths rarely move). */

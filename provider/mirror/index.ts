@@ -22,8 +22,7 @@ export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
 export { compactOutputs, expandOutputs, parseResourceId, resourceId } from "./outputs";
 export {
-  CONNECTION_ENV,
-  connectionProblems,
+  connectionFailures,
   createMirrorContext,
   DEFAULT_POLL_INTERVAL_MS,
   debugLogFromEnv,
@@ -31,7 +30,7 @@ export {
   ProjectIdCache,
   withEnvironmentFallback,
 } from "./context";
-export type { ConnectionSetting, MirrorContext, MirrorContextOptions, MirrorLogger } from "./context";
+export type { MirrorContext, MirrorContextOptions, MirrorLogger } from "./context";
 export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycle";
 export type { CreateResult, ReadResult } from "./lifecycle";
 export { partialStateOf } from "./partial-state";

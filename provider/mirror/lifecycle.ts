@@ -1,7 +1,8 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError } from "../errors";
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError, ProviderError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
+import { quoted } from "../quote";
 import { redactAll } from "../redact";
-import { createAttributes, GITLAB_FIELDS, updateAttributes } from "./attributes";
+import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
 import { checkedInputs, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
@@ -10,7 +11,7 @@ import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outp
 import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
-import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, urlSecrets } from "./url";
+import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentialsProblem, urlSecrets } from "./url";
 
 /** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
 
@@ -24,9 +25,11 @@ export type ReadResult = { gone: false; id: string; props: MirrorOutputs; inputs
 
 /** Per-call view of the context: a logger and a scrubber that know this mirror's secrets. */
 function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: (text: string) => string } {
-  const secrets = [ctx.token, ...(typeof url === "string" ? urlSecrets(url) : [])];
+  const mirrorSecrets = typeof url === "string" ? urlSecrets(url) : [];
+  const secrets = [ctx.token, ...mirrorSecrets];
   return {
-    ctx: { ...ctx, logger: scrubbingLogger(ctx.logger, secrets) },
+    // GitLab may quote the password back to any call about the mirror, not only to its create.
+    ctx: { ...ctx, client: ctx.client.withSecrets(mirrorSecrets), logger: scrubbingLogger(ctx.logger, secrets) },
     scrub: (text: string) => redactAll(text, secrets),
   };
 }
@@ -36,10 +39,6 @@ function validated(raw: Record<string, unknown>): NormalisedInputs {
   const [first] = inputFailures(raw);
   if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
   return normaliseInputs(raw);
-}
-
-function label(project: number | string): string {
-  return String(project);
 }
 
 function needsPublicKey(inputs: NormalisedInputs): boolean {
@@ -80,8 +79,10 @@ async function urlTakenError(ctx: MirrorContext, projectId: number, url: string,
 
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
+  const masked = maskedCredentialsProblem(inputs.url);
+  if (masked !== null) throw new InvalidInputError("url", masked);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
-  const name = label(inputs.project);
+  const name = String(inputs.project);
   const target = credentialFreeUrl(inputs.url);
   const projectId = await resolveProjectId(ctx, inputs.project);
 
@@ -119,7 +120,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
   let outputs = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
   try {
     // An adopted or recovered mirror may differ from the inputs; one we just created matches them.
-    const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => GITLAB_FIELDS.includes(f)) : [];
+    const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => UPDATABLE_GITLAB_INPUTS.includes(f)) : [];
     const attrs = updateAttributes(changed, inputs);
     if (Object.keys(attrs).length > 0) {
       mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
@@ -160,12 +161,30 @@ async function maybeSync(
   return syncMirror(ctx, target, before, inputs.syncTimeoutSeconds);
 }
 
+/**
+ * The mirror a resource is: its id says so, never the stored outputs. Outputs that name another project
+ * or mirror mean a damaged state; acting on either could read, change or delete someone else's mirror,
+ * so that is an error and nothing is sent.
+ */
 function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
-  if (typeof props.projectId === "number" && typeof props.mirrorId === "number") {
-    return { projectId: props.projectId, mirrorId: props.mirrorId };
-  }
   const parsed = parseResourceId(id);
-  if (parsed === null) throw new InvalidInputError("id", `"${id}" is not a RemoteMirror id of the form <projectId>:<mirrorId>`);
+  if (parsed === null) {
+    throw new InvalidInputError(
+      "id",
+      `${quoted(id)} is not a RemoteMirror id: it must be <projectId>:<mirrorId>, two positive whole numbers of at most ${Number.MAX_SAFE_INTEGER} (e.g. 42:7)`,
+    );
+  }
+  const stored = { projectId: props.projectId, mirrorId: props.mirrorId };
+  const disagreeing = (["projectId", "mirrorId"] as const).filter((key) => stored[key] !== undefined && stored[key] !== null && stored[key] !== parsed[key]);
+  if (disagreeing.length > 0) {
+    const named = disagreeing.map((key) => `${key} ${typeof stored[key] === "number" ? stored[key] : quoted(stored[key], 40)}`).join(" and ");
+    throw new InvalidInputError(
+      "id",
+      `the resource id ${quoted(id)} names project ${parsed.projectId}, mirror ${parsed.mirrorId}, but the state's outputs hold ${named}: ` +
+        "the state is damaged, so nothing was sent to GitLab. Run pulumi refresh after correcting the outputs " +
+        "(pulumi stack export / import), or drop the resource with pulumi state delete and import it again",
+    );
+  }
   return parsed;
 }
 
@@ -181,7 +200,7 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   const { projectId, mirrorId } = locate(id, props);
   const importing = typeof props.url !== "string";
   const { ctx, scrub } = scoped(baseCtx, props.url);
-  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   // One list per project answers every read of a refresh; a failed list is an error, never "gone".
   const listed = await ctx.mirrorLists.get(ctx.client.apiUrl, projectId, ctx.now, () => ctx.client.remoteMirrors.list(projectId));
   const mirror = listed.get(mirrorId);
@@ -230,10 +249,10 @@ export async function updateMirror(
   const inputs = validated(raw);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
   const { projectId, mirrorId } = locate(id, olds);
-  const name = label(inputs.project);
+  const name = String(inputs.project);
   const diff = diffMirror(olds, raw, oldInputs);
   if (diff.replaces.length > 0) {
-    throw new InvalidInputError(diff.replaces[0], "changed, which needs a replacement, not an update (this is a provider bug)");
+    throw new ProviderError(`${diff.replaces[0]} changed, which needs a replacement, not an update`);
   }
   const attrs = updateAttributes(diff.updates, inputs);
   let mirror: RemoteMirror | undefined;
@@ -276,7 +295,7 @@ function withPublicKey(outputs: MirrorOutputs, publicKey: string | undefined): M
 export async function deleteMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<void> {
   const { projectId, mirrorId } = locate(id, props);
   const { ctx } = scoped(baseCtx, props.url);
-  const name = label(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
   try {
     ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     await ctx.client.remoteMirrors.remove(projectId, mirrorId);

@@ -87,6 +87,8 @@ export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | und
   const stateByTarget = new Map(recorded.map((entry, index) => [entry.target, { entry, index }]));
 
   const declared = new Set<string>();
+  // An entry whose URL is not known yet may be any recorded mirror: then none is shown as deleted.
+  let unknownKey = false;
   if (isUnknown(news.mirrors)) {
     detailed.mirrors = { kind: "update", inputDiff: true };
   } else {
@@ -97,6 +99,7 @@ export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | und
         // An entry whose URL is not known yet may be any mirror: it counts as a change, and as declaring
         // nothing that could be deleted meanwhile.
         if (key !== undefined) declared.add(key);
+        else unknownKey = true;
         detailed[at] = { kind: stateByTarget.has(key ?? "") ? "update" : "add", inputDiff: true };
         return;
       }
@@ -118,7 +121,7 @@ export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | und
     });
   }
 
-  if (!isUnknown(news.mirrors)) {
+  if (!isUnknown(news.mirrors) && !unknownKey) {
     for (const { entry, index } of stateByTarget.values()) {
       if (declared.has(entry.target)) continue;
       const old = oldByKey.get(entry.target);

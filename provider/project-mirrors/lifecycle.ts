@@ -7,7 +7,7 @@
 import { InvalidInputError, isMirrorNotFound } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { MirrorContext, scrubbingLogger } from "../mirror/context";
-import { createAttributes, updateAttributes, GITLAB_FIELDS } from "../mirror/attributes";
+import { createAttributes, updateAttributes } from "../mirror/attributes";
 import { diffMirror, NormalisedInputs, normaliseInputs } from "../mirror";
 import { observedInputs } from "../mirror/observed";
 import { withPartialState } from "../mirror/partial-state";
@@ -73,6 +73,11 @@ function byTarget(mirrors: readonly RemoteMirror[]): Map<string, RemoteMirror> {
 /**
  * Brings GitLab to the declared set. `kept` always says what GitLab holds of the set (with the work still
  * pending on it), so a failure at any point throws with exactly that as the partial state.
+ *
+ * The project's list is read when something may have to be taken over (a mirror to create, new
+ * credentials) or found (an exclusive set's undeclared mirrors); an update of recorded mirrors works from
+ * their recorded ids, so disabling a fleet costs one PUT per mirror. A recorded mirror found gone is
+ * created again.
  */
 async function reconcile(
   s: Scoped,
@@ -81,25 +86,43 @@ async function reconcile(
   recorded: Recorded | undefined,
 ): Promise<ProjectMirrorsState> {
   const { ctx, scrub, label } = s;
-  const live = await ctx.client.remoteMirrors.list(projectId);
-  const liveById = new Map(live.map((mirror) => [mirror.id, mirror]));
-  const liveByTarget = byTarget(live);
   const declared = new Map(inputs.mirrors.map((entry) => [entryKey(entry.url), entry]));
   const oldEntries = new Map<string, Props>();
   for (const entry of Array.isArray(recorded?.inputs.mirrors) ? (recorded.inputs.mirrors as Props[]) : []) {
     if (typeof entry?.url === "string") oldEntries.set(entryKey(entry.url), entry);
   }
+  const recordedByTarget = new Map((recorded?.state.mirrors ?? []).map((entry) => [entry.target, entry]));
+  const rotating = (target: string, entry: MirrorEntry): boolean => {
+    const state = recordedByTarget.get(target);
+    return state !== undefined && (state.pending === "replace" || credentialsChanged(oldEntries.get(target), entry));
+  };
+  const needsList =
+    recorded === undefined || inputs.exclusive || [...declared].some(([target, entry]) => !recordedByTarget.has(target) || rotating(target, entry));
+
+  let listing: Promise<RemoteMirror[]> | undefined;
+  let live: RemoteMirror[] | undefined;
+  const listLive = (): Promise<RemoteMirror[]> =>
+    (listing ??= ctx.client.remoteMirrors.list(projectId).then((mirrors) => {
+      live = mirrors;
+      return mirrors;
+    }));
+  if (needsList) await listLive();
+  const liveById = () => new Map((live ?? []).map((mirror) => [mirror.id, mirror]));
+  const claimed = new Set<number>();
 
   const kept = new Map<string, EntryState>();
   for (const entry of recorded?.state.mirrors ?? []) {
-    const mirror = liveById.get(entry.mirrorId);
+    const mirror = live === undefined ? mirrorOfState(entry) : liveById().get(entry.mirrorId);
     if (mirror !== undefined) kept.set(entry.target, { ...entryStateOf(mirror, entry.target, scrub, entry.publicKey), ...(entry.pending ? { pending: entry.pending } : {}) });
   }
   const deleted = new Set<number>();
   const partial = (): ProjectMirrorsState => ({
     projectId,
     mirrors: orderedState(kept, inputs),
-    unmanagedMirrors: unmanaged(live, kept, declared, deleted, scrub),
+    unmanagedMirrors:
+      live === undefined
+        ? (recorded?.state.unmanagedMirrors ?? []).filter((mirror) => !deleted.has(mirror.id))
+        : unmanaged(live, kept, declared, deleted, scrub),
   });
 
   try {
@@ -121,64 +144,105 @@ async function reconcile(
     }
     for (const [target, entry] of declared) {
       const state = kept.get(target);
-      if (state === undefined) continue;
-      if (state.pending !== "replace" && !credentialsChanged(oldEntries.get(target), entry)) continue;
+      if (state === undefined || !rotating(target, entry)) continue;
       kept.set(target, { ...state, pending: "replace" });
       await remove(state.mirrorId, "new credentials");
       ctx.logger.info(`${label}: deleted mirror ${state.mirrorId} of ${target} to create it again with its new credentials`);
       kept.delete(target);
-      liveByTarget.delete(target);
     }
     if (inputs.exclusive) {
-      for (const mirror of unmanagedMirrors(live, kept, declared, deleted)) {
+      for (const mirror of unmanagedMirrors(await listLive(), kept, declared, deleted)) {
         ctx.logger.warn(`${label}: deleting mirror ${mirror.id} (${mirror.url === null ? "no URL" : scrub(mirror.url)}): no entry declares it and the set is exclusive`);
         await remove(mirror.id, "exclusive");
       }
     }
 
-    for (const [target, entry] of declared) {
+    /** A mirror of GitLab's that holds the target and that nothing else of the set claims, to take over. */
+    const holderOf = async (target: string): Promise<RemoteMirror | undefined> => {
+      const holder = byTarget((await listLive()).filter((mirror) => !deleted.has(mirror.id) && !claimed.has(mirror.id))).get(target);
+      if (holder !== undefined) {
+        ctx.logger.warn(
+          `${label}: took over mirror ${holder.id} (${target}), which GitLab already held; GitLab does not reveal its credentials, so the declared ones are assumed`,
+        );
+      }
+      return holder;
+    };
+
+    for (const state of kept.values()) claimed.add(state.mirrorId);
+    await settleAll([...declared], ENTRY_CONCURRENCY, async ([target, entry]) => {
       const state = kept.get(target);
       const wanted = asMirrorInputs(entry, projectId);
-      let mirror = state !== undefined ? liveById.get(state.mirrorId) : undefined;
+      let mirror = state !== undefined ? (live === undefined ? mirrorOfState(state) : liveById().get(state.mirrorId)) : undefined;
       let changed = false;
-      if (mirror === undefined) {
-        const holder = liveByTarget.get(target);
-        if (holder !== undefined && !deleted.has(holder.id)) {
-          mirror = holder;
-          ctx.logger.warn(
-            `${label}: took over mirror ${holder.id} (${target}), which GitLab already held; GitLab does not reveal its credentials, so the declared ones are assumed`,
-          );
+      if (mirror !== undefined) {
+        const attrs = attributesToPut(mirror, wanted);
+        if (Object.keys(attrs).length > 0) {
+          try {
+            mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
+            changed = true;
+            ctx.logger.debug(`${label}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);
+          } catch (err) {
+            if (!isMirrorNotFound(err)) throw err;
+            ctx.logger.warn(`${label}: mirror ${mirror.id} (${target}) no longer exists in GitLab; creating it again`);
+            kept.delete(target);
+            mirror = undefined;
+          }
         }
       }
-      if (mirror !== undefined) {
-        kept.set(target, { ...entryStateOf(mirror, target, scrub, state?.publicKey), ...(state?.pending === "sync" ? { pending: "sync" as const } : {}) });
-        const observed = observedInputs(wanted, mirror);
-        const fields = diffMirror(observed, wanted).updates.filter((name) => GITLAB_FIELDS.includes(name));
-        const attrs = updateAttributes(fields, wanted);
-        if (Object.keys(attrs).length > 0) {
-          mirror = await ctx.client.remoteMirrors.update(projectId, mirror.id, attrs);
-          changed = true;
-          ctx.logger.debug(`${label}: updated mirror ${mirror.id} (${Object.keys(attrs).join(", ")})`);
+      if (mirror === undefined) {
+        const holder = await holderOf(target);
+        if (holder !== undefined) {
+          claimed.add(holder.id);
+          kept.set(target, entryStateOf(holder, target, scrub));
+          const attrs = attributesToPut(holder, wanted);
+          mirror = Object.keys(attrs).length > 0 ? await ctx.client.remoteMirrors.update(projectId, holder.id, attrs) : holder;
+        } else {
+          mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(wanted));
+          claimed.add(mirror.id);
+          ctx.logger.debug(`${label}: created mirror ${mirror.id} (${target})`);
         }
-      } else {
-        mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(wanted));
         changed = true;
-        ctx.logger.debug(`${label}: created mirror ${mirror.id} (${target})`);
       }
       const recordedKey = state?.mirrorId === mirror.id && state.authMethod === entry.authMethod ? state.publicKey : undefined;
       const publicKey = needsPublicKey(entry) ? (recordedKey ?? (await ctx.client.remoteMirrors.publicKey(projectId, mirror.id))) : undefined;
-      const triggered = (oldEntries.get(target)?.syncTrigger ?? null) !== entry.syncTrigger && oldEntries.has(target);
+      const triggered = oldEntries.has(target) && (oldEntries.get(target)?.syncTrigger ?? null) !== entry.syncTrigger;
       const wantsSync = (entry.syncOnApply && changed) || triggered || state?.pending === "sync";
       kept.set(target, { ...entryStateOf(mirror, target, scrub, publicKey), ...(wantsSync ? { pending: "sync" as const } : {}) });
       if (wantsSync) {
-        const synced = await syncEntry(ctx, entry, projectId, mirror, `${label}`, scrub);
+        const synced = await syncEntry(ctx, entry, projectId, mirror, label, scrub);
         kept.set(target, entryStateOf(synced, target, scrub, publicKey));
       }
-    }
+    });
   } catch (err) {
     throw withPartialState(err, String(projectId), partial());
   }
   return partial();
+}
+
+/** What a PUT must send to bring a mirror GitLab holds to the declared settings (nothing when it has them). */
+function attributesToPut(mirror: RemoteMirror, wanted: NormalisedInputs) {
+  return updateAttributes(diffMirror(observedInputs(wanted, mirror), wanted).updates, wanted);
+}
+
+/** Declared mirrors are created, updated or synced a few at a time: GitLab answers each quickly, the engine runs few sets at once. */
+const ENTRY_CONCURRENCY = 4;
+
+/**
+ * Runs `work` on every item, at most `limit` at a time, and waits for all of them before throwing the
+ * first failure: a request still under way when a sibling failed must be recorded too.
+ */
+async function settleAll<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      await work(item).catch((err: unknown) => failures.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Sync a mirror unless it is disabled (GitLab answers 400 to that), waiting when the entry asks to. */
@@ -375,21 +439,19 @@ async function importSet(s: Scoped, projectId: number, live: readonly RemoteMirr
   };
 }
 
-/** Deletes the mirrors the set declares (recorded ids, and any declared URL GitLab holds), and only those. */
+/**
+ * Deletes the mirrors the set declares, by their recorded ids (one DELETE each; one already gone is
+ * success), and only those: a mirror no entry declares is never touched.
+ */
 export async function deleteProjectMirrors(id: string, recorded: Recorded, base: MirrorContext): Promise<void> {
   const projectId = projectIdOf(id, recorded.state);
   const s = scoped(base, (recorded.inputs.project as number | string | undefined) ?? projectId, urlsOf(recorded.inputs));
-  const live = await s.ctx.client.remoteMirrors.list(projectId);
-  const declared = new Set(urlsOf(recorded.inputs).filter((url): url is string => typeof url === "string").map(entryKey));
-  const ours = new Set(recorded.state.mirrors.map((entry) => entry.mirrorId));
-  for (const mirror of live) {
-    const target = targetOf(mirror);
-    if (!ours.has(mirror.id) && (target === null || !declared.has(target))) continue;
+  await settleAll(recorded.state.mirrors, ENTRY_CONCURRENCY, async (entry) => {
     try {
-      await s.ctx.client.remoteMirrors.remove(projectId, mirror.id);
-      s.ctx.logger.debug(`${s.label}: deleted mirror ${mirror.id}`);
+      await s.ctx.client.remoteMirrors.remove(projectId, entry.mirrorId);
+      s.ctx.logger.debug(`${s.label}: deleted mirror ${entry.mirrorId}`);
     } catch (err) {
       if (!isMirrorNotFound(err)) throw err;
     }
-  }
+  });
 }

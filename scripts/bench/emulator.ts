@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EmulatorSeed } from "../../emulator";
-import { repoRoot } from "../lib/pulumi-cli";
-import { PER_PROJECT } from "./programs";
+import { repoRoot } from "../../harness/pulumi-cli";
+import { PER_PROJECT } from "../../harness/bench/programs";
 
 export const ROOT_TOKEN = "glpat-fleet-bench-root-token";
 

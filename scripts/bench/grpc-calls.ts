@@ -7,7 +7,7 @@
  *   dynamic  Pulumi's dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`) running our
  *            serialized provider, whose text travels in every request as `__provider`
  *   plugin   the repository's provider plugin (provider/plugin), the URL sent as a secret
- *   plugin floor  the no-op plugin (scripts/bench/noop-plugin), served by `@pulumi/pulumi/provider`
+ *   plugin floor  the no-op plugin (harness/bench/noop-plugin), served by `@pulumi/pulumi/provider`
  *
  * and how long each host takes to start (spawn to the port on its first line). Both plugins start as the
  * engine starts them: their executable runs their module with Node.js, no language host.
@@ -18,11 +18,11 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { remoteMirrorProvider } from "../../provider/dynamic/provider";
-import { repoRoot } from "../lib/pulumi-cli";
+import { repoRoot } from "../../harness/pulumi-cli";
 import { ROOT_TOKEN, startEmulatorProcess } from "./emulator";
-import { NOOP_MIRROR_TOKEN } from "./noop-plugin/provider";
-import { analyseProfile } from "./profile";
-import { PER_PROJECT } from "./programs";
+import { NOOP_MIRROR_TOKEN } from "../../harness/bench/noop-plugin/provider";
+import { analyseProfile } from "../../harness/bench/profile";
+import { PER_PROJECT } from "../../harness/bench/programs";
 
 /** Pulumi's marker of a secret value on the wire. */
 const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
@@ -143,7 +143,7 @@ async function hosts(): Promise<Host[]> {
         request.setAcceptsecrets(true);
         return request;
       },
-      command: [path.join(repoRoot, "dist", "scripts", "bench", "noop-plugin", "index.js")],
+      command: [path.join(repoRoot, "dist", "harness", "bench", "noop-plugin", "index.js")],
     },
   ];
 }

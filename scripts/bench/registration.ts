@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../lib/pulumi-cli";
+import { repoRoot } from "../../harness/pulumi-cli";
 
 export interface RegistrationCost {
   sourceMapSupportMs: number;

@@ -25,8 +25,11 @@ function jsonBytes(value: unknown): number {
   return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
 }
 
-/** Mirrors are the resources that are neither the stack nor a provider (types `pulumi:*`). */
-export function measureState(file: string): StateSize | undefined {
+/**
+ * The mirror resources are those that are neither the stack nor a provider (types `pulumi:*`); each holds
+ * one mirror, or a set of them: `mirrorCount` (when given) is what the bytes are shared by.
+ */
+export function measureState(file: string, mirrorCount?: number): StateSize | undefined {
   if (!fs.existsSync(file)) return undefined;
   const text = fs.readFileSync(file, "utf8");
   const checkpoint = JSON.parse(text) as { checkpoint?: { latest?: { resources?: CheckpointResource[] } } };
@@ -39,11 +42,12 @@ export function measureState(file: string): StateSize | undefined {
     sum.withoutTrace += jsonBytes(rest);
     sum.provider += jsonBytes(mirror.inputs?.__provider) + jsonBytes(mirror.outputs?.__provider);
   }
-  const per = (n: number): number => (mirrors.length > 0 ? n / mirrors.length : 0);
+  const held = mirrors.length === 0 ? 0 : (mirrorCount ?? mirrors.length);
+  const per = (n: number): number => (held > 0 ? n / held : 0);
   return {
     fileBytes: Buffer.byteLength(text),
     resources: resources.length,
-    mirrors: mirrors.length,
+    mirrors: held,
     perMirror: { total: per(sum.total), withoutTrace: per(sum.withoutTrace), provider: per(sum.provider) },
   };
 }

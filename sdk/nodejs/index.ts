@@ -1,3 +1,6 @@
-/** gitlab-mirrors: GitLab push mirrors as a Pulumi resource. */
+/**
+ * gitlab-mirrors (also gitlab-mirrors/dynamic): the dynamic RemoteMirror, which needs nothing but
+ * `npm install`. The provider plugin's resources are gitlab-mirrors/plugin (sdk/nodejs/plugin).
+ */
 export { RemoteMirror } from "./remote-mirror";
 export type { RemoteMirrorArgs, RemoteMirrorOutputs } from "./remote-mirror";

@@ -7,12 +7,12 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { parseResourceSummary } from "../../scripts/bench/cli-stack";
-import { NOOP_MIRROR_TOKEN, noopProvider, noopStateFrom } from "../../scripts/bench/noop-plugin/provider";
+import { parseResourceSummary } from "../../harness/cli-stack";
+import { NOOP_MIRROR_TOKEN, noopProvider, noopStateFrom } from "../../harness/bench/noop-plugin/provider";
 import { OUTPUT_ONLY_FIELDS, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
-import { analyseProfile } from "../../scripts/bench/profile";
-import { yamlFleetProgram } from "../../scripts/bench/programs";
+import { analyseProfile } from "../../harness/bench/profile";
+import { yamlFleetProgram } from "../../harness/bench/programs";
 
 const providerPb = require("@pulumi/pulumi/proto/provider_pb");
 const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -106,7 +106,7 @@ describe("the no-op plugin, started by pulumi-resource-noop-mirrors, over gRPC",
   const struct = (value: Record<string, unknown>) => Struct.fromJavaScript(value as never);
 
   beforeAll(async () => {
-    plugin = spawn(path.join(REPO_ROOT, "scripts", "bench", "noop-plugin", "pulumi-resource-noop-mirrors"), ["127.0.0.1:1"], {
+    plugin = spawn(path.join(REPO_ROOT, "harness", "bench", "noop-plugin", "pulumi-resource-noop-mirrors"), ["127.0.0.1:1"], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

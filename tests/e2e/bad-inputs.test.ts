@@ -4,8 +4,9 @@
  */
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { CliStack } from "./cli-stack";
-import { GitLabActor, repoRoot, TestStack } from "./support";
+import { AutomationStack } from "../../harness/automation-stack";
+import { CliStack } from "../../harness/cli-stack";
+import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -16,7 +17,7 @@ const HOST_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2
 describe("bad inputs through the real pulumi CLI", () => {
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
-  const stacks: TestStack[] = [];
+  const stacks: AutomationStack[] = [];
   const yamlStacks: CliStack[] = [];
 
   beforeAll(async () => {
@@ -30,8 +31,8 @@ describe("bad inputs through the real pulumi CLI", () => {
     await gitlab?.close();
   });
 
-  function stackFor(url: string, args: object, connection = true): TestStack {
-    const config: TestStack["config"] = {
+  function stackFor(url: string, args: object, connection = true): AutomationStack {
+    const config: AutomationStack["config"] = {
       "mirror:url": { value: url, secret: true },
       "mirror:args": { value: JSON.stringify({ project: 1, ...args }) },
     };
@@ -39,7 +40,7 @@ describe("bad inputs through the real pulumi CLI", () => {
       config["gitlab:baseUrl"] = { value: gitlab.baseUrl };
       config["gitlab:token"] = { value: ROOT_TOKEN, secret: true };
     }
-    const stack = new TestStack(PROGRAM, "bad-inputs", config);
+    const stack = new AutomationStack(PROGRAM, "bad-inputs", config, pulumiBinDirForTests());
     stacks.push(stack);
     return stack;
   }
@@ -48,7 +49,10 @@ describe("bad inputs through the real pulumi CLI", () => {
   async function yamlStackFor(url: string, args: object): Promise<CliStack> {
     const properties = JSON.stringify({ project: 1, ...args, url: "${url}" });
     const stack = new CliStack({
+      binDir: pulumiBinDirForTests(),
+      files: {
       "Pulumi.yaml": `name: bad-inputs-yaml\nruntime: yaml\npackages:\n  gitlab-mirrors: ${repoRoot}\nconfig:\n  url:\n    type: string\nresources:\n  mirror:\n    type: gitlab-mirrors:index:RemoteMirror\n    properties: ${properties}\n`,
+      },
     });
     yamlStacks.push(stack);
     await stack.init("dev", {
@@ -91,7 +95,7 @@ describe("bad inputs through the real pulumi CLI", () => {
 
     // The provider plugin (any language) fails the same preview with the same messages.
     const yaml = await yamlStackFor(url, args);
-    const result = await yaml.run(["preview"]);
+    const result = await yaml.pulumi(["preview"]);
     expect(result.code).not.toBe(0);
     expect(problems(result.log)).toEqual(dynamicProblems);
     expect(result.log).not.toContain("hunter2-secret");

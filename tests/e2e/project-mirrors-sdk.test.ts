@@ -5,7 +5,7 @@
  * credentials rotated, destroy.
  */
 import { DEFAULT_SEED, EmulatorSeed, RunningEmulator, startEmulator } from "../../emulator";
-import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../scripts/lib/sdk-stack";
+import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
 import { GitLabActor, pulumiBinDirForTests } from "./support";
 
 jest.setTimeout(900_000);

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SEED, EmulatorSeed, RunningEmulator, startEmulator } from "../../emulator";
-import { CliStack, StateResource } from "./cli-stack";
-import { GitLabActor, repoRoot } from "./support";
+import { CliStack, StateResource } from "../../harness/cli-stack";
+import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -105,7 +105,7 @@ describe("ProjectMirrors from a YAML program", () => {
   beforeAll(async () => {
     gitlab = await startEmulator({ seed: SEED });
     actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
-    stack = new CliStack({ "Pulumi.yaml": program() });
+    stack = new CliStack({ binDir: pulumiBinDirForTests(), files: { "Pulumi.yaml": program() } });
     await stack.init("dev", {
       "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
       "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
@@ -178,7 +178,7 @@ describe("ProjectMirrors from a YAML program", () => {
     stack.write({
       "Pulumi.yaml": `${program()}  single:\n    type: gitlab-mirrors:index:RemoteMirror\n    properties:\n      project: sets/p-1\n      url: ${target("a1", "another")}\n`,
     });
-    const preview = await stack.run(["preview"]);
+    const preview = await stack.pulumi(["preview"]);
     expect(preview.code).not.toBe(0);
     expect(preview.log).toMatch(/url has the same target as a mirror ProjectMirrors "team-a" declares in project sets\/p-1/);
     expect(preview.log).not.toContain("another");
@@ -230,7 +230,7 @@ describe("ProjectMirrors from a YAML program", () => {
 
   test("import makes every mirror of a project an entry, then destroy deletes exactly the declared mirrors", async () => {
     for (const name of ["i1", "i2"]) await actor.api("POST", "/projects/4/remote_mirrors", { url: target(name, "imported-secret"), enabled: true });
-    const imported = await stack.ok(["import", SET_TYPE, "team-d", "4", "--yes", "--protect=false", "--out", path.join(stack.root, "imported.yaml")]);
+    const imported = await stack.ok(["import", SET_TYPE, "team-d", "4", "--yes", "--protect=false", "--out", path.join(path.dirname(stack.projectDir), "imported.yaml")]);
     expect(imported.log).not.toContain("imported-secret");
     const set = setsIn((await stack.exportState()).resources).get("team-d");
     expect(set?.id).toBe("4");

@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { expectQuickstartCreated, GitLabActor, QUICKSTART_PROJECT_ID as PROJECT_ID, repoRoot, TestStack } from "./support";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
+import { expectQuickstartCreated, GitLabActor, QUICKSTART_PROJECT_ID as PROJECT_ID, repoRoot } from "./support";
+import { AutomationStack } from "../../harness/automation-stack";
 
 jest.setTimeout(300_000);
 
@@ -17,7 +18,7 @@ const TARGET = DEFAULT_SEED.targets![0];
 describe("examples/quickstart with the real pulumi CLI", () => {
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
-  let stack: TestStack;
+  let stack: AutomationStack;
   let sourceDir: string;
   let targetUrl: string;
   let sourceRefs: Map<string, string>;
@@ -31,7 +32,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     await pushAll(sourceDir, projectUrl);
     sourceRefs = await listRemoteRefs(projectUrl);
     targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
-    stack = new TestStack(path.join(repoRoot, "dist", "examples", "quickstart", "index.js"), "quickstart", {
+    stack = new AutomationStack(path.join(repoRoot, "dist", "examples", "quickstart", "index.js"), "quickstart", {
       "gitlab:baseUrl": { value: gitlab.baseUrl },
       "gitlab:token": { value: ROOT_TOKEN, secret: true },
       "quickstart:project": { value: "demo/app" },

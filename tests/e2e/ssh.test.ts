@@ -6,9 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { git, listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
+import { git, listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 import { startSshd, TestSshd } from "../emulator/sshd";
-import { GitLabActor, repoRoot, TestStack } from "./support";
+import { GitLabActor, repoRoot } from "./support";
+import { AutomationStack } from "../../harness/automation-stack";
 
 jest.setTimeout(300_000);
 
@@ -19,7 +20,7 @@ describe("examples/ssh with the real pulumi CLI", () => {
   let gitlab: RunningEmulator;
   let sshd: TestSshd;
   let actor: GitLabActor;
-  let stack: TestStack;
+  let stack: AutomationStack;
   let scratch: string;
   let targetRepo: string;
   let projectUrl: string;
@@ -32,7 +33,7 @@ describe("examples/ssh with the real pulumi CLI", () => {
     await git(["init", "--quiet", "--bare", targetRepo]);
     await makeSampleRepository(path.join(scratch, "source"));
     projectUrl = withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", ROOT_TOKEN);
-    stack = new TestStack(path.join(repoRoot, "dist", "examples", "ssh", "index.js"), "ssh", {
+    stack = new AutomationStack(path.join(repoRoot, "dist", "examples", "ssh", "index.js"), "ssh", {
       "gitlab:baseUrl": { value: gitlab.baseUrl },
       "gitlab:token": { value: ROOT_TOKEN, secret: true },
       "ssh:project": { value: "demo/app" },

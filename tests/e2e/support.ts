@@ -1,62 +1,14 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { DEFAULT_SEED } from "../../emulator";
-import { listRemoteRefs, withCredentials } from "../../scripts/lib/git";
-import type { SdkStackResult } from "../../scripts/lib/sdk-stack";
-import type { ConfigEntry } from "../../scripts/lib/stack";
+import { listRemoteRefs, withCredentials } from "../../harness/git";
+import type { StackResult } from "../../harness/stack-driver";
 
-const execFileAsync = promisify(execFile);
 export const repoRoot = path.resolve(__dirname, "..", "..");
 /** The seed's project `demo/app`, which the quickstart mirrors. */
 export const QUICKSTART_PROJECT_ID = 1;
-const stackCli = path.join(repoRoot, "dist", "scripts", "stack-cli.js");
 
-export type { ConfigEntry } from "../../scripts/lib/stack";
-/** What one operation of a test stack reports: the same shape for every language's driver. */
-export type StackResult = SdkStackResult;
-
-/** A stack of one program on a fresh local file backend, driven by the real pulumi CLI. */
-export class TestStack {
-  readonly stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-"));
-  private readonly configFile = path.join(this.stateDir, "config.json");
-
-  constructor(
-    private readonly program: string,
-    private readonly project: string,
-    public config: Record<string, ConfigEntry>,
-  ) {
-    if (!fs.existsSync(stackCli)) throw new Error(`${stackCli} is missing: run 'npx tsc -p tsconfig.json' (make test does)`);
-  }
-
-  async run(operation: "up" | "preview" | "refresh" | "destroy" | "export"): Promise<StackResult> {
-    fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
-    const args = [stackCli, operation, "--program", this.program, "--project", this.project, "--stack", "e2e",
-      "--state-dir", this.stateDir, "--config-file", this.configFile];
-    const { stdout, stderr } = await execFileAsync(process.execPath, args, {
-      cwd: repoRoot,
-      env: { ...process.env, PULUMI_BIN_DIR: pulumiBinDirForTests() },
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const lines = stdout.trim().split("\n");
-    const result = JSON.parse(lines[lines.length - 1]) as Omit<StackResult, "log">;
-    return { ...result, log: `${stdout}\n${stderr}` };
-  }
-
-  /** Runs an operation that must succeed, failing the test with the engine's words otherwise. */
-  async expectOk(operation: "up" | "preview" | "refresh" | "destroy" | "export"): Promise<StackResult> {
-    const result = await this.run(operation);
-    if (!result.ok) throw new Error(`pulumi ${operation} failed: ${result.error}\n${result.log.slice(-4000)}`);
-    return result;
-  }
-
-  dispose(): void {
-    fs.rmSync(this.stateDir, { recursive: true, force: true });
-  }
-}
+export type { ConfigEntry, StackResult } from "../../harness/stack-driver";
 
 /** The CLI built by scripts/setup-pulumi.sh (make test exports PULUMI_BIN_DIR). Missing tools fail, never skip. */
 export function pulumiBinDirForTests(): string {

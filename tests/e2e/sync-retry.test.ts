@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { GitLabActor, repoRoot, TestStack } from "./support";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
+import { GitLabActor, repoRoot } from "./support";
+import { AutomationStack } from "../../harness/automation-stack";
 
 jest.setTimeout(300_000);
 
@@ -16,7 +17,7 @@ const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.token
 describe("a failed sync with the real pulumi CLI", () => {
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
-  let stack: TestStack;
+  let stack: AutomationStack;
   let scratch: string;
   const target = { path: "late/app", username: "late-bot", password: "late-target-password" };
 
@@ -28,7 +29,7 @@ describe("a failed sync with the real pulumi CLI", () => {
     await pushAll(scratch, withCredentials(`${gitlab.baseUrl}/demo/app.git`, "root", ROOT_TOKEN));
     // The target repository does not exist yet, so GitLab's push fails.
     const url = withCredentials(`${gitlab.baseUrl}/-/targets/${target.path}.git`, target.username, target.password);
-    stack = new TestStack(path.join(repoRoot, "dist", "examples", "quickstart", "index.js"), "quickstart", {
+    stack = new AutomationStack(path.join(repoRoot, "dist", "examples", "quickstart", "index.js"), "quickstart", {
       "gitlab:baseUrl": { value: gitlab.baseUrl },
       "gitlab:token": { value: ROOT_TOKEN, secret: true },
       "quickstart:targetUrl": { value: url, secret: true },

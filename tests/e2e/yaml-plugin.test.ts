@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../scripts/lib/git";
-import { CliStack, StateResource } from "./cli-stack";
-import { GitLabActor, repoRoot } from "./support";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
+import { CliStack, StateResource } from "../../harness/cli-stack";
+import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -50,7 +50,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     await pushAll(sourceDir, projectUrl);
     sourceRefs = await listRemoteRefs(projectUrl);
     targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
-    stack = new CliStack({ "Pulumi.yaml": yamlExample() }, { GITLAB_MIRRORS_POLL_INTERVAL_MS: "200" });
+    stack = new CliStack({ binDir: pulumiBinDirForTests(), files: { "Pulumi.yaml": yamlExample() }, env: { GITLAB_MIRRORS_POLL_INTERVAL_MS: "200" } });
     await stack.init("dev", {
       "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
       "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
@@ -79,10 +79,11 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect(targetRefs.get("refs/heads/main")).toBe(sourceRefs.get("refs/heads/main"));
   });
 
-  test("a second preview reports no changes and makes zero API requests", async () => {
+  test("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    expect((await actor.counters()).total).toBe(0);
+    // No mirror API request; one GET /user, the provider's early token check (one per provider instance).
+    expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
   test("the state holds no __provider, and without --show-secrets neither the token nor the URL password", async () => {
@@ -250,16 +251,16 @@ variables:
 outputs:
   eastMirrors: \${eastListed.mirrors}
 `;
-    stack = new CliStack({ "Pulumi.yaml": program }, { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" });
+    stack = new CliStack({ binDir: pulumiBinDirForTests(), files: { "Pulumi.yaml": program }, env: { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" } });
     await stack.init("dev", {
       eastUrl: { value: east.baseUrl },
       westUrl: { value: "ftp://gitlab.invalid" },
       token: { value: ROOT_TOKEN, secret: true },
       targetUrl: { value: withCredentials("https://git.example.com/backup/app.git", "bot", "two-gitlabs-password"), secret: true },
     });
-    const bad = await stack.run(["preview"]);
+    const bad = await stack.pulumi(["preview"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.log).toContain("the provider's baseUrl scheme ftp is not supported");
+    expect(bad.log).toContain("the provider's baseUrl uses scheme ftp, which is not supported");
     expect(bad.log).not.toContain(ROOT_TOKEN);
 
     await stack.setConfig("westUrl", west.baseUrl);
@@ -282,8 +283,9 @@ outputs:
   });
 
   test("without any connection settings, preview fails naming gitlab-mirrors:baseUrl and GITLAB_BASE_URL", async () => {
-    const missing = new CliStack(
-      {
+    const missing = new CliStack({
+      binDir: pulumiBinDirForTests(),
+      files: {
         "Pulumi.yaml": `name: no-config
 runtime: yaml
 packages:
@@ -294,11 +296,11 @@ resources:
     properties: { project: demo/app, url: "https://git.example.com/backup/app.git" }
 `,
       },
-      { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" },
-    );
+      env: { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" },
+    });
     try {
       await missing.init("dev", {});
-      const result = await missing.run(["preview"]);
+      const result = await missing.pulumi(["preview"]);
       expect(result.code).not.toBe(0);
       expect(result.log).toContain("gitlab-mirrors:baseUrl is not set; run `pulumi config set gitlab-mirrors:baseUrl https://gitlab.example.com` or set GITLAB_BASE_URL");
       expect(result.log).toContain("gitlab-mirrors:token is not set");

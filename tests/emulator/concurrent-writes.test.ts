@@ -3,7 +3,7 @@
  * overtaken by a later PUT whose acknowledged change it then overwrites.
  */
 import type { RunningEmulator } from "../../emulator";
-import { generateMirrorKey, type SshKeyPair } from "../../emulator/model/sshKey";
+import { generateMirrorKey, type SshKeyPair } from "../../emulator/model/ssh-key";
 import { apiClient, call, startTestEmulator, ROOT_TOKEN } from "./helpers";
 
 let emulator: RunningEmulator;

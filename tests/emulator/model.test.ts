@@ -1,9 +1,9 @@
 import { titledByFirstCell } from "../support/titles";
 /** The emulator's pure rules, table-driven: ref planning, URL splitting/masking, scrubbing, regex checks. */
-import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/refPlan";
-import { fullUrl, maskedUrl, splitCredentials, trimSlashes } from "../../emulator/model/mirrorUrl";
+import { planRefUpdates, divergedMessage } from "../../emulator/mirroring/ref-plan";
+import { fullUrl, maskedUrl, splitCredentials, trimSlashes } from "../../emulator/model/mirror-url";
 import { mirrorSecrets, scrubSecrets } from "../../emulator/git/scrub";
-import { branchMatches, protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branchRegex";
+import { branchMatches, protectedRuleMatches, re2SyntaxError } from "../../emulator/model/branch-regex";
 import { coerceBoolean } from "../../emulator/http/params";
 
 const A = "a".repeat(40);

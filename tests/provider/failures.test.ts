@@ -101,7 +101,7 @@ describe("permissions: never drop a mirror because the token lost its rights", (
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 401 });
     expect(err.message).toBe(
       `GET /projects/1/remote_mirrors failed: 401 Unauthorized (GitLab: "401 Unauthorized"). Check that the token is valid and not expired, and that its user has the Maintainer role on project 1 (GitLab answers 401 for a missing role). ` +
-        "If the token was rotated, set the new one with pulumi config set --secret gitlab:token <token> (gitlab-mirrors:token for the provider plugin), then run " +
+        "If the token was rotated, set the new one (run `pulumi config set --secret gitlab:token <token>`), then run " +
         "pulumi refresh --run-program (or pulumi destroy --run-program) or pulumi up: without --run-program, refresh and " +
         "destroy use the token saved with the stack's provider when the program last ran.",
     );

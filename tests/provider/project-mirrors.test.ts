@@ -184,18 +184,29 @@ describe("lifecycle", () => {
 
   it("records exactly what a failed create did, and the next update completes it without duplicates", async () => {
     await setFaults(gl.baseUrl, { routes: [POST], errors: { status: 400, count: 1 }, latencyMs: 0 });
-    // The first POST fails: nothing is created, the error carries the (empty) set GitLab holds.
-    const inputs = sets.check({ project: 7, mirrors: [{ url: url("a") }, { url: url("b") }] }).inputs;
+    // One POST fails; whatever else went through is in the error's partial state, and nothing more.
+    const inputs = sets.check({ project: 7, mirrors: [{ url: url("a") }, { url: url("b") }, { url: url("c") }] }).inputs;
     const err = await sets.create(URN, inputs).catch((e: unknown) => e);
     await fetch(`${gl.baseUrl}/-/emulator/faults`, { method: "DELETE" });
     const partial = partialStateOf(err);
     expect(partial?.id).toBe("7");
-    expect(partial?.properties).toMatchObject({ projectId: 7, mirrors: [] });
+    const recorded = (partial?.properties.mirrors as Props[]).map((m) => m.mirrorId);
+    const held = await gitlabMirrors(7);
+    expect(recorded.sort()).toEqual(held.map((m) => m.id).sort());
+    expect(held).toHaveLength(2);
     const diff = sets.diff(partial!.properties, inputs, inputs);
-    expect(diff.detailed).toEqual({ "mirrors[0]": "add", "mirrors[1]": "add" });
+    expect(Object.values(diff.detailed)).toEqual(["add"]);
     const done = await sets.update(URN, "7", partial!.properties, inputs, inputs);
-    expect((done.outs.mirrors as Props[]).map((m) => m.target)).toEqual(["https://mirror.example.com/a.git", "https://mirror.example.com/b.git"]);
-    expect(await gitlabMirrors(7)).toHaveLength(2);
+    expect((done.outs.mirrors as Props[]).map((m) => m.target)).toEqual(["a", "b", "c"].map((n) => `https://mirror.example.com/${n}.git`));
+    expect(await gitlabMirrors(7)).toHaveLength(3);
+  });
+
+  it("disables recorded mirrors with one PUT each and no list", async () => {
+    const set = await created({ project: 7, mirrors: [{ url: url("a") }, { url: url("b") }, { url: url("c") }] });
+    await resetCounters(gl.baseUrl);
+    await updated(set, { project: 7, mirrors: ["a", "b", "c"].map((n) => ({ url: url(n), enabled: false })) });
+    expect((await counters(gl.baseUrl)).routes).toEqual({ [PUT]: 3 });
+    expect((await gitlabMirrors(7)).map((m) => m.enabled)).toEqual([false, false, false]);
   });
 
   it("deletes the mirrors it declares and only those", async () => {

@@ -1,5 +1,5 @@
 /**
- * The committed SDKs (sdk/python, sdk/go) are exactly what tools/sdkgen writes from the provider
+ * The committed SDKs (sdk/python, sdk/go, sdk/nodejs/plugin) are exactly what tools/sdkgen writes from the provider
  * plugin's schema: regenerated into a temporary directory, the two trees are compared file by file.
  */
 import { execFileSync } from "node:child_process";
@@ -47,7 +47,7 @@ describe("the committed SDKs", () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  test.each(["python", "go"])("sdk/%s is what the schema generates (run 'make sdks' when this fails)", (language) => {
+  test.each(["python", "go", "nodejs/plugin"])("sdk/%s is what the schema generates (run 'make sdks' when this fails)", (language) => {
     const fresh = path.join(generated, language);
     const committed = path.join("sdk", language);
     expect(checkoutFilesUnder(committed)).toEqual(filesUnder(fresh));

@@ -1,9 +1,9 @@
 /** What the SDK tests share: the provider plugin's schema and ways to read it. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { execFileAsync } from "../../scripts/lib/sdk-stack";
+import { execFileAsync } from "../../harness/sdk-stack";
 
-export { execFileAsync, installPythonSdk, sdkTools } from "../../scripts/lib/sdk-stack";
+export { execFileAsync, installPythonSdk, sdkTools } from "../../harness/sdk-stack";
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
 /** The part of Pulumi's package schema these tests read. */

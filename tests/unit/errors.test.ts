@@ -8,7 +8,9 @@ import {
   isAmbiguousFailure,
   isMirrorNotFound,
   isProjectNotFound,
+  GitLabRequestError,
   NetworkError,
+  ProviderError,
   RateLimitedError,
   RetriesExhaustedError,
   SyncFailedError,
@@ -79,6 +81,57 @@ describe("the error catalogue", () => {
 
   it("no message can carry URL credentials, whoever builds it", () => {
     expect(new InvalidInputError("url", "https://u:hunter2@h/x is a duplicate").message).toBe("Invalid input url: https://*****:*****@h/x is a duplicate");
+  });
+});
+
+describe("branded classes", () => {
+  // Two copies of the module, as the serialized dynamic provider and jest's registry make them.
+  let copy: typeof import("../../provider/errors");
+  beforeAll(() => {
+    jest.isolateModules(() => {
+      copy = require("../../provider/errors");
+    });
+  });
+
+  it("instanceof holds across two copies of the module, for the class and its bases only", () => {
+    expect(copy.GitLabApiError).not.toBe(GitLabApiError);
+    const foreign = new copy.GitLabApiError({ ...call, status: 404, gitlabMessage: "404 Not found", body: null });
+    expect(foreign).toBeInstanceOf(GitLabApiError);
+    expect(foreign).toBeInstanceOf(GitLabRequestError);
+    expect(foreign).toBeInstanceOf(GitLabMirrorsError);
+    expect(foreign).not.toBeInstanceOf(NetworkError);
+    expect(new InvalidInputError("url", "is required")).toBeInstanceOf(copy.GitLabMirrorsError);
+    expect(new InvalidInputError("url", "is required")).not.toBeInstanceOf(copy.GitLabRequestError);
+    expect(isMirrorNotFound(foreign)).toBe(true);
+  });
+
+  it("a look-alike without the brand is no instance", () => {
+    expect({ code: "GLM_ERR_GITLAB_API", status: 404 }).not.toBeInstanceOf(GitLabMirrorsError);
+    expect(new Error("x")).not.toBeInstanceOf(GitLabMirrorsError);
+    expect(null).not.toBeInstanceOf(GitLabMirrorsError);
+  });
+
+  it("every request error carries the call it is about", () => {
+    for (const err of [api(500, "x"), network, new RetriesExhaustedError({ ...call, attempts: 2 }, { cause: network }), new UnexpectedResponseError({ ...call, status: 200, issues: [] })]) {
+      expect(err).toBeInstanceOf(GitLabRequestError);
+      expect({ method: err.method, route: err.route, path: err.path }).toEqual(call);
+      expect(JSON.parse(JSON.stringify(err))).toMatchObject(call);
+    }
+  });
+
+  it("status texts are Node's, for any status GitLab may send", () => {
+    expect(api(418, "x").message).toContain("failed: 418 I'm a Teapot (GitLab:");
+    expect(api(413, "x").message).toContain("failed: 413 Payload Too Large (GitLab:");
+    expect(api(599, "x").message).toContain('failed: 599 (GitLab: "x")');
+  });
+
+  it("ProviderError names itself a bug and keeps the stack a report needs", () => {
+    const err = new ProviderError("the engine invoked an unknown function x:y");
+    expect(err.code).toBe("GLM_ERR_PROVIDER");
+    expect(ERROR_CODES).toContain("GLM_ERR_PROVIDER");
+    expect(err.name).toBe("ProviderError");
+    expect(err.message).toBe("the engine invoked an unknown function x:y (this is a bug in gitlab-mirrors; please report it)");
+    expect(err.stack).toContain("errors.test.ts");
   });
 });
 

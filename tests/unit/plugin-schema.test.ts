@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { fieldMeta, INPUT_FIELDS, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
 import { packageSchema, REMOTE_MIRROR_TOKEN } from "../../provider/plugin/schema";
-import { README, withReference } from "../../scripts/reference-docs";
+import { README, withReference } from "../../harness/reference-docs";
 
 type Spec = Record<string, any>;
 const schema = packageSchema("1.2.3") as Spec;

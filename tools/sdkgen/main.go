@@ -1,12 +1,14 @@
-// Command sdkgen writes the Python and Go SDKs of the gitlab-mirrors package from its schema, with
-// Pulumi's own code generators. `pulumi package gen-sdk` would delegate the same work to the
-// pulumi-language-python and pulumi-language-go plugins, which this project cannot install; the
-// generator packages they call are plain Go libraries, so we call them directly.
+// Command sdkgen writes the Python, Go and Node.js SDKs of the gitlab-mirrors package from its
+// schema, with Pulumi's own code generators. `pulumi package gen-sdk` would delegate the same work to
+// the pulumi-language-* plugins, which this project cannot install; the generator packages they call
+// are plain Go libraries, so we call them directly.
 //
 //	sdkgen -schema schema.json -out sdk
 //
-// writes sdk/python (a pip-installable package) and sdk/go (a Go module). Each output directory is
-// replaced as a whole, so a field removed from the schema disappears from the SDKs.
+// writes sdk/python (a pip-installable package), sdk/go (a Go module) and sdk/nodejs/plugin (the
+// TypeScript sources only: they are compiled into the gitlab-mirrors npm package itself, beside the
+// hand-written dynamic resource in sdk/nodejs). Each output directory is replaced as a whole, so a
+// field removed from the schema disappears from the SDKs.
 package main
 
 import (
@@ -67,6 +69,10 @@ func run(schemaPath, outDir string) error {
 	goDir := filepath.Join(outDir, "go")
 	if err := generateGo(spec, layout, goDir); err != nil {
 		return fmt.Errorf("go SDK: %w", err)
+	}
+	nodejsDir := filepath.Join(outDir, "nodejs", "plugin")
+	if err := generateNodejs(spec, nodejsDir); err != nil {
+		return fmt.Errorf("node.js SDK: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 // Command stackcli runs one Pulumi operation on the Go quickstart (examples/go) inline, through
 // the Automation API, and prints the result as one JSON line on stdout (engine output goes to
-// stderr): the Go twin of scripts/stack-cli.ts, driven by scripts/lib/sdk-stack.ts for the Go
+// stderr): the Go twin of scripts/stack-cli.ts, driven by harness/sdk-stack.ts for the Go
 // end-to-end tests and demo.
 //
 //	stackcli <up|preview|refresh|destroy|export> -project NAME -stack NAME -state-dir DIR

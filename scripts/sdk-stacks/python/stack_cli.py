@@ -1,6 +1,6 @@
 """Runs one Pulumi operation on a Python program inline, through the Automation API, and prints
 the result as one JSON line on stdout (engine output goes to stderr): the Python twin of
-scripts/stack-cli.ts, driven by scripts/lib/sdk-stack.ts for the Python end-to-end tests and demo.
+scripts/stack-cli.ts, driven by harness/sdk-stack.ts for the Python end-to-end tests and demo.
 
     python stack_cli.py <up|preview|refresh|destroy|export> --program-dir DIR --function NAME
         --project NAME --stack NAME --state-dir DIR --config-file FILE --plugin-dir DIR

@@ -131,8 +131,10 @@ describe("npm pack of a fresh clone", () => {
   );
 
   it("stays small", () => {
-    // A pack of everything under dist/ (tests and scripts compiled, source maps) held 357 files, 1.3 MB.
-    expect(packed.entryCount).toBeLessThan(250);
+    // A pack of everything under dist/ (tests and scripts compiled, source maps) held 357 files, 1.3 MB, when
+    // what ships held about 200; with ProjectMirrors, the gitlab-mirrors command and the plugin's TypeScript
+    // SDK it holds about 260.
+    expect(packed.entryCount).toBeLessThan(300);
     expect(packed.unpackedSize).toBeLessThan(800_000);
   });
 });

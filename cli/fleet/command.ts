@@ -42,6 +42,8 @@ Options:
   --parallel-stacks N     stacks at a time (default: ${DEFAULT_PARALLEL_STACKS})
   --max-deletes N         apply/destroy refuse to delete more mirrors than N (default: ${DEFAULT_MAX_DELETES})
   --json                  plan: print the plan as one JSON document on stdout (progress goes to stderr)
+  --unlock                apply/destroy: first remove the locks an interrupted run left on the fleet's stacks
+                          (pulumi cancel); only when no other run of this fleet is going
   -h, --help              show this help
 
 Secrets never come from the command line. The state's secrets are encrypted with PULUMI_CONFIG_PASSPHRASE
@@ -56,6 +58,7 @@ interface FleetOptions {
   parallelStacks: number;
   maxDeletes: number;
   json: boolean;
+  unlock: boolean;
 }
 
 function wholeNumber(value: string | undefined, fallback: number, option: string, min: number): number {
@@ -77,6 +80,7 @@ function readOptions(args: string[]): FleetOptions {
       "parallel-stacks": { type: "string" },
       "max-deletes": { type: "string" },
       json: { type: "boolean" },
+      unlock: { type: "boolean" },
     },
   });
   const operation = positionals[0] as Operation;
@@ -99,6 +103,7 @@ function readOptions(args: string[]): FleetOptions {
     parallelStacks: wholeNumber(values["parallel-stacks"], DEFAULT_PARALLEL_STACKS, "--parallel-stacks", 1),
     maxDeletes: wholeNumber(values["max-deletes"], DEFAULT_MAX_DELETES, "--max-deletes", 0),
     json: values.json === true,
+    unlock: values.unlock === true,
   };
 }
 
@@ -220,6 +225,9 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
     if (options.operation === "plan") print(`start ${group}: plan (${declared === undefined ? "no longer in the inventory: to retire" : plural(declared.length, "mirror")})`);
     try {
       const stack = await open(group);
+      // A killed run leaves a file backend's stack locked; what it did is in the state, and the next
+      // apply of ProjectMirrors repairs the rest.
+      if (options.unlock && options.operation !== "plan") await stack.cancel();
       const state = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> };
       job.plan = planStack(group, declared, recordedSets(state.resources ?? []));
       if (options.operation === "plan" && declared !== undefined) {
@@ -320,7 +328,9 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
       print(`done  ${group}: ${operation} in ${seconds(stackStarted)} s: +${job.plan.adds.length} -${job.plan.deletes.length} mirrors; engine: ${formatCounts(steps.counts)}`);
       results.push({ ...job, counts: steps.counts });
     } catch (err) {
-      const error = failureSummary(steps.errors, errorTail(err));
+      const tail = errorTail(err);
+      const locked = /currently locked/.test(tail) ? " (an interrupted run left the stack locked: if no other run of this fleet is going, run again with --unlock)" : "";
+      const error = `${failureSummary(steps.errors, tail)}${locked}`;
       print(`FAIL  ${group}: ${operation} after ${seconds(stackStarted)} s: ${error} (engine output in ${path.join(backend.stateDir, "logs", `${group}.log`)})`);
       results.push({ ...job, ok: false, error });
     } finally {

@@ -135,6 +135,7 @@ describe("npm pack of a fresh clone", () => {
     // what ships held about 200; with ProjectMirrors, the gitlab-mirrors command and the plugin's TypeScript
     // SDK it holds about 260.
     expect(packed.entryCount).toBeLessThan(300);
-    expect(packed.unpackedSize).toBeLessThan(800_000);
+    // 915 KB with them: the command alone (dist/cli, fleet and recover and the inventory reader) is 106 KB.
+    expect(packed.unpackedSize).toBeLessThan(1_000_000);
   });
 });

@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; each installs what it needs first.
-.PHONY: demo test setup build clean sdks
+.PHONY: demo test setup build clean sdks dist version
 
 STAND_IN_HOST := devtools/pulumi-language-nodejs
 
@@ -36,5 +36,17 @@ sdks: build
 	  bash scripts/generate-sdks.sh "$$schema" sdk
 	@node dist/tools/dynamic-sdk/main.js
 
+# Every release artifact of VERSION into release/VERSION/ (scripts/dist.sh says what they are).
+dist:
+	@[ -n "$(VERSION)" ] || { echo "usage: make dist VERSION=<semver>" >&2; exit 2; }
+	@bash scripts/dist.sh "$(VERSION)"
+
+# Writes VERSION into package.json (the one place the sources hold it) and regenerates the SDKs: the
+# release commit. `make dist` does the same in a copy, without changing the checkout.
+version: build
+	@[ -n "$(VERSION)" ] || { echo "usage: make version VERSION=<semver>" >&2; exit 2; }
+	@node dist/scripts/release/set-version.js . "$(VERSION)"
+	@$(MAKE) --no-print-directory sdks
+
 clean:
-	rm -rf dist .tmp
+	rm -rf dist .tmp release

@@ -25,6 +25,7 @@ const CODES = {
   GLM_ERR_SYNC_FAILED: "a waited-for sync ended `failed`; the message carries GitLab's last_error (scrubbed)",
   GLM_ERR_SYNC_TIMEOUT: "waiting for a sync exceeded its bound",
   GLM_ERR_UNEXPECTED_RESPONSE: "a 2xx whose body does not match the API's schema (wrong baseUrl, proxy page)",
+  GLM_ERR_MIRROR_URL_TAKEN: "a create met a mirror of the project that already holds the URL",
   GLM_ERR_PROVIDER: "a bug in gitlab-mirrors itself: a state the code should never reach",
 } as const;
 
@@ -259,6 +260,9 @@ catalogued(NetworkError);
 
 export interface RetriesExhaustedErrorInit extends RequestDescription {
   attempts: number;
+  /** Set when the call stopped because its whole time was up: how long it took, and the bound (ms). */
+  elapsedMs?: number;
+  callTimeoutMs?: number;
 }
 
 export class RetriesExhaustedError extends GitLabRequestError {
@@ -267,12 +271,12 @@ export class RetriesExhaustedError extends GitLabRequestError {
   /** `cause` is the last failure and is required: it says what kept going wrong. */
   constructor(init: RetriesExhaustedErrorInit, options: { cause: unknown }) {
     const last = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(
-      "GLM_ERR_RETRIES_EXHAUSTED",
-      init,
-      `${init.method} ${init.path} failed after ${init.attempts} attempts; last error: ${last}`,
-      options,
-    );
+    const attempts = `${init.attempts} ${init.attempts === 1 ? "attempt" : "attempts"}`;
+    const what =
+      init.elapsedMs !== undefined && init.callTimeoutMs !== undefined
+        ? `gave up after waiting ${(init.elapsedMs / 1000).toFixed(1)} s over ${attempts}: a call may take at most ${seconds(init.callTimeoutMs)}, retries included`
+        : `failed after ${attempts}`;
+    super("GLM_ERR_RETRIES_EXHAUSTED", init, `${init.method} ${init.path} ${what}; last error: ${last}`, options);
     this.attempts = init.attempts;
   }
 }
@@ -418,6 +422,39 @@ export class ProviderError extends GitLabMirrorsError {
 }
 catalogued(ProviderError);
 
+export interface MirrorUrlTakenErrorInit {
+  projectId: number;
+  mirrorId: number;
+  /** The URL without credentials. */
+  target: string;
+}
+
+/**
+ * GitLab refused a create because a mirror of the project already has the URL: name that mirror and the
+ * ways to take it over, so that an interrupted run or a mirror made by hand is not a dead end.
+ */
+export class MirrorUrlTakenError extends GitLabMirrorsError {
+  readonly projectId: number;
+  readonly mirrorId: number;
+  readonly target: string;
+
+  constructor(init: MirrorUrlTakenErrorInit, options?: { cause?: unknown }) {
+    const id = `${init.projectId}:${init.mirrorId}`;
+    super(
+      "GLM_ERR_MIRROR_URL_TAKEN",
+      `Project ${init.projectId} already has a mirror for ${init.target}: mirror ${id} (GitLab: "url has already been taken"). ` +
+        "If an interrupted pulumi up made it, run `gitlab-mirrors recover` in the Pulumi project's directory; " +
+        `to manage that mirror with this resource, import it (\`pulumi import gitlab-mirrors:index:RemoteMirror <name> ${id}\`) ` +
+        "or set `adopt: true` on the resource; otherwise delete it in GitLab or choose another URL.",
+      options,
+    );
+    this.projectId = init.projectId;
+    this.mirrorId = init.mirrorId;
+    this.target = init.target;
+  }
+}
+catalogued(MirrorUrlTakenError);
+
 function codeOf(err: unknown): unknown {
   return err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;
 }
@@ -440,6 +477,12 @@ export function isMirrorNotFound(err: unknown): boolean {
 export function isProjectNotFound(err: unknown): boolean {
   const { status, gitlabMessage } = apiFields(err);
   return status === 404 && gitlabMessage === PROJECT_NOT_FOUND;
+}
+
+/** GitLab's 400 for a second mirror of a project with the same credential-free URL. */
+export function isUrlTaken(err: unknown): boolean {
+  const { status, gitlabMessage } = apiFields(err);
+  return status === 400 && typeof gitlabMessage === "string" && /\burl has already been taken\b/.test(gitlabMessage);
 }
 
 /**

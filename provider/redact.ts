@@ -9,8 +9,21 @@ const MASK = "*****";
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const LETTER = /[A-Za-z]/;
 const WORD_CHAR = /[A-Za-z0-9_]/;
-// Where a URL's authority ends in free text: whitespace, quotes, brackets and the path/query/fragment delimiters.
-const AUTHORITY_END = /[\s/?#"'<>()[\]{}]/;
+// Where a URL's authority ends in free text: whitespace, control characters and the path/query/fragment
+// delimiters. Not quotes or brackets: a password may hold them (GitLab and Check accept `Sp(ecial` or
+// `a"b`), and ending there would leave the rest of the password, up to the "@", unmasked. Text that
+// quotes a URL and then an "@" on the same run is masked a little too far, never too little.
+const AUTHORITY_END = /[\s\u0000-\u001f\u007f/?#]/;
+
+/** Whether the "#" at `index` opens an HTML character reference (`&#39;`, `&#x27;`), not a fragment. */
+function isCharacterReference(text: string, index: number): boolean {
+  return index > 0 && text[index - 1] === "&" && /^#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});/.test(text.slice(index, index + 10));
+}
+
+/** Whether a URL's authority (its userinfo included) ends at `index` of free text. */
+export function isAuthorityEnd(text: string, index: number): boolean {
+  return AUTHORITY_END.test(text[index]) && !(text[index] === "#" && isCharacterReference(text, index));
+}
 
 /**
  * Whether a URL scheme ends just before `colon` (the ":" of "://"). Scheme characters exclude ":" and
@@ -45,7 +58,7 @@ export function redactUrlCredentials(text: string): string {
     if (!hasScheme(text, colon)) continue;
     let end = authorityStart;
     let lastAt = -1;
-    while (end < text.length && !AUTHORITY_END.test(text[end])) {
+    while (end < text.length && !isAuthorityEnd(text, end)) {
       if (text[end] === "@") lastAt = end;
       end += 1;
     }
@@ -66,17 +79,39 @@ function maskUserinfo(userinfo: string): string {
   return colon === -1 ? maskedUser : `${maskedUser}:${MASK}`;
 }
 
+const HTML_ESCAPES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/&/g, "&amp;"],
+  [/</g, "&lt;"],
+  [/>/g, "&gt;"],
+  [/"/g, "&quot;"],
+];
+// Ruby's ERB and CGI write "'" as &#39;, other servers as &#x27; or &apos;.
+const APOSTROPHE_ESCAPES = ["&#39;", "&#x27;", "&apos;"];
+
 /**
- * Replaces every occurrence of each non-empty secret, and of its percent-encoded form (how a token
- * appears inside a URL or a query string), with `*****`. Longer secrets are replaced first so a secret
- * that contains another is masked whole.
+ * The ways a secret may come back inside text a server wrote: as given, percent-encoded (a URL or a
+ * query string), HTML-escaped (an error page) and JSON-escaped (a JSON document quoted as text).
+ */
+function secretForms(secret: string): string[] {
+  const html = HTML_ESCAPES.reduce((text, [pattern, escape]) => text.replace(pattern, escape), secret);
+  return [
+    secret,
+    encodeURIComponent(secret),
+    ...APOSTROPHE_ESCAPES.map((escape) => html.replace(/'/g, escape)),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+}
+
+/**
+ * Replaces every occurrence of each non-empty secret, in each form a server may echo it (see
+ * `secretForms`), with `*****`. Longer forms are replaced first so a secret that contains another is
+ * masked whole.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret === "") continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
+    for (const form of secretForms(secret)) forms.add(form);
   }
   let result = text;
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {

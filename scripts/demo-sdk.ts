@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
+import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
 import { pulumiBinDir } from "../harness/pulumi-cli";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "../harness/sdk-stack";
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     step("pulumi up: creating the push mirror and waiting for GitLab to push");
     const up = await stack.expectOk("up");
     process.stderr.write(up.log);
-    step(`pulumi up finished: ${JSON.stringify(up.changes)}`);
+    step(`pulumi up finished: ${describeChanges(up.changes)}`);
     step("stack outputs:");
     for (const [name, output] of Object.entries(up.outputs ?? {})) {
       process.stdout.write(`    ${name}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}\n`);
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     step("pulumi preview: a second run has nothing to change");
     const sdkStack = stack;
     const preview = await countingRequests(demo, () => sdkStack.expectOk("preview"));
-    step(`pulumi preview finished: ${JSON.stringify(preview.result.changes)}, ${preview.requests} GitLab API requests`);
+    step(`pulumi preview finished: ${describeChanges(preview.result.changes)}, ${preview.described}`);
 
     step("pulumi destroy: removing the mirror");
     await stack.expectOk("destroy");

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { countingRequests, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
+import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
 import { openExampleStack } from "../harness/automation-stack";
 
 async function main(): Promise<void> {
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
     step("pulumi up: creating the push mirror and waiting for GitLab to push");
     const up = await stack.up({ onOutput: (text) => process.stderr.write(text) });
-    step(`pulumi up finished: ${JSON.stringify(up.summary.resourceChanges)}`);
+    step(`pulumi up finished: ${describeChanges(up.summary.resourceChanges)}`);
     step("stack outputs:");
     for (const [name, output] of Object.entries(up.outputs)) {
       const shown = output.secret ? "[secret]" : JSON.stringify(output.value);
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
     step("pulumi preview: a second run has nothing to change");
     const preview = await countingRequests(demo, () => stack.preview());
-    step(`pulumi preview finished: ${JSON.stringify(preview.result.changeSummary)}, ${preview.requests} GitLab API requests`);
+    step(`pulumi preview finished: ${describeChanges(preview.result.changeSummary)}, ${preview.described}`);
 
     step("pulumi destroy: removing the mirror");
     await stack.destroy({ onOutput: (text) => process.stderr.write(text) });

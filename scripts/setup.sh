@@ -36,4 +36,5 @@ npx tsc -b tsconfig.json >&2
 log "setting up the Pulumi CLI"
 bash scripts/setup-pulumi.sh >/dev/null
 bash scripts/setup-sdks.sh >/dev/null  # the Python environment, SDK generator and Go modules the SDKs need
+bash scripts/setup-actionlint.sh >/dev/null  # the linter the release workflow's test runs
 log "ready"

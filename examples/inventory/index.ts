@@ -5,19 +5,19 @@
  * next `pulumi up`, removing it deletes that mirror. The file names credentials but never holds them:
  * their values are the stack's `inventory:credentials` secret.
  *
- * `inventory:group` restricts the stack to one group; scripts/fleet-shards.ts runs one such stack per
- * group, several at a time, for fleets too large for one stack.
+ * `inventory:group` restricts the stack to one group; left unset, the stack declares every group. For fleets
+ * too large for one stack, `gitlab-mirrors fleet` applies the same file as one stack per group.
  */
-import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteMirror } from "gitlab-mirrors";
-import { credentialsSchema, formatPath, inventoryError, loadInventory, urlWithCredentials, type Credentials } from "./inventory";
+import { credentialsSchema, formatPath, inventoryError, readInventoryFile, urlWithCredentials, type Credentials } from "gitlab-mirrors/inventory";
 
 const config = new pulumi.Config("inventory");
 const file = config.get("file") ?? "inventory.yaml";
-const onlyGroup = config.get("group");
+// Unset or "" (the default in Pulumi.yaml): every group in this one stack.
+const onlyGroup = config.get("group") || undefined;
 
-const byGroup = loadInventory(fs.readFileSync(file, "utf8"), file);
+const byGroup = readInventoryFile(file);
 if (onlyGroup !== undefined && !byGroup.has(onlyGroup)) {
   throw inventoryError(file, [{ path: "groups", message: `has no group ${onlyGroup} (inventory:group); it has ${[...byGroup.keys()].join(", ")}` }]);
 }

@@ -74,7 +74,7 @@ function context(): MirrorContext {
 }
 
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = failuresForEngine([...connectionFailures(connection(), SETTING_NAMES), ...inputFailures(news)]);
+  const failures = failuresForEngine([...connectionFailures(connection(), SETTING_NAMES), ...inputFailures(news)], [], news);
   return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
 }
 

@@ -6,12 +6,11 @@
  *   {"error":"insufficient_scope","error_description":"..."} -> insufficient_scope: ...
  *   text/plain "Retry later\n"                       -> Retry later
  */
-import { redactSecrets, redactUrlCredentials } from "../redact";
+import { isAuthorityEnd, redactSecrets, redactUrlCredentials } from "../redact";
 
 const MAX_TEXT = 500;
 // Room past MAX_TEXT for URL masking to shrink the text: masking may pull later characters forward.
 const WINDOW = MAX_TEXT + 4096;
-const AUTHORITY_END = /[\s/?#"'<>()[\]{}]/;
 
 function flattenMessageHash(hash: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -57,7 +56,7 @@ export function gitlabMessageOf(body: unknown, secrets: readonly string[]): stri
     // A URL whose authority runs to the cut: keep its scheme, drop the rest.
     const lastScheme = window.lastIndexOf("://");
     let tail = lastScheme === -1 ? -1 : lastScheme + 3;
-    while (tail !== -1 && tail < window.length) tail = AUTHORITY_END.test(window[tail]) ? -1 : tail + 1;
+    while (tail !== -1 && tail < window.length) tail = isAuthorityEnd(window, tail) ? -1 : tail + 1;
     if (tail !== -1) window = window.slice(0, lastScheme + 3);
   }
   const text = redactUrlCredentials(window).trim();

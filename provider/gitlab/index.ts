@@ -5,10 +5,11 @@ import type { SettingNames } from "../connection-settings";
 import { missingSettingError, settingError } from "../errors";
 import { resolveClientOptions } from "./options";
 import { agentFor, limiterFor } from "./pool";
-import { createProjectsApi } from "./projects";
+import { createProjectsApi, createUsersApi } from "./projects";
 import { createRemoteMirrorsApi } from "./remote-mirrors";
-import { createTransport } from "./transport";
+import { createTransport, type Transport } from "./transport";
 import type { ClientOptions, ConnectionSettings, GitLabClient } from "./types";
+import { tokenProblem } from "./token";
 import { normaliseApiUrl } from "./url";
 
 export type {
@@ -22,8 +23,10 @@ export type {
   RemoteMirrorCreate,
   RemoteMirrorUpdate,
   RemoteMirrorsApi,
+  UsersApi,
 } from "./types";
 export { normaliseApiUrl } from "./url";
+export { tokenProblem } from "./token";
 export { DEFAULT_CLIENT_OPTIONS } from "./options";
 export { closeAll } from "./pool";
 
@@ -31,10 +34,10 @@ function validateToken(token: unknown, names: SettingNames): string {
   if (typeof token !== "string" || token.trim() === "") {
     throw missingSettingError(names, "token");
   }
-  // A control character would be rejected by the HTTP layer with an error that could echo the header.
-  if (/[\u0000-\u001f\u007f]/.test(token)) {
-    throw settingError(names, "token", "contains a control character (a stray newline?); set it again without it");
-  }
+  // Refused before any request: the HTTP layer would refuse it with an error that could echo the header,
+  // which the retry logic would take for a request that may have reached GitLab.
+  const problem = tokenProblem(token);
+  if (problem !== null) throw settingError(names, "token", problem);
   return token;
 }
 
@@ -53,10 +56,20 @@ export function createGitLabClient(settings: ConnectionSettings, options: Partia
     limiter: limiterFor(apiUrl, resolved.maxConnectionsPerHost),
     options: resolved,
   });
+  return clientOf(apiUrl, transport);
+}
+
+function clientOf(apiUrl: string, transport: Transport): GitLabClient {
   return Object.freeze({
     apiUrl,
     projects: createProjectsApi(transport),
     remoteMirrors: createRemoteMirrorsApi(transport),
+    users: createUsersApi(transport),
+    withSecrets(secrets: readonly string[]): GitLabClient {
+      const extra = secrets.filter((secret) => typeof secret === "string" && secret !== "");
+      if (extra.length === 0) return this;
+      return clientOf(apiUrl, (req) => transport({ ...req, secrets: [...(req.secrets ?? []), ...extra] }));
+    },
   });
 }
 

@@ -8,6 +8,7 @@ import type { ClientOptions } from "./types";
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   timeoutMs: 30_000,
   attemptTimeoutMs: 120_000,
+  callTimeoutMs: 300_000,
   maxResponseBytes: 4 * 1024 * 1024,
   maxRetries: 5,
   baseDelayMs: 500,
@@ -44,6 +45,7 @@ export function resolveClientOptions(overrides: Partial<ClientOptions> = {}): Re
   }
   requireInteger("timeoutMs", merged.timeoutMs, 1, "milliseconds before a connect, headers or body wait fails");
   requireInteger("attemptTimeoutMs", merged.attemptTimeoutMs, 1, "milliseconds one attempt may take from connecting to the last body byte");
+  requireInteger("callTimeoutMs", merged.callTimeoutMs, 1, "milliseconds a whole call may take, its retries and waits included");
   requireInteger("maxResponseBytes", merged.maxResponseBytes, 1, "largest response body read, in bytes");
   requireInteger("maxRetries", merged.maxRetries, 0, "0 disables retries");
   requireInteger("baseDelayMs", merged.baseDelayMs, 0, "milliseconds of the first backoff step");

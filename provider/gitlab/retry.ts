@@ -22,9 +22,13 @@ export interface RetryOptions {
   now: number;
   /** In [0, 1). */
   random: () => number;
+  /** How long the call has taken so far, all attempts and waits (ms). */
+  elapsedMs?: number;
+  /** The most the whole call may take, all attempts and waits (ms); no retry would end past it. */
+  callTimeoutMs?: number;
 }
 
-export type StopReason = "not-retryable" | "attempts-exhausted" | "delay-above-cap";
+export type StopReason = "not-retryable" | "attempts-exhausted" | "delay-above-cap" | "call-deadline";
 
 export type RetryDecision =
   | { retry: true; delayMs: number }
@@ -63,6 +67,15 @@ function isRetryableStatus(status: number): boolean {
 
 /** `attempt` is the number of the attempt that just failed, starting at 1. */
 export function decideRetry(failure: Failure, attempt: number, options: RetryOptions): RetryDecision {
+  const decision = decideByFailure(failure, attempt, options);
+  // A retry that would only start once the call's time is up is no retry.
+  if (decision.retry && options.callTimeoutMs !== undefined && (options.elapsedMs ?? 0) + decision.delayMs >= options.callTimeoutMs) {
+    return { retry: false, reason: "call-deadline" };
+  }
+  return decision;
+}
+
+function decideByFailure(failure: Failure, attempt: number, options: RetryOptions): RetryDecision {
   if (failure.kind === "status" && failure.status === 429) {
     const requested = rateLimitWaitMs(failure.headers, options.now);
     if (requested !== undefined && requested > options.maxDelayMs) {

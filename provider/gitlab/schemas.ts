@@ -54,6 +54,9 @@ export const projectPayload = z.object({
 });
 export type ProjectPayload = z.infer<typeof projectPayload>;
 
+/** GET /user: only what says whose token it is. */
+export const currentUserPayload = z.object({ id: z.number().int(), username: z.string() });
+
 export const publicKeyPayload = z.object({ public_key: z.string() });
 
 export function toRemoteMirror(payload: RemoteMirrorPayload): RemoteMirror {

@@ -28,6 +28,7 @@ import type { ResolvedClientOptions } from "./options";
 import { buildPath, type Route, type RouteParams } from "./path";
 import type { HostRateLimiter } from "./rate-limiter";
 import { readBounded } from "./response-body";
+import { secondsText, sleepReporting } from "./wait-report";
 import { decideRetry, rateLimitWaitMs, type Failure } from "./retry";
 import { describeIssues } from "./schemas";
 import { undici } from "./undici";
@@ -71,7 +72,8 @@ export interface ApiResponse {
 export type Transport = (req: ApiRequest) => Promise<ApiResponse>;
 
 type Outcome = { kind: "response"; response: ApiResponse } | { kind: "network"; error: NetworkError };
-type Attempt = (call: CallDescription, req: ApiRequest) => Promise<Outcome>;
+/** One attempt; `budgetMs` is what is left of the whole call's time, and cuts the attempt short. */
+type Attempt = (call: CallDescription, req: ApiRequest, budgetMs: number) => Promise<Outcome>;
 
 export interface TransportSettings {
   apiUrl: string;
@@ -123,13 +125,14 @@ function networkError(call: CallDescription, origin: string, failure: NetworkFai
 
 function sendOnce(settings: TransportSettings): Attempt {
   const { apiUrl, token, dispatcher, options } = settings;
-  const failureContext: FailureContext = {
-    origin: new URL(apiUrl).origin,
-    baseUrlName: options.settingNames.baseUrl.name,
-    timeoutMs: options.timeoutMs,
-    attemptTimeoutMs: options.attemptTimeoutMs,
-  };
-  return async (call, req) => {
+  const origin = new URL(apiUrl).origin;
+  return async (call, req, budgetMs) => {
+    const failureContext: FailureContext = {
+      origin,
+      baseUrlName: options.settingNames.baseUrl.name,
+      timeoutMs: options.timeoutMs,
+      attemptTimeoutMs: Math.max(1, Math.min(options.attemptTimeoutMs, budgetMs)),
+    };
     const query = req.query ? `?${new URLSearchParams(Object.entries(req.query).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
     const headers: Record<string, string> = {
       "private-token": token,
@@ -143,7 +146,7 @@ function sendOnce(settings: TransportSettings): Attempt {
     }
     // headersTimeout and bodyTimeout restart with every byte; this bounds the attempt as a whole.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), options.attemptTimeoutMs);
+    const timer = setTimeout(() => deadline.abort(), failureContext.attemptTimeoutMs);
     timer.unref();
     let status: number;
     let responseHeaders: Record<string, string | undefined>;
@@ -184,8 +187,14 @@ function sendOnce(settings: TransportSettings): Attempt {
 }
 
 function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOptions, attempt: Attempt): Attempt {
-  const clock = { now: options.now, sleep: options.sleep };
-  return async (call, req) => {
+  return async (call, req, budgetMs) => {
+    // The limiter's pauses (GitLab's quota, an earlier 429) are said every 10 s too.
+    const clock = {
+      now: options.now,
+      sleep: (ms: number) =>
+        sleepReporting(options.sleep, ms, options.onWait && ((waited, total) =>
+          options.onWait?.(`${call.method} ${call.path}: held back by GitLab's rate limit (${secondsText(waited)} s of ${secondsText(total)} s)`))),
+    };
     const asked = options.now();
     const admission = await limiter.acquire(clock, options.maxDelayMs);
     const waited = options.now() - asked;
@@ -210,7 +219,7 @@ function withHostLimiter(limiter: HostRateLimiter, options: ResolvedClientOption
       });
     }
     try {
-      const outcome = await attempt(call, req);
+      const outcome = await attempt(call, req, budgetMs - (options.now() - asked));
       if (outcome.kind === "response") {
         const { status, headers } = outcome.response;
         const now = options.now();
@@ -248,15 +257,24 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
   return async (req) => {
     const call = describeCall(req, token, options.settingNames);
     const where = { method: call.method, route: call.route, path: call.path };
+    const started = options.now();
     for (let n = 1; ; n += 1) {
-      const outcome = await attempt(call, req);
+      const outcome = await attempt(call, req, options.callTimeoutMs - (options.now() - started));
       if (outcome.kind === "response" && isSuccess(outcome.response.status)) return outcome.response;
 
       const failure: Failure =
         outcome.kind === "network" ? { kind: "network" } : { kind: "status", status: outcome.response.status, headers: outcome.response.headers };
-      const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now: options.now() });
+      const now = options.now();
+      const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now, elapsedMs: now - started });
       if (decision.retry) {
-        await options.sleep(decision.delayMs);
+        // Said when it happens (an unreachable GitLab is known at the first refusal), then every 10 s of the wait.
+        const why = outcome.kind === "network" ? outcome.error.reason : `GitLab answered ${outcome.response.status}`;
+        options.onWait?.(
+          `${call.method} ${call.path}: attempt ${n} failed (${why}); trying again in ${secondsText(decision.delayMs)} s ` +
+            `(attempt ${n + 1} of at most ${options.maxRetries + 1})`,
+        );
+        await sleepReporting(options.sleep, decision.delayMs, options.onWait && ((waited, total) =>
+          options.onWait?.(`${call.method} ${call.path}: still waiting to try again (${secondsText(waited)} s of ${secondsText(total)} s)`)));
         continue;
       }
 
@@ -275,6 +293,9 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
         });
       } else {
         error = apiError(outcome.response);
+      }
+      if (decision.reason === "call-deadline") {
+        throw new RetriesExhaustedError({ ...where, attempts: n, elapsedMs: now - started, callTimeoutMs: options.callTimeoutMs }, { cause: error });
       }
       if (decision.reason === "attempts-exhausted" && n > 1) {
         throw new RetriesExhaustedError({ ...where, attempts: n }, { cause: error });

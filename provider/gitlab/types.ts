@@ -18,6 +18,11 @@ export interface ClientOptions {
    * with every byte, so a server dripping its answer would otherwise hold the call forever.
    */
   attemptTimeoutMs: number;
+  /**
+   * Bound on the whole call: every attempt, every wait between them (ms). Each attempt is cut at what is
+   * left of it, and no retry starts that could only end past it.
+   */
+  callTimeoutMs: number;
   /** Largest response body read (bytes); a 2xx with a longer one is GLM_ERR_UNEXPECTED_RESPONSE. */
   maxResponseBytes: number;
   /** Retries after the first attempt (so at most maxRetries + 1 requests per call). */
@@ -56,6 +61,11 @@ export interface Project {
 export interface ProjectsApi {
   /** GET /projects/:id */
   get(project: ProjectRef): Promise<Project>;
+}
+
+export interface UsersApi {
+  /** GET /user: the token's user; 401 for a wrong, expired or revoked token. */
+  current(): Promise<{ id: number; username: string }>;
 }
 
 export interface RemoteMirror {
@@ -109,4 +119,10 @@ export interface GitLabClient {
   readonly apiUrl: string;
   readonly projects: ProjectsApi;
   readonly remoteMirrors: RemoteMirrorsApi;
+  readonly users: UsersApi;
+  /**
+   * The same client, with secrets besides the token that every error of its calls must mask (a mirror
+   * URL's password, which GitLab may quote back in an answer to any call about that mirror).
+   */
+  withSecrets(secrets: readonly string[]): GitLabClient;
 }

@@ -17,7 +17,11 @@ const NAMEABLE_SCHEMES = new Set(["ftp:", "ssh:", "git:", "file:", "ws:", "wss:"
 export function normaliseApiUrl(baseUrl: string, names: SettingNames = GITLAB_CONFIG_NAMES): string {
   const bad = (reason: string, cause?: unknown) => settingError(names, "baseUrl", reason, cause === undefined ? undefined : { cause });
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
-    throw bad("it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com");
+    throw bad("is empty; set it to your GitLab instance, e.g. https://gitlab.example.com");
+  }
+  // The URL parser drops tabs and line breaks silently: a value holding one was pasted wrong.
+  if (/[\u0000-\u001f\u007f]/.test(baseUrl.trim())) {
+    throw bad("contains a line break or another control character; set it again without it");
   }
   let url: URL;
   try {
@@ -27,14 +31,15 @@ export function normaliseApiUrl(baseUrl: string, names: SettingNames = GITLAB_CO
     throw bad("is not an absolute URL; use e.g. https://gitlab.example.com", cause);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    const scheme = NAMEABLE_SCHEMES.has(url.protocol) ? `scheme ${url.protocol.replace(/:$/, "")}` : "its scheme";
-    throw bad(`${scheme} is not supported; use https:// (or http:// for a local GitLab)`);
+    // The reason follows the setting's name: "gitlab:baseUrl uses scheme ftp, which is not supported".
+    const scheme = NAMEABLE_SCHEMES.has(url.protocol) ? `uses scheme ${url.protocol.replace(/:$/, "")}, which is` : "uses a scheme that is";
+    throw bad(`${scheme} not supported; use https:// (or http:// for a local GitLab)`);
   }
   if (url.username !== "" || url.password !== "") {
-    throw bad(`it must not contain credentials; put the token in ${nameWithFallback(names.token)}`);
+    throw bad(`must not contain credentials; put the token in ${nameWithFallback(names.token)}`);
   }
   if (url.search !== "" || url.hash !== "") {
-    throw bad("it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com");
+    throw bad("must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com");
   }
   let path = url.pathname.replace(/\/+$/, "");
   if (!path.endsWith(API_SUFFIX)) path += API_SUFFIX;

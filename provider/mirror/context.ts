@@ -1,6 +1,6 @@
 import { CONNECTION_ENV, type ConnectionSetting, GITLAB_CONFIG_NAMES, notSetReason, type SettingNames } from "../connection-settings";
 import { ConfigError, missingSettingError } from "../errors";
-import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl } from "../gitlab";
+import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl, tokenProblem } from "../gitlab";
 import { redactAll } from "../redact";
 import { MirrorListCache } from "./mirror-lists";
 
@@ -121,6 +121,10 @@ export function connectionFailures(
     }
   }
   if (settings.token === undefined || settings.token === "") fail("token", notSetReason(settingNames.token));
+  else {
+    const problem = tokenProblem(settings.token);
+    if (problem !== null) fail("token", problem);
+  }
   return failures;
 }
 

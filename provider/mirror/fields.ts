@@ -94,6 +94,14 @@ const syncTimeoutSchema = z.number({ error: "must be a number of seconds" }).sup
   }
 });
 
+/**
+ * A number given as `syncTrigger` is taken as its text: Pulumi YAML reads `20261207` (even from a
+ * config value declared `type: string`) as a number, and any change of it still requests a sync.
+ */
+export function syncTriggerText(value: unknown): unknown {
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+}
+
 /** The inputs: the single source of truth for their types, rules and documentation. */
 export const mirrorInputsSchema = z.object({
   project: field(projectSchema, {
@@ -172,7 +180,7 @@ export const mirrorInputsSchema = z.object({
     default: 300,
     change: "update",
   }),
-  syncTrigger: field(z.string({ error: "must be a string" }).optional(), {
+  syncTrigger: field(z.preprocess(syncTriggerText, z.string({ error: "must be a string" })).optional(), {
     description: "Any change of this value requests a sync, and changes nothing else.",
     change: "update",
   }),
@@ -260,6 +268,28 @@ function projectProblem(value: number | string): string | null {
   if (/^[0-9]+$/.test(value)) return Number(value) > 0 ? projectIdProblem(value) : "must be a positive project id";
   if (!/^[^/\s]+(\/[^/\s]+)+$/.test(value)) {
     return 'must be a numeric id or the project\'s full path such as "group/app" (no leading, trailing or double slashes, no spaces)';
+  }
+  return projectPathProblem(value);
+}
+
+/**
+ * GitLab's rules for the segments of a full path (see docs/gitlab-behaviour.md): ASCII letters, digits,
+ * "_", "-" and "."; not starting with "-"; not ending in ".git" or ".atom"; a group's segment not ending
+ * in "."; and never "." or "..", which name no project (a path such as "a/../b" only looks like another).
+ */
+function projectPathProblem(path: string): string | null {
+  const segments = path.split("/");
+  for (const [index, segment] of segments.entries()) {
+    const which = index === segments.length - 1 ? "the project's path" : "a group's path";
+    // Named by position, never quoted: a program may mark the project secret.
+    const shown = `segment ${index + 1}`;
+    let reason: string | null = null;
+    if (/^\.+$/.test(segment)) reason = `${shown} is no name: "." and ".." are not path segments in GitLab`;
+    else if (/[^A-Za-z0-9_.-]/.test(segment)) reason = `${shown} holds a character GitLab does not allow in ${which}; it allows ASCII letters, digits, "_", "-" and "."`;
+    else if (segment.startsWith("-")) reason = `${shown} starts with "-", which GitLab does not allow in ${which}`;
+    else if (/\.(git|atom)$/i.test(segment)) reason = `${shown} ends in ".git" or ".atom", which GitLab does not allow in ${which}`;
+    else if (index < segments.length - 1 && segment.endsWith(".")) reason = `${shown} ends in ".", which GitLab does not allow in a group's path`;
+    if (reason !== null) return `is not a GitLab project path: ${reason}`;
   }
   return null;
 }

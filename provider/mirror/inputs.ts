@@ -7,10 +7,12 @@ import {
   MirrorInputs,
   mirrorInputsSchema,
   SECRET_PROPERTIES,
+  syncTriggerText,
 } from "./fields";
 import { numericProjectId } from "./project";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { parseMirrorUrl } from "./url";
+import { redactSecrets } from "../redact";
 
 /** Validation (check) and normalisation (defaults applied) of the RemoteMirror inputs. */
 
@@ -90,15 +92,34 @@ function crossFieldFailures(known: Record<string, unknown>, validated?: Record<s
 
 /**
  * The engine prints a failing property's value next to the reason, even a secret one. A failure of a
- * secret input (or of a key that is not an input at all, such as a configuration setting) is therefore
- * reported without a property, its name moved into the reason.
+ * secret input (the table's, or any input the program marked secret) or of a key that is not an input at
+ * all (such as a configuration setting) is therefore reported without a property, its name moved into the
+ * reason. A reason may quote a value (a regex's syntax error quotes the regex): every string of a secret
+ * input is masked in every reason.
  */
-export function failuresForEngine(failures: readonly CheckFailure[]): CheckFailure[] {
-  return failures.map((failure) =>
-    (INPUT_FIELDS as readonly string[]).includes(failure.property) && !SECRET_PROPERTIES.includes(failure.property)
-      ? failure
-      : { property: "", reason: `${failure.property} ${failure.reason}` },
-  );
+export function failuresForEngine(
+  failures: readonly CheckFailure[],
+  secretInputs: Iterable<string> = [],
+  values: Record<string, unknown> = {},
+): CheckFailure[] {
+  const secret = new Set([...SECRET_PROPERTIES, ...secretInputs]);
+  const secretTexts = [...secret].flatMap((name) => stringsIn(values[name]));
+  return failures.map((failure) => {
+    let reason = redactSecrets(failure.reason, secretTexts);
+    // The table's secrets (url) have reasons written never to quote them; any other input's reason may
+    // quote a part of its value (a regex's error quotes the piece it stopped at): drop what it quotes.
+    if (secret.has(failure.property) && !SECRET_PROPERTIES.includes(failure.property)) reason = reason.replace(/`[^`]*`|"[^"]*"/g, "(hidden)");
+    return (INPUT_FIELDS as readonly string[]).includes(failure.property) && !secret.has(failure.property)
+      ? { property: failure.property, reason }
+      : { property: "", reason: `${failure.property} ${reason}` };
+  });
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return value === "" ? [] : [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 /**
@@ -115,10 +136,14 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
     case "url":
       return value;
     case "mirrorBranchRegex":
-    case "syncTrigger":
       return absent || value === "" ? null : value;
+    case "syncTrigger":
+      return absent || value === "" ? null : syncTriggerText(value);
     case "hostKeys":
-      return absent ? [] : Array.isArray(value) ? value.map((k) => (typeof k === "string" ? k.trim() : k)) : value;
+      // Check refuses anything but a list of strings; a recorded state may still hold something else
+      // (edited by hand, or damaged). It is read as no keys: GitLab's fingerprints then show the drift.
+      if (absent || !Array.isArray(value)) return [];
+      return value.flatMap((k) => (isUnknown(k) ? [k] : typeof k === "string" ? [k.trim()] : []));
     case "onlyProtectedBranches": {
       if (!absent) return value;
       // Protected branches only, unless a regex chooses the branches (GitLab refuses both together).

@@ -1,5 +1,6 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, ProviderError } from "../errors";
+import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError, ProviderError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
+import { quoted } from "../quote";
 import { redactAll } from "../redact";
 import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
@@ -10,7 +11,7 @@ import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outp
 import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
-import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, urlSecrets } from "./url";
+import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentialsProblem, urlSecrets } from "./url";
 
 /** The RemoteMirror lifecycle: create, read, update, delete against GitLab through the injected client. */
 
@@ -24,9 +25,11 @@ export type ReadResult = { gone: false; id: string; props: MirrorOutputs; inputs
 
 /** Per-call view of the context: a logger and a scrubber that know this mirror's secrets. */
 function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: (text: string) => string } {
-  const secrets = [ctx.token, ...(typeof url === "string" ? urlSecrets(url) : [])];
+  const mirrorSecrets = typeof url === "string" ? urlSecrets(url) : [];
+  const secrets = [ctx.token, ...mirrorSecrets];
   return {
-    ctx: { ...ctx, logger: scrubbingLogger(ctx.logger, secrets) },
+    // GitLab may quote the password back to any call about the mirror, not only to its create.
+    ctx: { ...ctx, client: ctx.client.withSecrets(mirrorSecrets), logger: scrubbingLogger(ctx.logger, secrets) },
     scrub: (text: string) => redactAll(text, secrets),
   };
 }
@@ -67,8 +70,17 @@ async function findFreshMirrorByUrl(ctx: MirrorContext, projectId: number, url: 
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
+/** GitLab's "url has already been taken", with the mirror that holds the URL named, when a list finds it. */
+async function urlTakenError(ctx: MirrorContext, projectId: number, url: string, err: unknown): Promise<unknown> {
+  const holder = await findMirrorByUrl(ctx, projectId, url).catch(() => undefined);
+  if (holder === undefined) return err;
+  return new MirrorUrlTakenError({ projectId, mirrorId: holder.id, target: credentialFreeUrl(url) }, { cause: err });
+}
+
 export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
   const inputs = validated(raw);
+  const masked = maskedCredentialsProblem(inputs.url);
+  if (masked !== null) throw new InvalidInputError("url", masked);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
   const name = String(inputs.project);
   const target = credentialFreeUrl(inputs.url);
@@ -91,6 +103,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       mirror = await ctx.client.remoteMirrors.create(projectId, createAttributes(inputs));
       ctx.logger.debug(`${name}: created mirror ${mirror.id} (${target})`);
     } catch (err) {
+      if (isUrlTaken(err)) throw await urlTakenError(ctx, projectId, inputs.url, err);
       if (!isAmbiguousFailure(err)) throw err;
       // The POST may have reached GitLab: look before anyone tries again, and never POST twice.
       ctx.logger.warn(`${name}: creating the mirror for ${target} may have failed; looking for it`);
@@ -148,12 +161,30 @@ async function maybeSync(
   return syncMirror(ctx, target, before, inputs.syncTimeoutSeconds);
 }
 
+/**
+ * The mirror a resource is: its id says so, never the stored outputs. Outputs that name another project
+ * or mirror mean a damaged state; acting on either could read, change or delete someone else's mirror,
+ * so that is an error and nothing is sent.
+ */
 function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
-  if (typeof props.projectId === "number" && typeof props.mirrorId === "number") {
-    return { projectId: props.projectId, mirrorId: props.mirrorId };
-  }
   const parsed = parseResourceId(id);
-  if (parsed === null) throw new InvalidInputError("id", `"${id}" is not a RemoteMirror id of the form <projectId>:<mirrorId>`);
+  if (parsed === null) {
+    throw new InvalidInputError(
+      "id",
+      `${quoted(id)} is not a RemoteMirror id: it must be <projectId>:<mirrorId>, two positive whole numbers of at most ${Number.MAX_SAFE_INTEGER} (e.g. 42:7)`,
+    );
+  }
+  const stored = { projectId: props.projectId, mirrorId: props.mirrorId };
+  const disagreeing = (["projectId", "mirrorId"] as const).filter((key) => stored[key] !== undefined && stored[key] !== null && stored[key] !== parsed[key]);
+  if (disagreeing.length > 0) {
+    const named = disagreeing.map((key) => `${key} ${typeof stored[key] === "number" ? stored[key] : quoted(stored[key], 40)}`).join(" and ");
+    throw new InvalidInputError(
+      "id",
+      `the resource id ${quoted(id)} names project ${parsed.projectId}, mirror ${parsed.mirrorId}, but the state's outputs hold ${named}: ` +
+        "the state is damaged, so nothing was sent to GitLab. Run pulumi refresh after correcting the outputs " +
+        "(pulumi stack export / import), or drop the resource with pulumi state delete and import it again",
+    );
+  }
   return parsed;
 }
 

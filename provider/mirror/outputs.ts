@@ -20,9 +20,16 @@ export function resourceId(projectId: number, mirrorId: number): string {
   return `${projectId}:${mirrorId}`;
 }
 
+/**
+ * The two ids of `<projectId>:<mirrorId>`, or null when `id` has another form or an id above 2^53 - 1
+ * (a JavaScript number would round it to a neighbouring id, and every call would go to another mirror).
+ */
 export function parseResourceId(id: string): { projectId: number; mirrorId: number } | null {
-  const match = /^([1-9][0-9]*):([1-9][0-9]*)$/.exec(id);
-  return match ? { projectId: Number(match[1]), mirrorId: Number(match[2]) } : null;
+  const match = /^([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/.exec(id);
+  if (match === null) return null;
+  const projectId = Number(match[1]);
+  const mirrorId = Number(match[2]);
+  return Number.isSafeInteger(projectId) && Number.isSafeInteger(mirrorId) ? { projectId, mirrorId } : null;
 }
 
 export function buildOutputs(

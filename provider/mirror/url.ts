@@ -95,8 +95,10 @@ export function parseMirrorUrl(raw: unknown): UrlParseResult {
     hostname: url.hostname.toLowerCase(),
     port: url.port,
   };
-  // GitLab checks the user as it pushes it: percent-encoded again, so "%41bot" starts with "%".
-  if (parsed.username !== "" && !/^[A-Za-z0-9]/.test(parsed.username)) {
+  // GitLab's rule: the user name starts with a Unicode letter or digit (Ruby's \p{Alnum}), checked as
+  // written, so "üser" is accepted and "%41bot" starts with "%". GitLab's own mask, which an imported
+  // mirror is recorded with, passes here; a create refuses it (see maskedCredentialsProblem).
+  if (parsed.username !== "" && parsed.username !== MASKED_USER && !/^[\p{Alphabetic}\p{Nd}]/u.test(parsed.username)) {
     return { ok: false, problem: { kind: "username", credentialFree: parsed.credentialFree } };
   }
   return { ok: true, url: parsed };
@@ -124,7 +126,7 @@ export function describeUrlProblem(problem: UrlProblem): string {
     case "no_host":
       return "has no host";
     case "username":
-      return `the username in ${problem.credentialFree} must start with a letter or a digit (GitLab rejects it otherwise)`;
+      return `the username in ${problem.credentialFree} must start with a letter or a digit, in any script (GitLab rejects it otherwise)`;
     case "at_after_host":
       return (
         'has an "@" after its host, or a "/", "?" or "#" before its last "@": GitLab reads everything between "://" and the last "@" ' +
@@ -190,6 +192,19 @@ export function urlSecrets(raw: string): string[] {
 export function isSshUrl(raw: string): boolean {
   const parsed = parseMirrorUrl(raw);
   return parsed.ok && parsed.url.scheme === "ssh";
+}
+
+/** How GitLab shows every user name but `git` in a mirror's URL. */
+export const MASKED_USER = "*****";
+
+/**
+ * Why a URL cannot be used to create a mirror although Check accepts it: its credentials are GitLab's mask
+ * (an imported mirror's recorded URL), not credentials GitLab could push with. Null when it has real ones.
+ */
+export function maskedCredentialsProblem(raw: string): string | null {
+  return hasMaskedCredentials(raw)
+    ? "holds GitLab's mask (*****) where the credentials go, as an import records it; a new mirror needs the real ones: declare url with the user and password or token GitLab should push with"
+    : null;
 }
 
 /**

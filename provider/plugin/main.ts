@@ -3,6 +3,7 @@
  * engine reads it). The engine's address, the last argument, is where log lines go, each attached
  * to the resource it is about.
  */
+import * as fs from "node:fs";
 import { createEngineLog, engineAddressOf } from "../engine-log";
 import { packageInfo } from "./package-root";
 import { RemoteMirrorPlugin } from "./provider";
@@ -38,10 +39,54 @@ export async function servePlugin(args: readonly string[], env: NodeJS.ProcessEn
   };
 }
 
-/** The plugin process: serve, print the port, and keep running until the engine stops it. */
+/** The plugin process: serve, print the port, and keep running until the engine stops it or is gone. */
 export async function main(args: readonly string[]): Promise<void> {
   const running = await servePlugin(args);
   process.stdout.write(`${running.port}\n`);
+  exitWhenEngineGone(() => process.exit(0));
+}
+
+/** How often the plugin looks at its parent process. */
+const PARENT_CHECK_MS = 1_000;
+
+/**
+ * The engine starts each plugin in a process group of its own, so a `kill -9` of the CLI's group does
+ * not reach it, and an engine that dies never sends the signal that would stop it. The plugin notices
+ * on its own, either way within about a second:
+ * - the engine holds the write end of a pipe on the plugin's stdin (it never writes to it): when the
+ *   engine dies the pipe closes, and stdin ends;
+ * - the plugin's parent is the engine (the launcher execs node): when it dies the plugin is handed to
+ *   another parent (init, or a subreaper), and its parent pid changes.
+ * Stdin that is a terminal or /dev/null (the plugin started by hand, for PULUMI_DEBUG_PROVIDERS) is
+ * not watched; nor is a parent that is already init.
+ */
+export function exitWhenEngineGone(onGone: () => void): void {
+  let gone = false;
+  const once = () => {
+    if (!gone) {
+      gone = true;
+      onGone();
+    }
+  };
+  let stdin: fs.Stats | undefined;
+  try {
+    stdin = fs.fstatSync(0);
+  } catch {
+    stdin = undefined;
+  }
+  if (stdin !== undefined && (stdin.isFIFO() || stdin.isSocket())) {
+    process.stdin.on("end", once);
+    process.stdin.on("error", once);
+    process.stdin.on("data", () => undefined);
+    process.stdin.resume();
+  }
+  const parent = process.ppid;
+  if (parent > 1) {
+    const timer = setInterval(() => {
+      if (process.ppid !== parent) once();
+    }, PARENT_CHECK_MS);
+    timer.unref();
+  }
 }
 
 /** Starts the plugin process, or exits saying why it could not start. */

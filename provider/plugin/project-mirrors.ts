@@ -18,6 +18,7 @@ import {
   Recorded,
   updateProjectMirrors,
 } from "../project-mirrors";
+import { redactSecrets } from "../redact";
 import type { PluginDiff } from "./provider";
 
 type Props = Record<string, unknown>;
@@ -25,6 +26,15 @@ type Props = Record<string, unknown>;
 /** Secret wherever they are: an entry's URL in the inputs, its SSH public key in the outputs. */
 const SECRET_INPUT_PATHS = ["mirrors[].url"];
 const SECRET_OUTPUT_PATHS = ["mirrors[].publicKey"];
+
+/** The strings at a secret path (`mirrors[].url`, `project`) of the inputs. */
+function valuesAt(value: unknown, path: string): string[] {
+  if (path === "") return typeof value === "string" && value !== "" ? [value] : Array.isArray(value) ? value.flatMap((v) => valuesAt(v, "")) : [];
+  if (path.startsWith("[]")) return Array.isArray(value) ? value.flatMap((item) => valuesAt(item, path.slice(2))) : [];
+  const field = /^\.?([^.[]+)(.*)$/.exec(path);
+  if (field === null || typeof value !== "object" || value === null) return [];
+  return valuesAt((value as Props)[field[1]], field[2]);
+}
 
 function recorded(props: Props, inputs: Props | undefined): Recorded | undefined {
   const state = decodeState(props);
@@ -38,8 +48,10 @@ function asProps(state: ProjectMirrorsState): Props {
 export class ProjectMirrorsResource {
   constructor(private readonly contextFor: (urn: string) => MirrorContext) {}
 
-  check(news: Props): { inputs: Props; failures: CheckFailure[] } {
-    const failures = failuresForEngine(projectMirrorsFailures(news));
+  /** `secretPaths`: where the program marked values secret (`mirrors[].mirrorBranchRegex`); no reason quotes them. */
+  check(news: Props, secretPaths: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
+    const hidden = [...secretPaths].flatMap((path) => valuesAt(news, path));
+    const failures = failuresForEngine(projectMirrorsFailures(news)).map((failure) => ({ ...failure, reason: redactSecrets(failure.reason, hidden) }));
     return { inputs: failures.length > 0 ? news : recordedInputs(news), failures };
   }
 

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { PROVIDER_ARGUMENT_NAMES, type SettingNames, stackConfigNames } from "../connection-settings";
-import { ProviderError } from "../errors";
+import { ProviderError, settingError } from "../errors";
 import {
   CheckFailure,
   checkedInputs,
@@ -31,6 +31,9 @@ import {
   updateMirror,
   withEnvironmentFallback,
 } from "../mirror";
+import { quoted } from "../quote";
+import { createGitLabClient } from "../gitlab";
+import { isUnknown } from "../mirror/unknown";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -38,6 +41,22 @@ type Props = Record<string, unknown>;
 export interface Settings {
   baseUrl?: string;
   token?: string;
+  /** true, false, or the text of a stack config value ("false"); see earlyAuthCheckEnabled. */
+  earlyAuthCheck?: unknown;
+}
+
+/** The environment variable that switches the early token check off (`false`, `0`, `no` or `off`). */
+export const EARLY_AUTH_CHECK_ENV = "GITLAB_MIRRORS_EARLY_AUTH_CHECK";
+
+/**
+ * Whether Configure asks GitLab whose the token is (one GET /user per provider instance), so that a
+ * wrong token fails at preview. The provider's `earlyAuthCheck` setting wins over the environment; both
+ * default to on, as Terraform's GitLab provider does (`early_auth_check`).
+ */
+export function earlyAuthCheckEnabled(setting: unknown, env: NodeJS.ProcessEnv): boolean {
+  const off = (value: unknown) => value === false || (typeof value === "string" && /^(false|0|no|off)$/i.test(value.trim()));
+  if (setting !== undefined && setting !== null && setting !== "") return !off(setting);
+  return !off(env[EARLY_AUTH_CHECK_ENV]);
 }
 
 export type DiffKind = "add" | "update" | "delete" | "add-replace" | "update-replace" | "delete-replace";
@@ -86,8 +105,11 @@ function recordedInputs(oldInputs: Props | undefined): Props | undefined {
 }
 
 export class RemoteMirrorPlugin {
-  private settings: Settings = {};
+  private settings: { baseUrl?: string; token?: string } = {};
   private urn = "";
+  private earlyAuthCheck = true;
+  /** Resources read for an import in this run (URN -> id), until their diff: see `warnOfImportDiff`. */
+  private readonly imports = new Map<string, string>();
 
   /** Read once, at start-up: a plugin process keeps the environment the engine started it with. */
   private readonly debugLog: boolean;
@@ -115,15 +137,55 @@ export class RemoteMirrorPlugin {
   configure(urn: string, given: Settings): void {
     this.urn = urn;
     this.settings = withEnvironmentFallback(given, this.env);
+    this.earlyAuthCheck = earlyAuthCheckEnabled(given.earlyAuthCheck, this.env);
   }
 
-  check(news: Props): { inputs: Props; failures: CheckFailure[] } {
-    const failures = failuresForEngine(inputFailures(news));
+  /**
+   * The early token check, run once per provider instance after Configure: GET /user, so that a wrong,
+   * expired or revoked token fails at preview, naming the setting, rather than at the first mirror that
+   * needs GitLab (an unchanged stack's preview sends no other request). Skipped when switched off, and
+   * when a setting is missing, invalid or not yet known (CheckConfig reports the first two).
+   */
+  async checkToken(): Promise<void> {
+    const { baseUrl, token } = this.settings;
+    if (!this.earlyAuthCheck || baseUrl === undefined || token === undefined) return;
+    const names = settingNamesFor(this.urn);
+    if (isUnknown(baseUrl) || isUnknown(token) || connectionFailures({ baseUrl, token }, names).length > 0) return;
+    const client = createGitLabClient({ baseUrl, token }, { onWait: (message) => this.log("info", message), settingNames: names });
+    try {
+      await client.users.current();
+    } catch (err) {
+      throw this.tokenCheckError(err);
+    }
+  }
+
+  private tokenCheckError(err: unknown): Error {
+    const status = (err as { status?: unknown }).status;
+    const names = settingNamesFor(this.urn);
+    const skip = `(this check sends one GET /user per provider; to skip it, set ${isDefaultProvider(this.urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck"} to false or ${EARLY_AUTH_CHECK_ENV}=false)`;
+    if (status === 401) {
+      return settingError(
+        names,
+        "token",
+        `was refused by GitLab (GET /user answered 401 Unauthorized): it is wrong, expired or revoked. Set a valid one: ${names.token.howToSet}${names.token.envVar ? ` or set ${names.token.envVar}` : ""} ${skip}`,
+      );
+    }
+    if (status === 403) {
+      return settingError(names, "token", `may not read its own user (GET /user answered 403 Forbidden): give the token the api scope ${skip}`);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return settingError(names, "baseUrl", `could not be used to check the token: ${message} ${skip}`);
+  }
+
+  /** `secretInputs`: the inputs the program marked secret; their values never appear in a failure. */
+  check(news: Props, secretInputs: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
+    const failures = failuresForEngine(inputFailures(news), secretInputs, news);
     return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
   }
 
-  diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff {
+  diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
     const result = diffMirror(olds, news, recordedInputs(oldInputs));
+    if (urn !== undefined) this.warnOfImportDiff(urn, result);
     const detailed: Record<string, DiffKind> = {};
     const before = { ...olds, ...(oldInputs ?? {}) };
     for (const field of [...result.replaces, ...result.updates]) {
@@ -144,6 +206,7 @@ export class RemoteMirrorPlugin {
     const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
     const result = await readMirror(id, stored, this.context(urn));
     if (result.gone) return { id: "" };
+    if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
     const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(result.inputs, inputs);
     return { id: result.id, props: compactOutputs(result.props), inputs: unchanged ? undefined : result.inputs };
@@ -161,12 +224,32 @@ export class RemoteMirrorPlugin {
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {
-    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new ProviderError(`the engine invoked an unknown function ${token}`);
+    if (token !== GET_REMOTE_MIRRORS_TOKEN) throw new ProviderError(`the engine invoked an unknown function ${quoted(token)}`);
     if (args.project === undefined || args.project === null) return { failures: [{ property: "project", reason: "is required" }] };
     const parsed = mirrorInputsSchema.shape.project.safeParse(args.project);
     if (!parsed.success) return { failures: [{ property: "project", reason: parsed.error.issues[0].message }] };
     const listed = await listMirrors(args.project as number | string, this.context(this.urn));
     return { result: { projectId: listed.projectId, mirrors: listed.mirrors }, failures: [] };
+  }
+
+  /**
+   * The `import` resource option does not stop at declared inputs that differ from the mirror GitLab has:
+   * the engine imports the mirror as it is, then, in the same run, updates it (or replaces it, for `url`
+   * or `project`) to the declared inputs. The preview shows only an import; this warning says the rest.
+   */
+  private warnOfImportDiff(urn: string, result: { changes: boolean; replaces: string[]; updates: string[] }): void {
+    const id = this.imports.get(urn);
+    if (id === undefined) return;
+    this.imports.delete(urn);
+    if (!result.changes) return;
+    const fields = [...result.replaces, ...result.updates].join(", ");
+    const then = result.replaces.length > 0 ? `replaces it (${result.replaces.join(", ")} cannot change in place)` : "updates it to match";
+    this.log(
+      "warning",
+      `importing mirror ${id}: the declared inputs differ from the mirror GitLab has (${fields}). Pulumi imports the mirror as it is, ` +
+        `then ${then} in the same run. To import without changing the mirror, declare what GitLab has for ${fields}.`,
+      urn,
+    );
   }
 
   /** Which output properties are secret: the table's, plus any input the program made secret. */

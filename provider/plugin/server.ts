@@ -17,6 +17,7 @@ import { Declaration, DeclaredTargets, describeUrn } from "./declared-targets";
 import { ProjectMirrorsResource } from "./project-mirrors";
 import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
+import { capped, MAX_QUOTED, quoted } from "../quote";
 import { PACKAGE_NAME, packageSchema, PROJECT_MIRRORS_TOKEN, REMOTE_MIRROR_TOKEN } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -39,7 +40,8 @@ function struct(value: Props, secretKeys: Iterable<string> = []) {
 /** A failed call as a gRPC status; a mirror GitLab already holds travels as ErrorResourceInitFailed. */
 function statusOf(err: unknown, secretKeys: Iterable<string>): grpc.ServiceError {
   const rpc = pulumiRpc();
-  const message = err instanceof Error ? err.message : String(err);
+  // Past about 64 KB a grpc-js client never receives the answer at all.
+  const message = capped(err instanceof Error ? err.message : String(err));
   const metadata = new rpc.grpc.Metadata();
   const partial = partialStateOf(err);
   if (partial !== undefined) {
@@ -85,16 +87,15 @@ function checkFailures(failures: { property: string; reason: string }[]) {
   const rpc = pulumiRpc();
   return failures.map(({ property, reason }) => {
     const failure = new rpc.provider.CheckFailure();
-    failure.setProperty(property);
-    failure.setReason(reason);
+    failure.setProperty(capped(property, MAX_QUOTED));
+    failure.setReason(capped(reason));
     return failure;
   });
 }
 
 /** A resource type's calls, as both resource types of the plugin answer them. */
 interface Lifecycle {
-  check(news: Props): { inputs: Props; failures: { property: string; reason: string }[] };
-  diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff;
+  diff(olds: Props, news: Props, oldInputs: Props | undefined, urn: string): PluginDiff;
   create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }>;
   read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }>;
   update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }>;
@@ -104,6 +105,8 @@ interface Lifecycle {
 /** What the service needs of a resource type: its lifecycle, and where its secrets are. */
 interface ResourceType {
   lifecycle: Lifecycle;
+  /** Check, told where the program's secrets are (no reason may quote them). */
+  check(sent: Unwrapped): { inputs: Props; failures: { property: string; reason: string }[] };
   /** The keys or paths to keep secret in recorded inputs and in outputs, given what the program sent as secret. */
   secretInputs(sent: Unwrapped): Iterable<string>;
   secretOutputs(sent: Unwrapped): Iterable<string>;
@@ -124,6 +127,7 @@ function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {
   // A RemoteMirror's inputs are flat: a top-level key is secret as a whole. A set's secrets sit in its entries.
   const mirror: ResourceType = {
     lifecycle: plugin,
+    check: (sent) => plugin.check(sent.value, sent.secretKeys),
     secretInputs: (sent) => plugin.secretOutputs(sent.secretKeys),
     secretOutputs: (sent) => plugin.secretOutputs(sent.secretKeys),
     declares: (inputs) => {
@@ -133,6 +137,7 @@ function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {
   };
   const set: ResourceType = {
     lifecycle: sets,
+    check: (sent) => sets.check(sent.value, sent.secretPaths),
     secretInputs: (sent) => sets.secretInputs(sent.secretPaths),
     secretOutputs: (sent) => sets.secretOutputs(sent.secretPaths),
     declares: (inputs) => {
@@ -183,7 +188,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
   };
   const typeOf = (urn: string): ResourceType => {
     const type = types.get(urn.split("::")[2]?.split("$").pop() ?? "");
-    if (type === undefined) throw new ProviderError(`the engine asked about an unknown resource type in ${urn.length > 200 ? `${urn.slice(0, 200)}…` : urn}`);
+    if (type === undefined) throw new ProviderError(`the engine asked about an unknown resource type in URN ${quoted(urn)}`);
     return type;
   };
   // Secret outputs: the type's, plus whatever the program sent as a secret.
@@ -216,14 +221,16 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       response.setDiffsList(result.diffs);
       return response;
     }),
-    configure: answer((req) => {
+    configure: answer(async (req) => {
       const args = plain(req.getArgs()).value;
       const variables = req.getVariablesMap();
       const variable = (key: string) => variables.get(`${PACKAGE_NAME}:config:${key}`);
       plugin.configure(req.getUrn?.() ?? "", {
         baseUrl: (args.baseUrl as string | undefined) ?? variable("baseUrl"),
         token: (args.token as string | undefined) ?? variable("token"),
+        earlyAuthCheck: args.earlyAuthCheck ?? variable("earlyAuthCheck"),
       });
+      await plugin.checkToken();
       const response = new P.ConfigureResponse();
       response.setAcceptsecrets(true);
       response.setSupportspreview(false);
@@ -234,7 +241,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
     check: answer((req) => {
       const type = typeOf(req.getUrn());
       const news = plain(req.getNews());
-      const result = type.lifecycle.check(news.value);
+      const result = type.check(news);
       const failures = result.failures.length > 0 ? result.failures : conflictsOf(req.getUrn(), type, result.inputs);
       const response = new P.CheckResponse();
       response.setInputs(struct(result.inputs, type.secretInputs(news)));
@@ -242,7 +249,7 @@ export function resourceProviderService({ version, plugin, onEngineAddress, logs
       return response;
     }),
     diff: answer((req) => {
-      const result = typeOf(req.getUrn()).lifecycle.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value);
+      const result = typeOf(req.getUrn()).lifecycle.diff(plain(req.getOlds()).value, plain(req.getNews()).value, plain(req.getOldInputs()).value, req.getUrn());
       const response = new P.DiffResponse();
       response.setChanges(result.changes ? P.DiffResponse.DiffChanges.DIFF_SOME : P.DiffResponse.DiffChanges.DIFF_NONE);
       response.setReplacesList(result.replaces);

@@ -47,10 +47,28 @@ export async function showTargetRefs(demo: DemoGitLab): Promise<void> {
 }
 
 /** Runs `operation` and returns it with the number of GitLab API requests it made. */
-export async function countingRequests<T>(demo: DemoGitLab, operation: () => Promise<T>): Promise<{ result: T; requests: number }> {
+export async function countingRequests<T>(demo: DemoGitLab, operation: () => Promise<T>): Promise<{ result: T; requests: number; described: string }> {
   const counters = `${demo.gitlab.baseUrl}/-/emulator/counters`;
   await fetch(counters, { method: "DELETE" });
   const result = await operation();
-  const { total } = (await (await fetch(counters)).json()) as { total: number };
-  return { result, requests: total };
+  const { total, routes } = (await (await fetch(counters)).json()) as { total: number; routes: Record<string, number> };
+  return { result, requests: total, described: describeRequests(total, routes) };
+}
+
+/** The provider plugin's early token check: one GET /user per provider instance, not a mirror request. */
+const TOKEN_CHECK_ROUTE = "GET /user";
+
+/** "0 mirror API requests (and 1 GET /user: the token check)", for a person. */
+export function describeRequests(total: number, routes: Record<string, number>): string {
+  const checks = routes[TOKEN_CHECK_ROUTE] ?? 0;
+  const mirror = total - checks;
+  const counted = `${mirror} mirror API ${mirror === 1 ? "request" : "requests"}`;
+  return checks === 0 ? counted : `${counted} (and ${checks} ${TOKEN_CHECK_ROUTE}: the provider's token check)`;
+}
+
+/** A step summary such as `{ create: 2, same: 1 }` as "2 created, 1 unchanged". */
+export function describeChanges(changes: Record<string, number> | undefined): string {
+  const words: Record<string, string> = { create: "created", update: "updated", delete: "deleted", replace: "replaced", same: "unchanged", read: "read", import: "imported", refresh: "refreshed" };
+  const entries = Object.entries(changes ?? {}).filter(([, n]) => n > 0);
+  return entries.length === 0 ? "no changes" : entries.map(([op, n]) => `${n} ${words[op] ?? op}`).join(", ");
 }

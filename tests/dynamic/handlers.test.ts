@@ -37,7 +37,7 @@ describe("dynamic handlers: connection settings", () => {
   it("reports a malformed base URL from the stack config under gitlab:baseUrl", async () => {
     await handlers.configure(config({ "gitlab:baseUrl": "ftp://gitlab.example.com", "gitlab:token": "t" }));
     expect((await handlers.check({}, GOOD)).failures).toEqual([
-      { property: "", reason: "gitlab:baseUrl scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
+      { property: "", reason: "gitlab:baseUrl uses scheme ftp, which is not supported; use https:// (or http:// for a local GitLab)" },
     ]);
   });
 

@@ -79,10 +79,11 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect(targetRefs.get("refs/heads/main")).toBe(sourceRefs.get("refs/heads/main"));
   });
 
-  test("a second preview reports no changes and makes zero API requests", async () => {
+  test("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    expect((await actor.counters()).total).toBe(0);
+    // No mirror API request; one GET /user, the provider's early token check (one per provider instance).
+    expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
   test("the state holds no __provider, and without --show-secrets neither the token nor the URL password", async () => {
@@ -259,7 +260,7 @@ outputs:
     });
     const bad = await stack.pulumi(["preview"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.log).toContain("the provider's baseUrl scheme ftp is not supported");
+    expect(bad.log).toContain("the provider's baseUrl uses scheme ftp, which is not supported");
     expect(bad.log).not.toContain(ROOT_TOKEN);
 
     await stack.setConfig("westUrl", west.baseUrl);

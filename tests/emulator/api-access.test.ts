@@ -221,3 +221,28 @@ describe("mirror_available off", () => {
     expect((await call(off.apiUrl, "GET", "/projects/1/remote_mirrors", { token: TOKENS.alice })).status).toBe(200);
   });
 });
+
+// The provider's early token check (issue 21, item 21) relies on GET /user answering as GitLab does.
+describe("GET /user", () => {
+  it("names the token's user", async () => {
+    const res = await api("GET", "/user", { token: TOKENS.alice });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ username: "alice", state: "active" });
+    expect(typeof res.body.id).toBe("number");
+    expect((await api("GET", "/user", { token: TOKENS.aliceReadApi })).status).toBe(200);
+  });
+
+  it.each([
+    ["an unknown token", "glpat-nobody-has-this", { message: "401 Unauthorized" }],
+    ["an expired token", TOKENS.expired, { error: "invalid_token" }],
+    ["a revoked token", TOKENS.revoked, { error: "invalid_token" }],
+  ])("answers 401 to %s", async (_what, token, body) => {
+    const res = await api("GET", "/user", { token });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject(body);
+  });
+
+  it("answers 401 without a token", async () => {
+    expect((await api("GET", "/user")).status).toBe(401);
+  });
+});

@@ -3,7 +3,7 @@
  * what users run (compiled provider, SDK and emulator, with declarations), the plugin manifest and
  * executable, the README and the docs it links to; no tests, scripts, examples, sources, source maps or build caches.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { copyOfCheckout, npmPack, PackResult } from "../support/checkout-copy";
 
@@ -18,9 +18,13 @@ const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "u
 let packed: PackResult;
 let paths: Set<string>;
 let copy = "";
+/** A compiled script, as `make setup` leaves under dist/scripts before a reader runs `npm pack`. */
+const SCRIPT_BEFORE_PACK = path.join("dist", "scripts", "demo.js");
 
 beforeAll(async () => {
   copy = await copyOfCheckout(repoRoot, "gitlab-mirrors-pack-");
+  mkdirSync(path.join(copy, "dist", "scripts"), { recursive: true });
+  writeFileSync(path.join(copy, SCRIPT_BEFORE_PACK), "// compiled by make setup\n");
   packed = await npmPack(copy);
   paths = new Set(packed.files.map((file) => file.path));
 }, 300_000);
@@ -83,15 +87,31 @@ describe("npm pack of a fresh clone", () => {
     expect(modules.filter((file) => !paths.has(file.replace(/\.js$/, ".d.ts")))).toEqual([]);
   });
 
-  it("holds nothing but the entry, the compiled provider, SDK and emulator, the plugin's manifest and executable, the README and the docs", () => {
+  it("holds nothing but the entry, the compiled provider, SDK, emulator and command, the plugin's manifest and executable, the README and the docs", () => {
     const outside = [...paths].filter(
       (file) =>
-        !/^dist\/(provider|sdk|emulator)\//.test(file) &&
+        !/^dist\/(provider|sdk|emulator|cli)\//.test(file) &&
         !/^dist\/index\.(js|d\.ts)$/.test(file) &&
         !/^docs\/[^/]+\.md$/.test(file) &&
-        !["package.json", "README.md", "PulumiPlugin.yaml", "pulumi-resource-gitlab-mirrors"].includes(file),
+        !["package.json", "README.md", "CHANGELOG.md", "LICENSE", "PulumiPlugin.yaml", "pulumi-resource-gitlab-mirrors"].includes(file),
     );
     expect(outside).toEqual([]);
+  });
+
+  it("contains the license and the changelog", () => {
+    expect(paths.has("LICENSE")).toBe(true);
+    expect(paths.has("CHANGELOG.md")).toBe(true);
+  });
+
+  it("leaves the compiled scripts under dist/scripts in place (the README runs them after its npm pack)", () => {
+    expect(existsSync(path.join(copy, SCRIPT_BEFORE_PACK))).toBe(true);
+    expect(existsSync(path.join(copy, "dist", "provider", "plugin", "main.js"))).toBe(true);
+  });
+
+  it("ships the gitlab-mirrors command its bin entry names, and the inventory reader its exports name", () => {
+    expect(paths.has("dist/cli/main.js")).toBe(true);
+    expect(paths.has("dist/cli/inventory/index.js")).toBe(true);
+    expect(paths.has("dist/cli/inventory/index.d.ts")).toBe(true);
   });
 
   it("keeps the plugin's executable executable, so that the engine runs it directly", () => {

@@ -166,8 +166,9 @@ describe("create after an ambiguous failure never creates twice", () => {
   });
 
   it("a 400 is not ambiguous: no lookup, GitLab's message is thrown", async () => {
+    // Not "url has already been taken": that one lists the project's mirrors to name the holder (lifecycle tests).
+    await setFaults(gl.baseUrl, { routes: ["POST /projects/:id/remote_mirrors"], errors: { status: 400, count: 1 } });
     const url = await freshTarget();
-    await createMirror({ project: 1, url }, ctx());
     await resetCounters(gl.baseUrl);
     const err = await rejection(createMirror({ project: 1, url }, ctx()));
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });

@@ -279,6 +279,29 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     expect(created.outs.adopt).toBe(true);
   });
 
+  it("a create that meets 'url has already been taken' names the mirror holding the URL and the ways out", async () => {
+    const url = await freshTarget();
+    const existing = await api(gl.baseUrl, "POST", "/projects/1/remote_mirrors", { url: url.replace(TARGET_PASSWORD, "other-password") });
+    const existingId = (existing.body as { id: number }).id;
+
+    const err = (await createMirror({ project: 1, url }, proxied()).catch((e: unknown) => e)) as { code: string; message: string; mirrorId: number };
+    expect(err.code).toBe("GLM_ERR_MIRROR_URL_TAKEN");
+    expect(err.mirrorId).toBe(existingId);
+    const target = url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "");
+    expect(err.message).toBe(
+      `Project 1 already has a mirror for ${target}: mirror 1:${existingId} (GitLab: "url has already been taken"). ` +
+        "If an interrupted pulumi up made it, run `gitlab-mirrors recover` in the Pulumi project's directory; " +
+        `to manage that mirror with this resource, import it (\`pulumi import gitlab-mirrors:index:RemoteMirror <name> 1:${existingId}\`) ` +
+        "or set `adopt: true` on the resource; otherwise delete it in GitLab or choose another URL.",
+    );
+    // One refused POST, one list to name the holder; nothing created, nothing taken over.
+    expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /api/v4/projects/1/remote_mirrors",
+      "GET /api/v4/projects/1/remote_mirrors",
+    ]);
+    expect(((await api(gl.baseUrl, "GET", "/projects/1/remote_mirrors")).body as unknown[]).length).toBe(1);
+  });
+
   it("fetches the public key of an ssh:// mirror that uses ssh_public_key, and re-reads it when auth switches to it", async () => {
     const sshUrl = `ssh://git@127.0.0.1:2222/backup/ssh-${Date.now()}.git`;
     const created = await createMirror({ project: 1, url: sshUrl, authMethod: "ssh_public_key" }, ctx());

@@ -175,7 +175,7 @@ describe.each(PATHS)("$title names its own settings", (path) => {
 
   it("Check: credentials in the base URL point at the token setting", async () => {
     expect(await path.checkReasons({ baseUrl: "https://root:hunter2@gitlab.example.com", token: "t" })).toEqual([
-      `${path.baseUrl} it must not contain credentials; put the token in ${path.token}${path === environment ? "" : " (or GITLAB_TOKEN)"}`,
+      `${path.baseUrl} must not contain credentials; put the token in ${path.token}${path === environment ? "" : " (or GITLAB_TOKEN)"}`,
     ]);
   });
 

@@ -571,3 +571,41 @@ describe("the token never leaks", () => {
     expectNoSecret(err);
   });
 });
+
+describe("waits that last are said (onWait)", () => {
+  it("the first refused attempt against an unreachable GitLab is said before the first back-off", async () => {
+    const origin = fake.origin;
+    await fake.close();
+    const events: string[] = [];
+    const c = createGitLabClient(
+      { baseUrl: origin, token: TOKEN },
+      {
+        dispatcher: agent,
+        random: () => 0.5,
+        maxRetries: 2,
+        sleep: async (ms) => void events.push(`sleep ${ms}`),
+        onWait: (message) => events.push(message),
+      },
+    );
+    await failure(c.remoteMirrors.get(42, 7));
+    expect(events[0]).toBe("GET /projects/42/remote_mirrors/7: attempt 1 failed (connection refused (ECONNREFUSED)); trying again in 0.3 s (attempt 2 of at most 3)");
+    expect(events[1]).toBe("sleep 250");
+    expect(events[2]).toMatch(/^GET \/projects\/42\/remote_mirrors\/7: attempt 2 failed/);
+    expect(events.join("\n")).not.toContain(TOKEN);
+    fake = await FakeGitLab.start(); // afterEach closes it
+  });
+
+  it("a 429 asking for 25 s: the wait is said at once, then every 10 s of it", async () => {
+    fake.on("GET", "/projects/7", { status: 429, text: "Retry later\n", headers: { "retry-after": "25" } }, { status: 200, json: { id: 7, path_with_namespace: "g/seven" } });
+    const waits: string[] = [];
+    await client({ maxDelayMs: 60_000, onWait: (message) => waits.push(message) }).projects.get(7);
+    expect(waits).toEqual([
+      "GET /projects/7: attempt 1 failed (GitLab answered 429); trying again in 25 s (attempt 2 of at most 4)",
+      "GET /projects/7: still waiting to try again (10 s of 25 s)",
+      "GET /projects/7: still waiting to try again (20 s of 25 s)",
+    ]);
+    // The same 25 s in all, in pieces of at most 10 s.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(25_000);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(10_000);
+  });
+});

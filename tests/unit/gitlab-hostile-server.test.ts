@@ -80,6 +80,32 @@ describe("a slow server cannot hold a call", () => {
   });
 });
 
+// Regression (issue 21, item 10): a GitLab dripping a byte every 2 s kept a Read for about 12 minutes
+// (120 s per attempt, 6 attempts): only each attempt was bounded, not the call.
+describe("a dripping server cannot hold a call past the call's bound", () => {
+  it("stops retrying when the call's time is up, and says how long it waited", async () => {
+    let requests = 0;
+    const host = await listen(
+      http.createServer((_req, res) => {
+        requests += 1;
+        res.writeHead(200, { "content-type": "application/json" });
+        const drip = setInterval(() => res.write(" "), 50);
+        res.on("close", () => clearInterval(drip));
+      }),
+    );
+    const err = await failure(
+      client(`http://${host}`, { attemptTimeoutMs: 500, timeoutMs: 1_000, callTimeoutMs: 1_200, maxRetries: 5, baseDelayMs: 1, maxDelayMs: 10 }).remoteMirrors.get(42, 7),
+    );
+    expect(err.code).toBe("GLM_ERR_RETRIES_EXHAUSTED");
+    // Two whole attempts and a third cut to what was left: never the six that maxRetries allows.
+    expect(requests).toBeLessThan(6);
+    expect(err.message).toMatch(
+      new RegExp(`^GET /projects/42/remote_mirrors/7 gave up after waiting \\d+\\.\\d s over ${requests} attempts: a call may take at most 2 s, retries included; last error: `),
+    );
+    expect(err.message).toContain("no complete response within");
+  });
+});
+
 describe("the host limiter never sleeps past the cap", () => {
   // Regression (issue 10, item 9): with 14 concurrent calls and 10 slots, the 4 calls queued when the
   // 429 (Retry-After: 100000) arrived slept 27 hours each.

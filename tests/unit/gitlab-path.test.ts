@@ -51,10 +51,22 @@ describe("buildPath", () => {
     expect(buildPath(route, params)).toBe(expected);
   });
 
-  it.each([0, -1, 2.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])("mirror id %p is rejected", (mirrorId) => {
+  it.each([0, -1, 2.5, Number.NaN])("mirror id %p is rejected", (mirrorId) => {
     const err = thrown(() => buildPath("/projects/:id/remote_mirrors/:mirror_id", { id: 42, mirror_id: mirrorId }));
     expect(err.code).toBe("GLM_ERR_INVALID_INPUT");
     expect(err.message).toMatch(/^Invalid input mirrorId: must be a positive integer, got /);
+  });
+
+  // Regression (issue 21, item 14): 9007199254740993 arrives rounded to 9007199254740992, and the message
+  // named that other number as the one given.
+  it.each([
+    ["mirror_id", { id: 42, mirror_id: 9007199254740993 }],
+    ["id", { id: 9007199254740993, mirror_id: 7 }],
+  ] as const)("an id past 2^53 (%s) is refused without naming the rounded number", (_param, params) => {
+    const err = thrown(() => buildPath("/projects/:id/remote_mirrors/:mirror_id", params));
+    expect(err.code).toBe("GLM_ERR_INVALID_INPUT");
+    expect(err.message).toContain(`at most ${Number.MAX_SAFE_INTEGER}`);
+    expect(err.message).not.toContain("9007199254740992");
   });
 
   it("a mirror route without a mirror id is rejected", () => {
@@ -82,11 +94,11 @@ describe("normaliseApiUrl", () => {
   });
 
   it.each(titledByFirstCell([
-    ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
+    ["", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is empty; set it to your GitLab instance, e.g. https://gitlab.example.com"],
     ["gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com"],
-    ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): scheme ftp is not supported; use https:// (or http:// for a local GitLab)"],
-    ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
-    ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): it must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
+    ["ftp://gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): uses scheme ftp, which is not supported; use https:// (or http:// for a local GitLab)"],
+    ["https://root:hunter2@gitlab.example.com", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): must not contain credentials; put the token in gitlab:token (or GITLAB_TOKEN)"],
+    ["https://gitlab.example.com/?private_token=x", "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): must not have a query string or fragment; use the instance URL, e.g. https://gitlab.example.com"],
   ]))(
     "%s fails with GLM_ERR_CONFIG naming gitlab:baseUrl", (_title, input, message) => {
     const err = thrown(() => normaliseApiUrl(input));
@@ -102,7 +114,7 @@ describe("normaliseApiUrl", () => {
       "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): is not an absolute URL; use e.g. https://gitlab.example.com",
     );
     expect(thrown(() => normaliseApiUrl(`${token}:x`)).message).toBe(
-      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): its scheme is not supported; use https:// (or http:// for a local GitLab)",
+      "Invalid configuration gitlab:baseUrl (or the GITLAB_BASE_URL environment variable): uses a scheme that is not supported; use https:// (or http:// for a local GitLab)",
     );
   });
 });
@@ -110,7 +122,7 @@ describe("normaliseApiUrl", () => {
 describe("client options", () => {
   it("defaults are frozen", () => {
     expect(Object.isFrozen(DEFAULT_CLIENT_OPTIONS)).toBe(true);
-    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, attemptTimeoutMs: 120_000, maxResponseBytes: 4 * 1024 * 1024, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
+    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, attemptTimeoutMs: 120_000, callTimeoutMs: 300_000, maxResponseBytes: 4 * 1024 * 1024, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
   });
 
   it("overrides are merged once and undefined keeps the default", () => {

@@ -34,6 +34,12 @@ describe("decideRetry", () => {
     ["network POST create", network, 1, { idempotent: false }, { retry: false, reason: "not-retryable" }],
     ["502 after maxRetries retries", status(502), 4, {}, { retry: false, reason: "attempts-exhausted" }],
     ["maxRetries 0", status(502), 1, { maxRetries: 0 }, { retry: false, reason: "attempts-exhausted" }],
+    // Regression (issue 21, item 10): the whole call is bounded, not only each attempt
+    ["502 with time left", status(502), 1, { elapsedMs: 1_000, callTimeoutMs: 5_000 }, { retry: true, delayMs: 50 }],
+    ["502 when the wait would end past the call's bound", status(502), 1, { elapsedMs: 4_990, callTimeoutMs: 5_000 }, { retry: false, reason: "call-deadline" }],
+    ["network when the call's time is up", network, 2, { elapsedMs: 5_000, callTimeoutMs: 5_000 }, { retry: false, reason: "call-deadline" }],
+    ["429 whose Retry-After ends past the call's bound", status(429, { "retry-after": "7" }), 1, { elapsedMs: 0, callTimeoutMs: 5_000 }, { retry: false, reason: "call-deadline" }],
+    ["not-retryable stays not-retryable at the bound", status(400), 1, { elapsedMs: 5_000, callTimeoutMs: 5_000 }, { retry: false, reason: "not-retryable" }],
     // client errors are never retried
     ["400", status(400), 1, {}, { retry: false, reason: "not-retryable" }],
     ["401", status(401), 1, {}, { retry: false, reason: "not-retryable" }],

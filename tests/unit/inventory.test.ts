@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatPath, loadInventory, urlWithCredentials, type InventoryMirror } from "../../examples/inventory/inventory";
+import { formatPath, loadInventory, urlWithCredentials, type InventoryMirror } from "../../cli/inventory";
 
 const SAMPLE = path.resolve(__dirname, "..", "..", "examples", "inventory", "inventory.yaml");
 const SECRET = "inventory-test-secret-password";
@@ -140,11 +140,11 @@ ${Array.from({ length: 11 }, (_, i) => `          - url: https://backup.example.
     expect(rules.message).toBe(
       [
         "Invalid input inventory.yaml: 6 problem(s); fix them all and run again:",
-        '  groups.platform.projects["platform/app"].targets[1].url: holds a password; the inventory is not secret: name a credential (`credentials: <name>`) and keep its value in the stack\'s `inventory:credentials` secret',
+        '  groups.platform.projects["platform/app"].targets[1].url: holds a password; the inventory is not secret: name a credential (`credentials: <name>`) and keep its value in the credentials file (or the stack\'s `inventory:credentials` secret)',
         '  groups.platform.projects["platform/app"].targets[2].mirrorBranchRegex: cannot be combined with onlyProtectedBranches: true (GitLab rejects both together); remove one of them',
-        '  groups.platform.projects["platform/app"].targets[2].url: repeats targets[0]; GitLab rejects the same URL twice in a project',
+        '  groups.platform.projects["platform/app"].targets[2].url: is the target of targets[0] (the same URL without credentials); GitLab holds one mirror per URL in a project',
         '  groups.platform.projects["platform/app"].targets[3].credentials: names nobody, which the credentials do not hold (they hold: backup-bot)',
-        '  groups.data.projects["platform/app"]: is already in group platform; list a project in one group only',
+        '  groups.data.projects["platform/app"]: is the project groups.platform.projects["platform/app"] already lists (GitLab paths ignore case); list a project once',
         '  groups.data.projects["data/many"].targets: has 11 enabled mirrors; GitLab allows at most 10 per project',
       ].join("\n"),
     );

@@ -35,6 +35,38 @@ describe("inputFailures", () => {
     ).toEqual([]);
   });
 
+  // Regression (issue 21, item 13): these passed Check, though GitLab has no such project.
+  it.each([
+    ["../../x", /segment 1 is no name/],
+    ["a/../../b", /segment 2 is no name/],
+    ["./.", /segment 1 is no name/],
+    ["group/..", /segment 2 is no name/],
+    ["group/-app", /starts with "-"/],
+    ["group/app.git", /ends in ".git" or ".atom"/],
+    ["group/app.atom", /ends in ".git" or ".atom"/],
+    ["group./app", /ends in "\.", which GitLab does not allow in a group's path/],
+    ["gröup/app", /holds a character GitLab does not allow in a group's path/],
+    ["group/a+b", /holds a character GitLab does not allow in the project's path/],
+  ])("refuses the project path %s with GitLab's rules", (project, reason) => {
+    const failures = check({ project });
+    expect(failures).toHaveLength(1);
+    expect(failures[0].property).toBe("project");
+    expect(failures[0].reason).toMatch(/^is not a GitLab project path: /);
+    expect(failures[0].reason).toMatch(reason);
+  });
+
+  it.each(["group/app", "Group_1/sub-group/my.app", "g/_app", "g/.hidden", "g/app.", "a/b/c/d/e"])("accepts the project path %s", (project) => {
+    expect(check({ project })).toEqual([]);
+  });
+
+  // Regression (issue 21, item 20): YAML reads 20261207 as a number even with `type: string` declared.
+  it("takes a number given as syncTrigger as its text", () => {
+    expect(check({ syncTrigger: 20261207 })).toEqual([]);
+    expect(checkedInputs({ ...GOOD, syncTrigger: 20261207 }).syncTrigger).toBe("20261207");
+    expect(diffMirror({ ...checkedInputs({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, checkedInputs({ ...GOOD, syncTrigger: 20261207 })).changes).toBe(false);
+    expect(diffMirror({ ...checkedInputs({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, checkedInputs({ ...GOOD, syncTrigger: 20261208 })).updates).toEqual(["syncTrigger"]);
+  });
+
   it("ignores keys it does not know, such as the dynamic provider's __provider", () => {
     expect(check({ __provider: "exports.handler = ..." })).toEqual([]);
   });
@@ -53,7 +85,7 @@ describe("inputFailures", () => {
     ["url of wrong type", { url: 7 }, "url", "must be a string"],
     ["scp-style url", { url: "git@git.example.com:backup/app.git" }, "url", "scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@git.example.com/backup/app.git"],
     ["ftp url", { url: "ftp://git.example.com/app.git" }, "url", 'scheme "ftp" is not supported; GitLab only mirrors to http, https, ssh, git URLs'],
-    ["bad username", { url: "https://_bot:s3cret-pass@git.example.com/app.git" }, "url", "the username in https://git.example.com/app.git must start with a letter or a digit (GitLab rejects it otherwise)"],
+    ["bad username", { url: "https://_bot:s3cret-pass@git.example.com/app.git" }, "url", "the username in https://git.example.com/app.git must start with a letter or a digit, in any script (GitLab rejects it otherwise)"],
     ["enabled not boolean", { enabled: "yes" }, "enabled", "must be true or false"],
     ["bad auth method", { authMethod: "token" }, "authMethod", 'must be "password" or "ssh_public_key"'],
     ["ssh key auth on https", { authMethod: "ssh_public_key" }, "authMethod", '"ssh_public_key" only works with ssh:// URLs (GitLab uses the key only for SSH pushes); use "password" for a https:// URL'],
@@ -73,7 +105,7 @@ describe("inputFailures", () => {
     ["sync timeout too long", { syncTimeoutSeconds: 3601 }, "syncTimeoutSeconds", "must be more than 0 and at most 3600 seconds"],
     ["sync timeout zero", { syncTimeoutSeconds: 0 }, "syncTimeoutSeconds", "must be more than 0 and at most 3600 seconds"],
     ["sync timeout not a number", { syncTimeoutSeconds: "60" }, "syncTimeoutSeconds", "must be a number of seconds"],
-    ["syncTrigger not a string", { syncTrigger: 3 }, "syncTrigger", "must be a string"],
+    ["syncTrigger not a string", { syncTrigger: true }, "syncTrigger", "must be a string"],
     ["syncOnApply not boolean", { syncOnApply: "true" }, "syncOnApply", "must be true or false"],
     ["waitForSync not boolean", { waitForSync: "no" }, "waitForSync", "must be true or false"],
     ["adopt not boolean", { adopt: {} }, "adopt", "must be true or false"],

@@ -44,7 +44,7 @@ function gitlab(failure: GitLabMirrorsError, existing: RemoteMirror[]) {
     },
   };
   const ctx: MirrorContext = {
-    client: { apiUrl: "https://gitlab.example.com/api/v4", projects: {}, remoteMirrors } as unknown as GitLabClient,
+    client: { apiUrl: "https://gitlab.example.com/api/v4", projects: {}, remoteMirrors, withSecrets() { return this; } } as unknown as GitLabClient,
     token: "glpat-recovery-token",
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
     projectIds: new ProjectIdCache(),

@@ -109,7 +109,64 @@ describe("syncMirror (POST …/sync, then wait)", () => {
         "GitLab defers repeated syncs by minutes: raise syncTimeoutSeconds, or set waitForSync: false to ask for the sync without waiting for it.",
     );
     expect(elapsed()).toBe(5_000);
-    // One GET right away, then one per second up to the bound.
-    expect(calls.filter((c) => c === "get")).toHaveLength(6);
+    // One GET right away, then after 250 ms, 500 ms, then once per second (the interval) up to the bound.
+    expect(calls.filter((c) => c === "get")).toHaveLength(8);
+  });
+});
+
+/** GitLab whose mirror state is a function of the time since the sync was asked (injected clock). */
+function timed(stateAt: (elapsedMs: number) => RemoteMirror, pollIntervalMs: number) {
+  const script = scripted([BEFORE]);
+  const gets: number[] = [];
+  (script.ctx.client.remoteMirrors as unknown as { get: () => Promise<RemoteMirror> }).get = async () => {
+    gets.push(script.elapsed());
+    return stateAt(script.elapsed());
+  };
+  script.ctx.pollIntervalMs = pollIntervalMs;
+  return { ...script, gets };
+}
+
+describe("syncMirror: a fast sync is seen fast, a long one says so", () => {
+  it("a push that takes 0.2 s is seen finished after 0.25 s, not after the 5 s poll interval", async () => {
+    const { ctx, target, elapsed, gets } = timed(
+      (t) => (t < 200 ? mirror({ updateStatus: "started", lastUpdateStartedAt: LATER }) : mirror({ updateStatus: "finished", lastUpdateStartedAt: LATER })),
+      5_000,
+    );
+    await syncMirror(ctx, target, BEFORE, 300);
+    expect(gets).toEqual([0, 250]);
+    expect(elapsed()).toBe(250);
+  });
+
+  it("polls at 250 ms, 500 ms, 1 s, 2 s, 4 s, then every poll interval", async () => {
+    const { ctx, target, gets } = timed((t) => (t < 20_000 ? BEFORE : mirror({ updateStatus: "finished", lastUpdateStartedAt: LATER })), 5_000);
+    await syncMirror(ctx, target, BEFORE, 300);
+    // Gaps: 250, 500, 1000, 2000, 4000, then 5000, but never past the next 10 s progress line.
+    expect(gets).toEqual([0, 250, 750, 1750, 3750, 7750, 10_000, 15_000, 20_000]);
+  });
+
+  it("a sync GitLab defers, then runs for a while, gets a line at least every 10 s on its mirror", async () => {
+    const { ctx, target, lines } = timed((t) => {
+      if (t < 25_000) return BEFORE;
+      if (t < 47_000) return mirror({ updateStatus: "started", lastUpdateStartedAt: LATER });
+      return mirror({ updateStatus: "finished", lastUpdateStartedAt: LATER });
+    }, 5_000);
+    await syncMirror(ctx, target, BEFORE, 300);
+    expect(lines).toEqual([
+      "demo/app: requested a sync of mirror 7",
+      "demo/app: mirror 7: GitLab has not started the push yet (asked 10 s ago; it may defer a sync by minutes); waiting at most 290 s more (syncTimeoutSeconds)",
+      "demo/app: mirror 7: GitLab has not started the push yet (asked 20 s ago; it may defer a sync by minutes); waiting at most 280 s more (syncTimeoutSeconds)",
+      "demo/app: mirror 7 update_status started",
+      "demo/app: mirror 7: GitLab is still pushing (started 5 s ago); waiting at most 270 s more (syncTimeoutSeconds)",
+      "demo/app: mirror 7: GitLab is still pushing (started 15 s ago); waiting at most 260 s more (syncTimeoutSeconds)",
+      "demo/app: mirror 7 update_status finished",
+      "demo/app: mirror 7 finished syncing",
+    ]);
+  });
+
+  it("with a poll interval above 10 s, the lines still come every 10 s", async () => {
+    const { ctx, target, lines, gets } = timed((t) => (t < 31_000 ? BEFORE : mirror({ updateStatus: "finished", lastUpdateStartedAt: LATER })), 60_000);
+    await syncMirror(ctx, target, BEFORE, 300);
+    expect(lines.filter((l) => l.includes("has not started"))).toHaveLength(3);
+    expect(gets.slice(-4)).toEqual([10_000, 20_000, 30_000, 40_000]);
   });
 });

@@ -1,8 +1,10 @@
 import { titledByFirstCell } from "../support/titles";
+import { inputFailures } from "../../provider/mirror/inputs";
 import {
   credentialFreeMaskedUrl,
   credentialFreeUrl,
   describeUrlProblem,
+  maskedCredentialsProblem,
   parseMirrorUrl,
   sameMirrorUrl,
   urlSecrets,
@@ -105,6 +107,26 @@ describe("mirror URL parsing", () => {
     expect(urlSecrets("ssh://git@h.example/p.git")).toEqual([]);
   });
 
+  // Regression (issue 21, item 17): GitLab takes a user name starting with any Unicode letter or digit,
+  // and an import records GitLab's masked user, which Check refused ("almost certainly a bug").
+  it.each(titledByFirstCell([
+    ["https://üser:pw@host.example/p.git", "üser"],
+    ["https://Ωmega:pw@host.example/p.git", "Ωmega"],
+    ["https://ユーザー:pw@host.example/p.git", "ユーザー"],
+    ["https://٣bot:pw@host.example/p.git", "٣bot"],
+    ["https://*****:*****@host.example/p.git", "*****"],
+    ["https://*****@host.example/p.git", "*****"],
+  ]))("accepts the user name of %s", (_title, raw, username) => {
+    const parsed = parseMirrorUrl(raw);
+    expect(parsed.ok && parsed.url.username).toBe(username);
+  });
+
+  it("an imported mirror's masked URL passes Check, and a create with it is refused naming url", () => {
+    expect(inputFailures({ project: "g/app", url: "https://*****:*****@host.example/p.git" })).toEqual([]);
+    expect(maskedCredentialsProblem("https://*****:*****@host.example/p.git")).toMatch(/GitLab's mask/);
+    expect(maskedCredentialsProblem("https://bot:pw@host.example/p.git")).toBeNull();
+  });
+
   it.each(titledByFirstCell([
     ["git@gitlab.example.com:group/app.git", "scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@gitlab.example.com/group/app.git"],
     ["deploy@host.example:app.git", "scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://<user>@host.example/app.git"],
@@ -116,8 +138,8 @@ describe("mirror URL parsing", () => {
     ["ssh:///p.git", "has no host"],
     // Regression (review): the token was echoed as the "scheme" of a URL pasted without one.
     ["glpat-hunter2:x@gitlab.example.com/g/p.git", "has no scheme; write it as https://user:token@host/group/repo.git or ssh://git@host/group/repo.git"],
-    ["https://-bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit (GitLab rejects it otherwise)"],
-    ["https://%41bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit (GitLab rejects it otherwise)"],
+    ["https://-bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit, in any script (GitLab rejects it otherwise)"],
+    ["https://%41bot:hunter2@host.example/p.git", "the username in https://host.example/p.git must start with a letter or a digit, in any script (GitLab rejects it otherwise)"],
     // Regression (issue 10, item 15): GitLab takes everything up to the last "@" as credentials, so these
     // would push to the host "v2.git" (the first with the password "hunter2@host.example/acme/app").
     ["https://bot:hunter2@host.example/acme/app@v2.git", AT_AFTER_HOST],

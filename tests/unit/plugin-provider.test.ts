@@ -1,4 +1,5 @@
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { titledByFirstCell } from "../support/titles";
 
 const DEFAULT_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";
 const EXPLICIT_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::east";
@@ -19,8 +20,45 @@ describe("RemoteMirrorPlugin configuration", () => {
 
   it("names an explicit provider's arguments", () => {
     expect(plugin().plugin.checkConfig(EXPLICIT_URN, { baseUrl: "ftp://gitlab.example.com", token: "t" })).toEqual([
-      { property: "", reason: "the provider's baseUrl scheme ftp is not supported; use https:// (or http:// for a local GitLab)" },
+      { property: "", reason: "the provider's baseUrl uses scheme ftp, which is not supported; use https:// (or http:// for a local GitLab)" },
     ]);
+  });
+
+  // Regression (issue 21, item 12): such tokens passed CheckConfig and failed at the first request, a
+  // non-ASCII one after 5-11 s of retries saying the request "may or may not have reached GitLab".
+  it.each(titledByFirstCell<[string, string, RegExp]>([
+    ["CR/LF", "glpat-abc\r\ndef", /line break/],
+    ["LF at the end", "glpat-abcdef\n", /line break/],
+    ["a tab", "glpat-abc\tdef", /control character/],
+    ["a space", "glpat-abc def", /space/],
+    ["non-ASCII", "glpat-abcdéf", /outside printable ASCII \(U\+00E9\)/],
+    ["an emoji", "glpat-abc\u{1F600}", /outside printable ASCII \(U\+1F600\)/],
+  ]))("a token with %s fails at preview, naming the setting and not the token", (_title, _what, token, reason) => {
+    for (const [urn, given, env] of [
+      [DEFAULT_URN, { baseUrl: "https://gitlab.example.com", token }, {}],
+      [DEFAULT_URN, {}, { GITLAB_BASE_URL: "https://gitlab.example.com", GITLAB_TOKEN: token }],
+    ] as const) {
+      const failures = plugin(env).plugin.checkConfig(urn, given);
+      expect(failures).toHaveLength(1);
+      expect(failures[0].reason).toMatch(/^gitlab-mirrors:token /);
+      expect(failures[0].reason).toMatch(reason);
+      expect(failures[0].reason).not.toContain("abc");
+    }
+  });
+
+  it("a base URL holding a line break fails at preview (the URL parser would drop it silently)", () => {
+    expect(plugin().plugin.checkConfig(DEFAULT_URN, { baseUrl: "https://gitlab.example.com\n/x", token: "t" })).toEqual([
+      { property: "", reason: "gitlab-mirrors:baseUrl contains a line break or another control character; set it again without it" },
+    ]);
+  });
+
+  it("a call with such a token fails as a configuration error, sending nothing", async () => {
+    const { plugin: p } = plugin();
+    p.configure(DEFAULT_URN, { baseUrl: "http://127.0.0.1:1", token: "glpat-abcdéf" });
+    await expect(p.create("urn:pulumi:dev::proj::gitlab-mirrors:index:RemoteMirror::m", GOOD)).rejects.toMatchObject({
+      code: "GLM_ERR_CONFIG",
+      message: expect.stringContaining("outside printable ASCII"),
+    });
   });
 
   it("falls back to GITLAB_BASE_URL and GITLAB_TOKEN", () => {
@@ -49,6 +87,25 @@ describe("RemoteMirrorPlugin check and diff", () => {
     expect(p.check({ ...GOOD, url: "ftp://bot:plugin-secret@h/x.git" }).failures).toEqual([
       { property: "", reason: 'url scheme "ftp" is not supported; GitLab only mirrors to http, https, ssh, git URLs' },
     ]);
+  });
+
+  // Regression (issue 21, item 5): a regex the program marked secret was quoted in its failure's reason.
+  it("never quotes an input the program marked secret, in its own failure or another's", () => {
+    const { plugin: p } = plugin();
+    const regex = "(glpat-regex-secret";
+    const failures = p.check({ ...GOOD, mirrorBranchRegex: regex, syncTrigger: 5 }, ["mirrorBranchRegex", "syncTrigger"]).failures;
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expect(failure.property).toBe("");
+      expect(failure.reason).not.toContain("glpat-regex-secret");
+    }
+    expect(failures.map((f) => f.reason)).toContainEqual(expect.stringMatching(/^mirrorBranchRegex /));
+    // A project marked secret: its reason names the offending segment by position, never by its text.
+    const path = p.check({ ...GOOD, project: "group/s3cret-grp./app" }, ["project"]).failures;
+    expect(path).toHaveLength(1);
+    expect(path[0].reason).not.toContain("s3cret");
+    // Not secret: the property is named and the engine may show the value.
+    expect(p.check({ ...GOOD, mirrorBranchRegex: "(open" }).failures[0]).toMatchObject({ property: "mirrorBranchRegex" });
   });
 
   it("diff reports each change with its kind, for the engine to show", () => {

@@ -82,3 +82,38 @@ describe("redactAll and redactValue", () => {
     });
   });
 });
+
+// Regression (issue 21, item 4): the masker stopped at ( ' " < [ { before the "@", so a password holding
+// one of them (Check accepts them) came back from getRemoteMirrors and lastError unmasked.
+describe("a password holding quotes or brackets", () => {
+  it.each(["Sp(ecial-pw", "Sp)ec", "it's", 'a"b', "a<b>c", "x[y]z", "x{y}z", "p(w'\"<[{"])("masks https://bot:%s@host whole", (password) => {
+    const text = `push to https://bot:${password}@gitlab.example.com/g/p.git failed`;
+    const masked = redactUrlCredentials(text);
+    expect(masked).toBe("push to https://*****:*****@gitlab.example.com/g/p.git failed");
+    expect(redactUrlCredentials(masked)).toBe(masked);
+  });
+
+  it("masks a token given as the user name that holds a bracket", () => {
+    expect(redactUrlCredentials("'https://glpat(x@h/p.git'")).toBe("'https://*****@h/p.git'");
+  });
+});
+
+// Regression (issue 21, item 7): an error page echoed the password HTML-escaped.
+describe("secrets echoed HTML- or JSON-escaped", () => {
+  it.each<[string, string]>([
+    ["Pw&x'y", "<p>credentials Pw&amp;x&#39;y were refused</p>"],
+    ["Pw&x'y", "<p>credentials Pw&amp;x&#x27;y were refused</p>"],
+    ["Pw&x'y", "<p>credentials Pw&amp;x&apos;y were refused</p>"],
+    ['a<b>"c', "<p>credentials a&lt;b&gt;&quot;c were refused</p>"],
+    ['q"\\z', '{\\"password\\":\\"q\\"\\\\z\\"}'],
+  ])("masks %s in %s", (secret, text) => {
+    const masked = redactSecrets(text, [secret]);
+    expect(masked).toContain("*****");
+    expect(masked).not.toContain(secret.slice(0, 3));
+  });
+
+  it("masks an HTML-escaped URL password without knowing it", () => {
+    const page = "<pre>fatal: could not read from https://bot:Pw&amp;x&#39;y@h.example/p.git</pre>";
+    expect(redactUrlCredentials(page)).toBe("<pre>fatal: could not read from https://*****:*****@h.example/p.git</pre>");
+  });
+});

@@ -41,6 +41,8 @@ func NewProvider(ctx *pulumi.Context,
 type providerArgs struct {
 	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 	BaseUrl *string `pulumi:"baseUrl"`
+	// Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+	EarlyAuthCheck *bool `pulumi:"earlyAuthCheck"`
 	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 	Token *string `pulumi:"token"`
 }
@@ -49,6 +51,8 @@ type providerArgs struct {
 type ProviderArgs struct {
 	// The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 	BaseUrl pulumi.StringPtrInput
+	// Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+	EarlyAuthCheck pulumi.BoolPtrInput
 	// A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 	Token pulumi.StringPtrInput
 }

@@ -39,6 +39,7 @@ export class Provider extends pulumi.ProviderResource {
         opts = opts || {};
         {
             resourceInputs["baseUrl"] = args?.baseUrl;
+            resourceInputs["earlyAuthCheck"] = pulumi.output(args?.earlyAuthCheck).apply(JSON.stringify);
             resourceInputs["token"] = args?.token ? pulumi.secret(args.token) : undefined;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -54,6 +55,10 @@ export interface ProviderArgs {
      * The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
      */
     baseUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+     */
+    earlyAuthCheck?: pulumi.Input<boolean | undefined>;
     /**
      * A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
      */

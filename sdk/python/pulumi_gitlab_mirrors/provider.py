@@ -20,15 +20,19 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 early_auth_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+        :param pulumi.Input[_builtins.bool] early_auth_check: Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
         :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
         """
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
+        if early_auth_check is not None:
+            pulumi.set(__self__, "early_auth_check", early_auth_check)
         if token is not None:
             pulumi.set(__self__, "token", token)
 
@@ -43,6 +47,18 @@ class ProviderArgs:
     @base_url.setter
     def base_url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "base_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="earlyAuthCheck")
+    def early_auth_check(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+        """
+        return pulumi.get(self, "early_auth_check")
+
+    @early_auth_check.setter
+    def early_auth_check(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "early_auth_check", value)
 
     @_builtins.property
     @pulumi.getter
@@ -64,6 +80,7 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 early_auth_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -72,6 +89,7 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] base_url: The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
+        :param pulumi.Input[_builtins.bool] early_auth_check: Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
         :param pulumi.Input[_builtins.str] token: A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
         """
         ...
@@ -99,6 +117,7 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 early_auth_check: pulumi.Input[Optional[_builtins.bool]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -110,6 +129,7 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["base_url"] = base_url
+            __props__.__dict__["early_auth_check"] = pulumi.Output.from_input(early_auth_check).apply(pulumi.runtime.to_json) if early_auth_check is not None else None
             __props__.__dict__["token"] = None if token is None else pulumi.Output.secret(token)
         super(Provider, __self__).__init__(
             'gitlab-mirrors',

@@ -16,6 +16,11 @@ func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-mirrors:baseUrl")
 }
 
+// Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+func GetEarlyAuthCheck(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "gitlab-mirrors:earlyAuthCheck")
+}
+
 // A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
 func GetToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "gitlab-mirrors:token")

@@ -19,6 +19,17 @@ Object.defineProperty(exports, "baseUrl", {
 });
 
 /**
+ * Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+ */
+export declare const earlyAuthCheck: boolean | undefined;
+Object.defineProperty(exports, "earlyAuthCheck", {
+    get() {
+        return __config.getObject<boolean>("earlyAuthCheck");
+    },
+    enumerable: true,
+});
+
+/**
  * A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.
  */
 export declare const token: string | undefined;

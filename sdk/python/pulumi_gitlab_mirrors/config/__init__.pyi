@@ -19,6 +19,11 @@ baseUrl: Optional[str]
 The GitLab instance (`https://gitlab.example.com`) or its API (`https://gitlab.example.com/api/v4`). Falls back to the `GITLAB_BASE_URL` environment variable.
 """
 
+earlyAuthCheck: Optional[bool]
+"""
+Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+"""
+
 token: Optional[str]
 """
 A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.

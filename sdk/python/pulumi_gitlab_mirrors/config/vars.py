@@ -28,6 +28,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('baseUrl')
 
     @_builtins.property
+    def early_auth_check(self) -> Optional[bool]:
+        """
+        Whether the provider checks the token when it starts (one `GET /user` per provider, also at preview), so that a wrong, expired or revoked token fails before any mirror is touched. Default `true`; `false`, or the `GITLAB_MIRRORS_EARLY_AUTH_CHECK=false` environment variable, skips it.
+        """
+        return __config__.get_bool('earlyAuthCheck')
+
+    @_builtins.property
     def token(self) -> Optional[str]:
         """
         A GitLab access token with the `api` scope and the Maintainer role on the projects. Falls back to the `GITLAB_TOKEN` environment variable.

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InvalidInputError } from "../../provider/errors";
 import { inputFailures } from "../../provider/mirror/inputs";
+import { inlineCredentialProblem, projectIdentity, projectKeyProblem, targetIdentity } from "./identity";
 
 /** GitLab lets a project have at most 10 enabled push mirrors. */
 export const MAX_ENABLED_MIRRORS_PER_PROJECT = 10;
@@ -110,39 +111,46 @@ export function parseInventoryText(text: string, source: string): unknown {
  */
 export function resolveInventory(raw: unknown, source: string, credentialNames?: ReadonlySet<string>): MirrorsByGroup {
   const parsed = inventorySchema.safeParse(raw);
-  // Checked apart from the schema, so that a bad group name is reported beside every other problem.
-  const problems: InventoryProblem[] = groupNameProblems(raw);
+  // Checked on the raw object, apart from the schema: names zod would drop (`__proto__`) are reported too,
+  // beside every other problem.
+  const problems: InventoryProblem[] = [...groupNameProblems(raw), ...projectKeyProblems(raw)];
   if (!parsed.success) {
     const shapeProblems = parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
     throw inventoryError(source, [...shapeProblems, ...problems]);
   }
   const byGroup: MirrorsByGroup = new Map();
-  const groupOfProject = new Map<string, string>();
+  const firstPlaceOfProject = new Map<string, string>();
   const inventory = parsed.data;
   for (const [group, groupEntry] of Object.entries(inventory.groups)) {
     const mirrors: InventoryMirror[] = [];
     for (const [project, projectEntry] of Object.entries(groupEntry.projects)) {
       const projectPath = ["groups", group, "projects", project];
-      const firstGroup = groupOfProject.get(project);
-      if (firstGroup !== undefined) {
-        problems.push({ path: formatPath(projectPath), message: `is already in group ${firstGroup}; list a project in one group only` });
+      // One project in two places would be two stacks managing it: GitLab takes Platform/API and platform/api as one.
+      const first = firstPlaceOfProject.get(projectIdentity(project));
+      if (first !== undefined) {
+        problems.push({ path: formatPath(projectPath), message: `is the project ${first} already lists (GitLab paths ignore case); list a project once` });
+      } else {
+        firstPlaceOfProject.set(projectIdentity(project), formatPath(projectPath));
       }
-      groupOfProject.set(project, group);
-      const seenUrls = new Map<string, number>();
+      const seenTargets = new Map<string, number>();
       let enabledCount = 0;
       projectEntry.targets.forEach((target, index) => {
         const targetPath = [...projectPath, "targets", index];
         const { url, ...own } = target;
         const settings: Settings = { ...inventory.defaults, ...groupEntry.defaults, ...projectEntry.defaults, ...dropUndefined(own) };
         problems.push(...targetProblems(url, settings, targetPath, credentialNames));
-        const key = url.toLowerCase();
-        const first = seenUrls.get(key);
-        if (first !== undefined) {
-          problems.push({ path: formatPath([...targetPath, "url"]), message: `repeats targets[${first}]; GitLab rejects the same URL twice in a project` });
+        const identity = targetIdentity(url);
+        const firstIndex = identity === undefined ? undefined : seenTargets.get(identity);
+        if (firstIndex !== undefined) {
+          problems.push({
+            path: formatPath([...targetPath, "url"]),
+            message: `is the target of targets[${firstIndex}] (the same URL without credentials); GitLab holds one mirror per URL in a project`,
+          });
         }
-        seenUrls.set(key, index);
+        if (identity !== undefined && firstIndex === undefined) seenTargets.set(identity, index);
         if (settings.enabled !== false) enabledCount += 1;
         const { credentials, ...rest } = settings;
+        // The URL as written: it holds no secret (refused above), and resource names must not change with this release.
         mirrors.push({ name: `${project}->${url}`, group, project, url, ...(credentials ? { credentials } : {}), ...dropUndefined(rest) });
       });
       if (enabledCount > MAX_ENABLED_MIRRORS_PER_PROJECT) {
@@ -156,6 +164,22 @@ export function resolveInventory(raw: unknown, source: string, credentialNames?:
   }
   if (problems.length > 0) throw inventoryError(source, problems);
   return byGroup;
+}
+
+function projectKeyProblems(raw: unknown): InventoryProblem[] {
+  const groups = typeof raw === "object" && raw !== null ? (raw as { groups?: unknown }).groups : undefined;
+  if (typeof groups !== "object" || groups === null) return [];
+  const problems: InventoryProblem[] = [];
+  for (const group of Object.keys(groups)) {
+    const projects = (groups as Record<string, unknown>)[group];
+    const keys = typeof projects === "object" && projects !== null ? (projects as { projects?: unknown }).projects : undefined;
+    if (typeof keys !== "object" || keys === null) continue;
+    for (const key of Object.keys(keys)) {
+      const problem = projectKeyProblem(key);
+      if (problem !== null) problems.push({ path: formatPath(["groups", group, "projects", key.length > 80 ? `${key.slice(0, 80)}…` : key]), message: problem });
+    }
+  }
+  return problems;
 }
 
 function groupNameProblems(raw: unknown): InventoryProblem[] {
@@ -178,20 +202,8 @@ function targetProblems(
   credentialNames: ReadonlySet<string> | undefined,
 ): InventoryProblem[] {
   const problems: InventoryProblem[] = [];
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // The resource's own check below says what a URL must look like.
-  }
-  if (parsed?.password) {
-    problems.push({
-      path: formatPath([...targetPath, "url"]),
-      message: "holds a password; the inventory is not secret: name a credential (`credentials: <name>`) and keep its value in the stack's `inventory:credentials` secret",
-    });
-  } else if (parsed?.username && settings.credentials) {
-    problems.push({ path: formatPath([...targetPath, "url"]), message: `holds a user name and also names credentials ${settings.credentials}; keep one` });
-  }
+  const inline = inlineCredentialProblem(url);
+  if (inline !== null) problems.push({ path: formatPath([...targetPath, "url"]), message: inline });
   if (settings.credentials && credentialNames && !credentialNames.has(settings.credentials)) {
     problems.push({
       path: formatPath([...targetPath, "credentials"]),
@@ -201,7 +213,8 @@ function targetProblems(
   // The RemoteMirror's own checks (URL scheme, branch regex, host keys, conflicting settings), so that
   // a mistake fails here, with its place in the file, rather than later in one stack's preview.
   const { credentials: _credentials, ...inputs } = settings;
-  const checkedUrl = parsed?.password ? "" : url;
+  // A URL holding a secret was reported above; its own check could only repeat it.
+  const checkedUrl = inline !== null ? "" : url;
   for (const failure of inputFailures({ project: 1, url: checkedUrl, ...dropUndefined(inputs) })) {
     if (failure.property === "url" && checkedUrl === "") continue;
     problems.push({ path: formatPath([...targetPath, failure.property]), message: failure.reason });

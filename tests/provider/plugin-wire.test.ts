@@ -1,0 +1,160 @@
+/**
+ * The plugin's gRPC surface against oversized values (issue 21, item 15): a 1 MB id, function name or URN
+ * must not be echoed whole into the error (past about 64 KB a grpc-js client never receives the answer).
+ */
+import { closeAll } from "../../provider/gitlab";
+import { servePlugin, type RunningPlugin } from "../../provider/plugin/main";
+import { FakeGitLab } from "../unit/gitlab-fake-server";
+import { pulumiRpc } from "../../provider/pulumi-rpc";
+
+const HUGE = "x".repeat(1024 * 1024);
+const MIRROR_URN = "urn:pulumi:dev::proj::gitlab-mirrors:index:RemoteMirror::m";
+
+let plugin: RunningPlugin;
+let client: Record<string, (request: unknown, options: { deadline: number }, done: (err: (Error & { details?: string }) | null, response: any) => void) => void> & {
+  close(): void;
+};
+
+beforeAll(async () => {
+  const rpc = pulumiRpc();
+  // Nothing listens at 127.0.0.1:1: the early token check would fail Configure.
+  plugin = await servePlugin(["127.0.0.1:1"], { GITLAB_MIRRORS_EARLY_AUTH_CHECK: "false" });
+  client = new (rpc.grpc.makeGenericClientConstructor(rpc.providerService as never, "ResourceProvider"))(
+    `127.0.0.1:${plugin.port}`,
+    rpc.grpc.credentials.createInsecure(),
+    { "grpc.max_send_message_length": 64 * 1024 * 1024 },
+  ) as never;
+  const configure = new rpc.provider.ConfigureRequest();
+  configure.setArgs(rpc.Struct.fromJavaScript({ baseUrl: "http://127.0.0.1:1", token: "glpat-wire-test" }));
+  await new Promise((resolve, reject) => client.configure(configure, { deadline: Date.now() + 20_000 }, (err, response) => (err ? reject(err) : resolve(response))));
+});
+
+afterAll(async () => {
+  client.close();
+  await plugin.close();
+});
+
+/** The call's error; the deadline only stops a test whose answer never comes (the defect). */
+function errorOf(method: string, request: unknown): Promise<Error & { details?: string }> {
+  return new Promise((resolve, reject) =>
+    client[method](request, { deadline: Date.now() + 20_000 }, (err) => (err ? resolve(err) : reject(new Error(`${method} succeeded`)))),
+  );
+}
+
+function expectShortAnswer(err: Error & { details?: string }): void {
+  expect(err.details).not.toMatch(/deadline/i);
+  expect((err.details ?? "").length).toBeLessThan(20_000);
+  expect(err.details).toContain("characters in all");
+}
+
+it("Invoke of a 1 MB function name answers with a short error", async () => {
+  const rpc = pulumiRpc();
+  const request = new rpc.provider.InvokeRequest();
+  request.setTok(HUGE);
+  request.setArgs(rpc.Struct.fromJavaScript({}));
+  expectShortAnswer(await errorOf("invoke", request));
+});
+
+it("Check of a 1 MB URN answers with a short error", async () => {
+  const rpc = pulumiRpc();
+  const request = new rpc.provider.CheckRequest();
+  request.setUrn(`urn:pulumi:dev::proj::${HUGE}::m`);
+  request.setNews(rpc.Struct.fromJavaScript({}));
+  expectShortAnswer(await errorOf("check", request));
+});
+
+it("Delete of a 1 MB id answers with a short error", async () => {
+  const rpc = pulumiRpc();
+  const request = new rpc.provider.DeleteRequest();
+  request.setUrn(MIRROR_URN);
+  request.setId(`1:${HUGE}`);
+  request.setProperties(rpc.Struct.fromJavaScript({}));
+  expectShortAnswer(await errorOf("delete", request));
+});
+
+/**
+ * The early token check (issue 21, item 21): one GET /user per provider instance at Configure, so a wrong
+ * token fails at preview naming the setting; switchable off by setting and by environment variable.
+ */
+describe("the early token check", () => {
+  const DEFAULT_PROVIDER = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";
+  const EXPLICIT_PROVIDER = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::east";
+  let gitlab: FakeGitLab;
+  let own: RunningPlugin;
+  let ownClient: typeof client;
+
+  beforeEach(async () => {
+    gitlab = await FakeGitLab.start();
+  });
+
+  afterEach(async () => {
+    ownClient?.close();
+    await own?.close();
+    await gitlab.close();
+    await closeAll();
+  });
+
+  async function configure(env: NodeJS.ProcessEnv, urn: string, args: Record<string, unknown>, variables: Record<string, string> = {}): Promise<Error | undefined> {
+    const rpc = pulumiRpc();
+    own = await servePlugin(["127.0.0.1:1"], env);
+    ownClient = new (rpc.grpc.makeGenericClientConstructor(rpc.providerService as never, "ResourceProvider"))(
+      `127.0.0.1:${own.port}`,
+      rpc.grpc.credentials.createInsecure(),
+    ) as never;
+    const request = new rpc.provider.ConfigureRequest();
+    request.setUrn(urn);
+    request.setArgs(rpc.Struct.fromJavaScript(args as never));
+    for (const [key, value] of Object.entries(variables)) request.getVariablesMap().set(`gitlab-mirrors:config:${key}`, value);
+    return new Promise((resolve) => ownClient.configure(request, { deadline: Date.now() + 30_000 }, (err) => resolve(err ?? undefined)));
+  }
+
+  const TOKEN = "glpat-early-check-token";
+
+  it("a token GitLab refuses fails Configure, naming the setting and how to skip the check, never the token", async () => {
+    gitlab.on("GET", "/user", { status: 401, json: { message: "401 Unauthorized" } });
+    const err = await configure({}, DEFAULT_PROVIDER, { baseUrl: gitlab.origin, token: TOKEN });
+    expect(err?.message).toContain("gitlab-mirrors:token");
+    expect(err?.message).toContain("401 Unauthorized");
+    expect(err?.message).toContain("gitlab-mirrors:earlyAuthCheck");
+    expect(err?.message).toContain("GITLAB_MIRRORS_EARLY_AUTH_CHECK=false");
+    expect(err?.message).not.toContain(TOKEN);
+    expect(gitlab.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v4/user"]);
+    expect(gitlab.requests[0].headers["private-token"]).toBe(TOKEN);
+  });
+
+  it("an explicit provider's refused token is named as its argument", async () => {
+    gitlab.on("GET", "/user", { status: 401, json: { message: "401 Unauthorized" } });
+    const err = await configure({}, EXPLICIT_PROVIDER, { baseUrl: gitlab.origin, token: TOKEN });
+    expect(err?.message).toContain("the provider's token");
+    expect(err?.message).toContain("the provider's earlyAuthCheck");
+  });
+
+  it("a token without the scope to read its user fails naming the scope", async () => {
+    gitlab.on("GET", "/user", { status: 403, json: { error: "insufficient_scope" } });
+    const err = await configure({}, DEFAULT_PROVIDER, { baseUrl: gitlab.origin, token: TOKEN });
+    expect(err?.message).toContain("gitlab-mirrors:token");
+    expect(err?.message).toContain("api scope");
+  });
+
+  it("a good token costs exactly one GET /user", async () => {
+    gitlab.on("GET", "/user", { status: 200, json: { id: 1, username: "root" } });
+    expect(await configure({}, DEFAULT_PROVIDER, {}, { baseUrl: gitlab.origin, token: TOKEN })).toBeUndefined();
+    expect(gitlab.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v4/user"]);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, Record<string, unknown>, Record<string, string>]>([
+    ["the provider argument earlyAuthCheck: false", {}, { earlyAuthCheck: false }, {}],
+    ["the stack config gitlab-mirrors:earlyAuthCheck false", {}, {}, { earlyAuthCheck: "false" }],
+    ["GITLAB_MIRRORS_EARLY_AUTH_CHECK=false", { GITLAB_MIRRORS_EARLY_AUTH_CHECK: "false" }, {}, {}],
+  ])("%s switches it off: no request", async (_how, env, args, variables) => {
+    gitlab.on("GET", "/user", { status: 401, json: { message: "401 Unauthorized" } });
+    expect(await configure(env, DEFAULT_PROVIDER, { baseUrl: gitlab.origin, token: TOKEN, ...args }, variables)).toBeUndefined();
+    expect(gitlab.requests).toEqual([]);
+  });
+
+  it("a setting that is on wins over the environment's off", async () => {
+    gitlab.on("GET", "/user", { status: 401, json: { message: "401 Unauthorized" } });
+    const err = await configure({ GITLAB_MIRRORS_EARLY_AUTH_CHECK: "false" }, DEFAULT_PROVIDER, { baseUrl: gitlab.origin, token: TOKEN, earlyAuthCheck: true });
+    expect(err?.message).toContain("401");
+  });
+});

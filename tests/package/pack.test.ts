@@ -132,7 +132,9 @@ describe("npm pack of a fresh clone", () => {
 
   it("stays small", () => {
     // A pack of everything under dist/ (tests and scripts compiled, source maps) held 357 files, 1.3 MB.
-    expect(packed.entryCount).toBeLessThan(250);
-    expect(packed.unpackedSize).toBeLessThan(800_000);
+    // This one holds 258 files, 911 KB (measured on a fresh clone), of which the plugin's TypeScript SDK is
+    // 22 files, 54 KB; the earlier bounds (250 files, 800 KB) predate that SDK and the command under dist/cli.
+    expect(packed.entryCount).toBeLessThan(280);
+    expect(packed.unpackedSize).toBeLessThan(1_000_000);
   });
 });

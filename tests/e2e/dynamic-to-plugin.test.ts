@@ -82,11 +82,11 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     expect(outputs).toMatchObject({ mirrorResourceId: id, mirrorId });
   });
 
-  test("3. without the import option the program previews clean, asking nothing about the mirror, and the mirror is still the same", async () => {
+  test("3. without the import option the program previews clean with 0 requests, and the mirror is still the same", async () => {
     await stack.setConfig("move:stage", "plugin");
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    // Only the provider's early token check; nothing about the mirror.
+    // No mirror request: only the plugin's early token check.
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
     await stack.ok(["up", "--yes", "--skip-preview"]);
     expect(await writes()).toEqual([]);

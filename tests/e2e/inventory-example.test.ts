@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseSeed, RunningEmulator, startEmulator } from "../../emulator";
-import { GitLabActor, repoRoot, TestStack } from "./support";
+import { AutomationStack } from "../../harness/automation-stack";
+import { GitLabActor, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -30,8 +31,8 @@ describe("examples/inventory, run as documented", () => {
     await gitlab?.close();
   });
 
-  function stack(group?: string): TestStack {
-    return new TestStack(PROGRAM, "inventory", {
+  function stack(group?: string): AutomationStack {
+    return new AutomationStack(PROGRAM, "inventory", {
       "gitlab:baseUrl": { value: gitlab.baseUrl },
       "gitlab:token": { value: TOKEN, secret: true },
       "inventory:file": { value: path.join(EXAMPLE, "inventory.yaml") },

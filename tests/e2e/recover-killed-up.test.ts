@@ -16,8 +16,8 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { CliStack } from "./cli-stack";
-import { GitLabActor, repoRoot } from "./support";
+import { CliStack } from "../../harness/cli-stack";
+import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -222,14 +222,14 @@ describe.each([
     const baseUrl = await proxy.listen();
     actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
     if (form === "plugin") {
-      stack = new CliStack({ "Pulumi.yaml": yamlProgram() });
+      stack = new CliStack({ binDir: pulumiBinDirForTests(), files: { "Pulumi.yaml": yamlProgram() } });
       await stack.init("dev", {
         "gitlab-mirrors:baseUrl": { value: baseUrl },
         "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
         urlPrefix: { value: urlPrefix(gitlab), secret: true },
       });
     } else {
-      stack = new CliStack(nodeProject());
+      stack = new CliStack({ binDir: pulumiBinDirForTests(), files: nodeProject() });
       fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(stack.projectDir, "node_modules"));
       await stack.init("dev", {
         "gitlab:baseUrl": { value: baseUrl },

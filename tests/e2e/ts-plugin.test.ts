@@ -1,6 +1,6 @@
 /**
  * The plugin's resources from TypeScript (`gitlab-mirrors/plugin`, generated from the schema), run by
- * the real CLI against the emulator: up, a preview that asks GitLab nothing about the mirrors, a detailed diff,
+ * the real CLI against the emulator: up, a preview that makes no GitLab request, a detailed diff,
  * `pulumi import`, a ProjectMirrors set, two GitLab instances through explicit providers, destroy.
  */
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
@@ -60,10 +60,10 @@ describe("a TypeScript program on the plugin path", () => {
     expect(resources.some((r) => r.type.startsWith("pulumi-nodejs:"))).toBe(false);
   });
 
-  test("a second preview reports no changes and asks GitLab nothing about the mirrors", async () => {
+  test("a second preview reports no changes and makes no mirror request", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    // Only the provider's early token check; nothing about the mirrors.
+    // No mirror request: only the provider's early token check.
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
@@ -104,7 +104,7 @@ describe("a TypeScript program on the plugin path", () => {
     await stack.setConfig("plugin:importedUrl", importedUrl, true);
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    // Only the provider's early token check; nothing about the mirrors.
+    // No mirror request: only the provider's early token check.
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
@@ -125,7 +125,7 @@ describe("a TypeScript program on the plugin path", () => {
     expect([...outputs.setUnmanaged].sort()).toEqual([...before].sort());
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    // Only the provider's early token check; nothing about the mirrors.
+    // No mirror request: only the provider's early token check.
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
@@ -179,8 +179,7 @@ describe("two GitLab instances from a TypeScript program, through explicit provi
 
     await Promise.all([eastActor.resetCounters(), westActor.resetCounters()]);
     await stack.ok(["preview", "--expect-no-changes"]);
-    // getRemoteMirrors is a read the program asks for on every run; no resource calls GitLab (each
-    // provider checks its token once).
+    // getRemoteMirrors is a read the program asks for on every run; no resource calls GitLab.
     expect((await westActor.counters()).routes).toEqual({ "GET /user": 1 });
     expect(Object.keys((await eastActor.counters()).routes).filter((route) => !route.startsWith("GET"))).toEqual([]);
 

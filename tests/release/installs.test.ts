@@ -272,7 +272,9 @@ test("the Go SDK's module zip serves `go get <module>@v<version>` from a module 
   const [upstream, modCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
   const forgetTestVersion = () => {
     fs.rmSync(path.join(modCache, `${module}@${version}`), { recursive: true, force: true });
-    for (const ext of ["info", "mod", "zip", "ziphash", "lock", "partial"]) fs.rmSync(path.join(modCache, "cache", "download", module, "@v", `${version}.${ext}`), { force: true });
+    for (const file of ["info", "mod", "zip", "ziphash", "lock", "partial"].map((ext) => `${version}.${ext}`).concat("list")) {
+      fs.rmSync(path.join(modCache, "cache", "download", module, "@v", file), { force: true });
+    }
   };
   forgetTestVersion();
   const env = userEnv([], {

@@ -8,7 +8,8 @@
  *   2. the wheel in a fresh venv, and a Python inline program (Automation API) whose plugin the engine
  *      downloads by itself from a local server of release/<version>/ (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES);
  *   3. the npm tarball in an empty project, and a TypeScript program using the package's (dynamic)
- *      RemoteMirror: up, preview, destroy.
+ *      RemoteMirror: up, preview, destroy;
+ *   and the Go SDK's module zip through `go get` from a module proxy directory, with a program that builds.
  *
  * The artifacts come from `scripts/dist.sh <test version>` (make dist), run once here.
  */

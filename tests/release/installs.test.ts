@@ -7,8 +7,9 @@
  *      program that names only the resource type: up, preview, destroy, with no Node.js on PATH at all;
  *   2. the wheel in a fresh venv, and a Python inline program (Automation API) whose plugin the engine
  *      downloads by itself from a local server of release/<version>/ (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES);
- *   3. the npm tarball in an empty project, and a TypeScript program using the package's (dynamic)
- *      RemoteMirror: up, preview, destroy;
+ *   3. the npm tarball in an empty project, and a TypeScript program using the package's dynamic
+ *      RemoteMirror: up, preview, destroy; and one using the plugin's (`gitlab-mirrors/plugin`), whose plugin
+ *      the engine downloads by itself as in route 2;
  *   and the Go SDK's module zip through `go get` from a module proxy directory, with a program that builds.
  *
  * The artifacts come from `scripts/dist.sh <test version>` (make dist), run once here.
@@ -229,6 +230,58 @@ test("route 3: the npm tarball in an empty project, and a TypeScript program usi
   await pulumi(["preview", "--expect-no-changes"]);
   await pulumi(["destroy", "--yes", "--skip-preview"]);
   expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
+});
+
+test("route 3, through the plugin: the npm tarball's gitlab-mirrors/plugin RemoteMirror, its plugin downloaded by the engine from a local mirror of the release", async () => {
+  const dirs = routeDirs("npm-plugin");
+  const server = await serveDirectory(releaseDir);
+  try {
+    const env = userEnv([binDir], {
+      PULUMI_HOME: dirs.home,
+      PULUMI_BACKEND_URL: `file://${dirs.backend}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^https://github\\.com/gitlab-mirrors/gitlab-mirrors/releases/download/=${server.url}/`,
+    });
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    const files: Record<string, string> = {
+      "Pulumi.yaml": "name: release-npm-plugin\nruntime: nodejs\n",
+      "package.json": JSON.stringify({ name: "release-npm-plugin", private: true, main: "index.ts" }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+      "index.ts": [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import { RemoteMirror } from "gitlab-mirrors/plugin";',
+        "",
+        'const mirror = new RemoteMirror("mirror", { project: "demo/app", url: new pulumi.Config().requireSecret("targetUrl") });',
+        "export const mirrorId = mirror.mirrorId;",
+        "",
+      ].join("\n"),
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dirs.project, name), text);
+    const tarball = path.join(releaseDir, `gitlab-mirrors-${TEST_VERSION}.tgz`);
+    await run("npm", ["install", "--no-fund", "--no-audit", tarball, `@pulumi/pulumi@${lock.packages["node_modules/@pulumi/pulumi"].version}`, "typescript@5", "@types/node@20"], {
+      cwd: dirs.project,
+      env,
+      timeoutMs: 600_000,
+    });
+
+    const pulumi = (args: string[], input?: string) => run(path.join(binDir, "pulumi"), [...args, "--non-interactive"], { cwd: dirs.project, env, input });
+    await pulumi(["stack", "init", "dev"]);
+    await pulumi(["config", "set", "gitlab-mirrors:baseUrl"], gitlab.baseUrl);
+    await pulumi(["config", "set", "--secret", "gitlab-mirrors:token"], ROOT_TOKEN);
+    await pulumi(["config", "set", "--secret", "targetUrl"], targetUrl());
+    await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(server.requests).toContain(path.basename(pluginArchive()));
+    expect(fs.existsSync(path.join(dirs.home, "plugins", `resource-gitlab-mirrors-v${TEST_VERSION}`, "pulumi-resource-gitlab-mirrors"))).toBe(true);
+    const mirrors = await actor.mirrors(PROJECT_ID);
+    expect(mirrors).toHaveLength(1);
+    const state = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources: Array<{ type: string; id?: string }> } };
+    expect(state.deployment.resources.find((r) => r.type === "gitlab-mirrors:index:RemoteMirror")?.id).toBe(`${PROJECT_ID}:${mirrors[0].id}`);
+    await pulumi(["preview", "--expect-no-changes"]);
+    await pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
+  } finally {
+    await server.close();
+  }
 });
 
 test("the Go SDK's module zip serves `go get <module>@v<version>` from a module proxy directory, and a program builds with it", async () => {

@@ -16,12 +16,13 @@ import {
   inputFailures,
   MirrorContext,
   MirrorLogger,
-  partialStateOf,
   pollIntervalFromEnv,
   readMirror,
   updateMirror,
+  MirrorOutputs,
   withEnvironmentFallback,
 } from "../mirror";
+import { inEngineForm } from "../partial-state";
 
 type Props = Record<string, unknown>;
 
@@ -98,9 +99,7 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 
 /** A partially created/updated mirror is recorded by the engine: keep `__provider` so it can be managed. */
 function keepingProvider(err: unknown, inputs: Props): unknown {
-  const partial = partialStateOf(err);
-  if (partial !== undefined) partial.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
-  return err;
+  return inEngineForm(err, (state: MirrorOutputs) => ({ ...state, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }));
 }
 
 export function create(inputs: Props): Promise<{ id: string; outs: Props }> {

@@ -33,8 +33,6 @@ export {
 export type { MirrorContext, MirrorContextOptions, MirrorLogger } from "./context";
 export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycle";
 export type { CreateResult, ReadResult } from "./lifecycle";
-export { partialStateOf } from "./partial-state";
-export type { PartialState } from "./partial-state";
 export { listMirrors } from "./discover";
 export type { MirrorInfo } from "./discover";
 export { MirrorListCache } from "./mirror-lists";

@@ -1,4 +1,12 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError, ProviderError } from "../errors";
+import {
+  InvalidInputError,
+  isAmbiguousFailure,
+  isMirrorNotFound,
+  isUrlTaken,
+  MirrorUrlTakenError,
+  ProviderError,
+  StepFailedAfterChangeError,
+} from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { quoted } from "../quote";
 import { redactAll } from "../redact";
@@ -8,7 +16,6 @@ import { diffMirror } from "./diff";
 import { checkedInputs, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
 import { observedInputs } from "./observed";
 import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
-import { withPartialState } from "./partial-state";
 import { resolveProjectId } from "./project";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
 import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentialsProblem, urlSecrets } from "./url";
@@ -133,7 +140,7 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     }
   } catch (err) {
-    throw withPartialState(err, id, inputs.syncOnApply ? { ...outputs, syncPending: true } : outputs);
+    throw new StepFailedAfterChangeError<MirrorOutputs>(id, inputs.syncOnApply ? { ...outputs, syncPending: true } : outputs, err);
   }
   return { id, outs: outputs };
 }
@@ -281,7 +288,7 @@ export async function updateMirror(
   } catch (err) {
     const oldTrigger = normaliseInputs(olds).syncTrigger;
     const recorded = triggered ? { ...outputs, syncTrigger: oldTrigger } : outputs;
-    throw withPartialState(err, id, wantsSync ? { ...recorded, syncPending: true } : recorded);
+    throw new StepFailedAfterChangeError<MirrorOutputs>(id, wantsSync ? { ...recorded, syncPending: true } : recorded, err);
   }
   return { outs: outputs };
 }

@@ -24,13 +24,14 @@ import {
   MirrorContext,
   MirrorLogger,
   mirrorInputsSchema,
-  partialStateOf,
+  MirrorOutputs,
   pollIntervalFromEnv,
   readMirror,
   SECRET_PROPERTIES,
   updateMirror,
   withEnvironmentFallback,
 } from "../mirror";
+import { inEngineForm } from "../partial-state";
 import { quoted } from "../quote";
 import { createGitLabClient } from "../gitlab";
 import { isUnknown } from "../mirror/unknown";
@@ -94,9 +95,7 @@ function isDefaultProvider(urn: string): boolean {
  * A step that fails after GitLab holds the mirror records compact outputs too.
  */
 function compactPartialState(err: unknown): never {
-  const partial = partialStateOf(err);
-  if (partial !== undefined) partial.properties = compactOutputs(partial.properties);
-  throw err;
+  throw inEngineForm(err, (state: MirrorOutputs) => compactOutputs({ ...state }));
 }
 
 /** The inputs the engine recorded, or undefined when it sent none (a resource recorded without them). */

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, deleteMirror, partialStateOf, readMirror, updateMirror } from "../../provider/mirror";
+import { StepFailedAfterChangeError } from "../../provider/errors";
+import { createMirror, deleteMirror, MirrorOutputs, readMirror, updateMirror } from "../../provider/mirror";
+import { inEngineForm, partialStateOf } from "../../provider/partial-state";
 import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } from "../../emulator";
 import {
   ALICE_TOKEN,
@@ -89,6 +91,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error & Record<stri
 }
 
 const ctx = (token = ROOT_TOKEN) => testContext(gl.baseUrl, token, logger);
+
+/** The core's failure of a step that changed GitLab first: the id and state it carries, and its cause. */
+function stepFailure(err: unknown): StepFailedAfterChangeError<MirrorOutputs> & { cause: Error & Record<string, unknown> } {
+  expect(err).toBeInstanceOf(StepFailedAfterChangeError);
+  return err as StepFailedAfterChangeError<MirrorOutputs> & { cause: Error & Record<string, unknown> };
+}
 
 async function mirrorsOfProject(): Promise<{ id: number; url: string }[]> {
   return (await api(gl.baseUrl, "GET", "/projects/1/remote_mirrors")).body as { id: number; url: string }[];
@@ -207,13 +215,17 @@ describe("sync", () => {
 
   it("a failed sync fails the step with GitLab's scrubbed last_error and keeps the created mirror in the error", async () => {
     const url = await freshTarget("wrong-password-9f2c");
-    const err = await rejection(createMirror({ project: 1, url, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 }, ctx()));
-    expect(err.code).toBe("GLM_ERR_SYNC_FAILED");
+    const err = stepFailure(await rejection(createMirror({ project: 1, url, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 }, ctx())));
+    expect(err.cause.code).toBe("GLM_ERR_SYNC_FAILED");
+    expect(err.message).toBe(err.cause.message);
     expect(err.message).toMatch(/^Sync of mirror \d+ on project 1 failed \(GitLab: ".+"\)\. Check the mirror URL's credentials/);
     const [mirror] = await mirrorsOfProject();
     expect(err.id).toBe(`1:${mirror.id}`);
-    expect(err.properties).toMatchObject({ mirrorId: mirror.id, projectId: 1, url });
-    expect(err.reasons).toEqual([err.message]);
+    expect(err.state).toMatchObject({ mirrorId: mirror.id, projectId: 1, url });
+    // What an adapter hands the engine: the cause, carrying the id, the state and the reason.
+    const engine = inEngineForm(err, (state: MirrorOutputs) => state);
+    expect(engine).toBe(err.cause);
+    expect(partialStateOf(engine)).toMatchObject({ id: err.id, properties: { mirrorId: mirror.id, projectId: 1, url }, reasons: [err.message] });
     expect(err.message).not.toContain("wrong-password-9f2c");
   });
 
@@ -236,7 +248,8 @@ describe("update failures leave a state the next up can repair", () => {
     await setFaults(gl.baseUrl, { routes: ["PUT /projects/:id/remote_mirrors/:mirror_id"], errors: { status: 400, count: 1 } });
     const err = await rejection(updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, enabled: false }, ctx()));
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
-    expect(partialStateOf(err)).toBeUndefined();
+    expect(err).not.toBeInstanceOf(StepFailedAfterChangeError);
+    expect(partialStateOf(inEngineForm(err, (state: MirrorOutputs) => state))).toBeUndefined();
   });
 
   it("a failed sync after a syncTrigger change records the old trigger, so the next up asks again", async () => {
@@ -246,10 +259,10 @@ describe("update failures leave a state the next up can repair", () => {
     const err = await rejection(
       updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "two", keepDivergentRefs: true }, ctx()),
     );
-    expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
-    const partial = partialStateOf(err);
-    expect(partial?.id).toBe(created.id);
-    expect(partial?.properties).toMatchObject({ syncTrigger: "one", keepDivergentRefs: true });
+    const failed = stepFailure(err);
+    expect(failed.cause).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
+    expect(failed.id).toBe(created.id);
+    expect(failed.state).toMatchObject({ syncTrigger: "one", keepDivergentRefs: true });
   });
 
   // Regression (review): the engine retries a partially failed create with unchanged inputs, and that
@@ -258,14 +271,13 @@ describe("update failures leave a state the next up can repair", () => {
     targetCount += 1;
     const path = `backup/failures-late-${targetCount}`;
     const inputs = { project: 1, url: targetUrl(gl.baseUrl, path), syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 };
-    const err = await rejection(createMirror(inputs, ctx()));
-    expect(err.code).toBe("GLM_ERR_SYNC_FAILED");
-    const partial = partialStateOf(err);
-    expect(partial?.properties).toMatchObject({ syncPending: true });
+    const partial = stepFailure(await rejection(createMirror(inputs, ctx())));
+    expect(partial.cause.code).toBe("GLM_ERR_SYNC_FAILED");
+    expect(partial.state).toMatchObject({ syncPending: true });
 
     await createTarget(gl.baseUrl, path, "mirror-bot", TARGET_PASSWORD);
     await resetCounters(gl.baseUrl);
-    const updated = await updateMirror(partial!.id, partial!.properties, inputs, ctx());
+    const updated = await updateMirror(partial.id, partial.state as unknown as Record<string, unknown>, inputs, ctx());
     const { routes } = await counters(gl.baseUrl);
     expect(routes["POST /projects/:id/remote_mirrors/:mirror_id/sync"]).toBe(1);
     expect(routes["PUT /projects/:id/remote_mirrors/:mirror_id"]).toBeUndefined();

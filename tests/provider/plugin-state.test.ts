@@ -4,7 +4,8 @@
  */
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, partialStateOf } from "../../provider/mirror";
+import { createMirror } from "../../provider/mirror";
+import { partialStateOf } from "../../provider/partial-state";
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
 import { api, collectingLogger, counters, createTarget, resetCounters, ROOT_TOKEN, setFaults, TARGET_PASSWORD, targetUrl, testContext } from "./support";
 

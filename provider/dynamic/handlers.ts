@@ -10,6 +10,8 @@ import {
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
+  decodeMirrorInputs,
+  decodeMirrorState,
   deleteMirror,
   diffMirror,
   failuresForEngine,
@@ -105,8 +107,8 @@ function keepingProvider(err: unknown, inputs: Props): unknown {
 export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
   return answer(async () => {
     try {
-      const result = await createMirror(inputs, context());
-      return { id: result.id, outs: { ...result.outs } };
+      const result = await createMirror(context(), decodeMirrorInputs(inputs));
+      return { id: result.id, outs: { ...result.state } };
     } catch (err) {
       throw keepingProvider(err, inputs);
     }
@@ -115,18 +117,19 @@ export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
 
 export function read(id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
   return answer(async () => {
-    const result = await readMirror(id, props, context());
+    const result = await readMirror(context(), id, decodeMirrorState(id, props));
     // An empty id tells the engine the resource is gone.
     if (result.gone) return { id: "" };
-    return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+    return { id: result.id, props: { ...result.state }, inputs: checkedInputs(result.inputs) };
   });
 }
 
 export function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   return answer(async () => {
     try {
-      const result = await updateMirror(id, olds, news, context());
-      return { outs: { ...result.outs } };
+      const inputs = decodeMirrorInputs(news);
+      const result = await updateMirror(context(), id, decodeMirrorState(id, olds), inputs);
+      return { outs: { ...result.state } };
     } catch (err) {
       throw keepingProvider(err, news);
     }
@@ -134,5 +137,5 @@ export function update(id: string, olds: Props, news: Props): Promise<{ outs: Pr
 }
 
 export function remove(id: string, props: Props): Promise<void> {
-  return answer(() => deleteMirror(id, props, context()));
+  return answer(async () => deleteMirror(context(), id, decodeMirrorState(id, props)));
 }

@@ -12,6 +12,7 @@ import {
 import { numericProjectId } from "./project";
 import { isUnknown, UNKNOWN } from "./unknown";
 import { parseMirrorUrl } from "./url";
+import { InvalidInputError } from "../errors";
 import { redactSecrets } from "../redact";
 
 /** Validation (check) and normalisation (defaults applied) of the RemoteMirror inputs. */
@@ -153,6 +154,16 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
     default:
       return absent ? fieldMeta(field).default : value;
   }
+}
+
+/**
+ * The typed inputs of a create or update from the engine's plain values: validated, then normalised. Check
+ * already validated them in the engine; this keeps a direct caller's bad values from becoming requests.
+ */
+export function decodeMirrorInputs(raw: Record<string, unknown>): NormalisedInputs {
+  const [first] = inputFailures(raw);
+  if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
+  return normaliseInputs(raw);
 }
 
 /** Normalises every input field of a validated, fully known input object. */

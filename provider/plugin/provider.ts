@@ -15,6 +15,8 @@ import {
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
+  decodeMirrorInputs,
+  decodeMirrorState,
   deleteMirror,
   diffMirror,
   expandOutputs,
@@ -196,30 +198,34 @@ export class RemoteMirrorPlugin {
   }
 
   async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const result = await createMirror(inputs, this.context(urn)).catch(compactPartialState);
-    return { id: result.id, outs: compactOutputs(result.outs) };
+    const result = await createMirror(this.context(urn), decodeMirrorInputs(inputs)).catch(compactPartialState);
+    return { id: result.id, outs: compactOutputs({ ...result.state }) };
   }
 
   /** Refresh, and import (no properties, no inputs: everything comes from GitLab). */
   async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
     const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
-    const result = await readMirror(id, stored, this.context(urn));
+    const result = await readMirror(this.context(urn), id, decodeMirrorState(id, stored));
     if (result.gone) return { id: "" };
     if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
-    const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(result.inputs, inputs);
-    return { id: result.id, props: compactOutputs(result.props), inputs: unchanged ? undefined : result.inputs };
+    const found = checkedInputs(result.inputs);
+    const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(found, inputs);
+    return { id: result.id, props: compactOutputs({ ...result.state }), inputs: unchanged ? undefined : found };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
-    const recorded = recordedInputs(oldInputs);
-    const stored = expandOutputs(olds, recorded ?? {});
-    const result = await updateMirror(id, stored, news, this.context(urn), recorded).catch(compactPartialState);
-    return { outs: compactOutputs(result.outs) };
+    const inputs = decodeMirrorInputs(news);
+    // The recorded inputs are what the new ones are compared with: they hold the URL as the program last
+    // gave it, also after an import (whose outputs hold only GitLab's masked URL).
+    const recorded = recordedInputs(oldInputs) ?? {};
+    const stored = decodeMirrorState(id, { ...expandOutputs(olds, recorded), ...recorded });
+    const result = await updateMirror(this.context(urn), id, stored, inputs).catch(compactPartialState);
+    return { outs: compactOutputs({ ...result.state }) };
   }
 
   async delete(urn: string, id: string, props: Props, oldInputs: Props = {}): Promise<void> {
-    await deleteMirror(id, expandOutputs(props, oldInputs), this.context(urn));
+    await deleteMirror(this.context(urn), id, decodeMirrorState(id, expandOutputs(props, oldInputs)));
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {

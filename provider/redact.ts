@@ -22,7 +22,11 @@ function isCharacterReference(text: string, index: number): boolean {
 
 /** Whether a URL's authority (its userinfo included) ends at `index` of free text. */
 export function isAuthorityEnd(text: string, index: number): boolean {
-  return AUTHORITY_END.test(text[index]) && !(text[index] === "#" && isCharacterReference(text, index));
+  // AUTHORITY_END by character code: this runs once per character of text that may be megabytes long.
+  const code = text.charCodeAt(index);
+  if (code === 0x23) return !isCharacterReference(text, index); // "#"
+  if (code < 0x80) return code <= 0x20 || code === 0x7f || code === 0x2f || code === 0x3f; // controls, space, "/", "?"
+  return AUTHORITY_END.test(text[index]); // Unicode spaces
 }
 
 /**

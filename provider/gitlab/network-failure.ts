@@ -8,6 +8,8 @@ export interface NetworkFailure {
   reason: string;
   sent: boolean;
   advice?: string;
+  /** The request cannot be sent as built (a header HTTP refuses): trying again cannot help. */
+  unsendable?: true;
 }
 
 export interface FailureContext {
@@ -59,6 +61,13 @@ const BY_CODE: Readonly<Record<string, Describe>> = {
   UND_ERR_DESTROYED: sent("client destroyed"),
   UND_ERR_ABORTED: sent("request aborted"),
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: sent("the response was shorter than its Content-Length"),
+  // Refused by the HTTP client before anything left: a header or the body holds what HTTP does not allow.
+  UND_ERR_INVALID_ARG: () => ({
+    reason: "the request could not be sent: a header holds a character HTTP does not allow",
+    sent: false,
+    unsendable: true,
+    advice: "Check gitlab:token for stray characters (a line break, a non-ASCII character) and set it again.",
+  }),
   ECONNRESET: sent("connection reset"),
   ETIMEDOUT: sent("connection timed out"),
   EPIPE: sent("connection broken"),

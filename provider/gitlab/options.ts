@@ -8,7 +8,7 @@ import type { ClientOptions } from "./types";
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   timeoutMs: 30_000,
   attemptTimeoutMs: 120_000,
-  callTimeoutMs: 300_000,
+  callTimeoutMs: 180_000,
   maxResponseBytes: 4 * 1024 * 1024,
   maxRetries: 5,
   baseDelayMs: 500,

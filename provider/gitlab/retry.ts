@@ -10,7 +10,9 @@
 
 export type Failure =
   | { kind: "status"; status: number; headers: Readonly<Record<string, string | undefined>> }
-  | { kind: "network" };
+  | { kind: "network" }
+  /** The request could not be sent as built: nothing reached GitLab, and nothing will. */
+  | { kind: "unsendable" };
 
 export interface RetryOptions {
   maxRetries: number;
@@ -84,6 +86,7 @@ function decideByFailure(failure: Failure, attempt: number, options: RetryOption
     if (attempt > options.maxRetries) return { retry: false, reason: "attempts-exhausted" };
     return { retry: true, delayMs: requested ?? backoffMs(attempt, options) };
   }
+  if (failure.kind === "unsendable") return { retry: false, reason: "not-retryable" };
   const retryable = failure.kind === "network" || isRetryableStatus(failure.status);
   if (!retryable || !options.idempotent) return { retry: false, reason: "not-retryable" };
   if (attempt > options.maxRetries) return { retry: false, reason: "attempts-exhausted" };

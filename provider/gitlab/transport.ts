@@ -71,7 +71,7 @@ export interface ApiResponse {
 /** Resolves with a 2xx response; rejects with a GitLabMirrorsError. */
 export type Transport = (req: ApiRequest) => Promise<ApiResponse>;
 
-type Outcome = { kind: "response"; response: ApiResponse } | { kind: "network"; error: NetworkError };
+type Outcome = { kind: "response"; response: ApiResponse } | { kind: "network"; error: NetworkError; unsendable: boolean };
 /** One attempt; `budgetMs` is what is left of the whole call's time, and cuts the attempt short. */
 type Attempt = (call: CallDescription, req: ApiRequest, budgetMs: number) => Promise<Outcome>;
 
@@ -166,7 +166,7 @@ function sendOnce(settings: TransportSettings): Attempt {
       read = await readBounded(res.body, options.maxResponseBytes);
     } catch (err) {
       const failure = deadline.signal.aborted ? deadlineFailure(failureContext) : describeNetworkFailure(err, failureContext);
-      return { kind: "network", error: networkError(call, failureContext.origin, failure, err) };
+      return { kind: "network", error: networkError(call, failureContext.origin, failure, err), unsendable: failure.unsendable === true };
     } finally {
       clearTimeout(timer);
     }
@@ -263,7 +263,9 @@ function withRetry(settings: TransportSettings, attempt: Attempt): Transport {
       if (outcome.kind === "response" && isSuccess(outcome.response.status)) return outcome.response;
 
       const failure: Failure =
-        outcome.kind === "network" ? { kind: "network" } : { kind: "status", status: outcome.response.status, headers: outcome.response.headers };
+        outcome.kind === "network"
+          ? { kind: outcome.unsendable ? "unsendable" : "network" }
+          : { kind: "status", status: outcome.response.status, headers: outcome.response.headers };
       const now = options.now();
       const decision = decideRetry(failure, n, { ...options, idempotent: req.idempotent, now, elapsedMs: now - started });
       if (decision.retry) {

@@ -35,7 +35,6 @@ import {
 } from "../mirror";
 import { inEngineForm } from "../partial-state";
 import { quoted } from "../quote";
-import { createGitLabClient } from "../gitlab";
 import { isUnknown } from "../mirror/unknown";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 
@@ -56,6 +55,11 @@ export const EARLY_AUTH_CHECK_ENV = "GITLAB_MIRRORS_EARLY_AUTH_CHECK";
  * wrong token fails at preview. The provider's `earlyAuthCheck` setting wins over the environment; both
  * default to on, as Terraform's GitLab provider does (`early_auth_check`).
  */
+/** Unset, a boolean, or a boolean written as text (stack config values are text). */
+function isSwitch(value: unknown): boolean {
+  return value === undefined || value === null || value === "" || typeof value === "boolean" || (typeof value === "string" && /^(true|false|1|0|yes|no|on|off)$/i.test(value.trim()));
+}
+
 export function earlyAuthCheckEnabled(setting: unknown, env: NodeJS.ProcessEnv): boolean {
   const off = (value: unknown) => value === false || (typeof value === "string" && /^(false|0|no|off)$/i.test(value.trim()));
   if (setting !== undefined && setting !== null && setting !== "") return !off(setting);
@@ -126,7 +130,12 @@ export class RemoteMirrorPlugin {
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
-    return failuresForEngine(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
+    const failures = failuresForEngine(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
+    if (!isSwitch(news.earlyAuthCheck) && !isUnknown(news.earlyAuthCheck)) {
+      const name = isDefaultProvider(urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck";
+      failures.push({ property: "", reason: `${name} must be true or false` });
+    }
+    return failures;
   }
 
   /** DiffConfig: a new base URL or token changes the provider, and never replaces the mirrors. */
@@ -150,11 +159,9 @@ export class RemoteMirrorPlugin {
   async checkToken(): Promise<void> {
     const { baseUrl, token } = this.settings;
     if (!this.earlyAuthCheck || baseUrl === undefined || token === undefined) return;
-    const names = settingNamesFor(this.urn);
-    if (isUnknown(baseUrl) || isUnknown(token) || connectionFailures({ baseUrl, token }, names).length > 0) return;
-    const client = createGitLabClient({ baseUrl, token }, { onWait: (message) => this.log("info", message), settingNames: names });
+    if (isUnknown(baseUrl) || isUnknown(token) || connectionFailures({ baseUrl, token }, settingNamesFor(this.urn)).length > 0) return;
     try {
-      await client.users.current();
+      await this.context(this.urn).client.users.current();
     } catch (err) {
       throw this.tokenCheckError(err);
     }

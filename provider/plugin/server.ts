@@ -19,6 +19,7 @@ import { ProjectMirrorsResource } from "./project-mirrors";
 import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./provider";
 import { pulumiRpc } from "../pulumi-rpc";
 import { capped, MAX_QUOTED, quoted } from "../quote";
+import { redactAll } from "../redact";
 import { PACKAGE_NAME, packageSchema, PROJECT_MIRRORS_TOKEN, REMOTE_MIRROR_TOKEN } from "./schema";
 
 type Props = Record<string, unknown>;
@@ -38,18 +39,43 @@ function struct(value: Props, secretKeys: Iterable<string> = []) {
   return pulumiRpc().Struct.fromJavaScript(wrapSecrets(value, secretKeys) as never);
 }
 
-/** A failed call as a gRPC status; a mirror GitLab already holds travels as ErrorResourceInitFailed. */
-function statusOf(err: unknown, secretKeys: Iterable<string>): grpc.ServiceError {
+const REQUEST_STRUCTS = ["getNews", "getProperties", "getOlds", "getInputs", "getOldInputs", "getArgs"] as const;
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return value === "" ? [] : [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** Every string the request marks secret (the engine's secret wrapper), wherever in the request it is. */
+function secretTextsOf(request: any): string[] {
+  const texts: string[] = [];
+  for (const getter of REQUEST_STRUCTS) {
+    const found = typeof request?.[getter] === "function" ? (request[getter]() as StructLike | undefined) : undefined;
+    if (found === undefined) continue;
+    const { value, secretKeys } = plain(found);
+    for (const key of secretKeys) texts.push(...stringsIn(value[key]));
+  }
+  return texts;
+}
+
+/**
+ * A failed call as a gRPC status; a mirror GitLab already holds travels as ErrorResourceInitFailed. The
+ * engine prints the message as it is, so whatever the request marked secret (a url, or any input the
+ * program made secret) is masked in it, wherever the message came from.
+ */
+function statusOf(err: unknown, secretKeys: Iterable<string>, secretTexts: readonly string[] = []): grpc.ServiceError {
   const rpc = pulumiRpc();
   // Past about 64 KB a grpc-js client never receives the answer at all.
-  const message = capped(err instanceof Error ? err.message : String(err));
+  const message = capped(redactAll(err instanceof Error ? err.message : String(err), secretTexts));
   const metadata = new rpc.grpc.Metadata();
   const partial = partialStateOf(err);
   if (partial !== undefined) {
     const detail = new rpc.provider.ErrorResourceInitFailed();
     detail.setId(partial.id);
     detail.setProperties(struct(partial.properties, secretKeys));
-    detail.setReasonsList(partial.reasons);
+    detail.setReasonsList(partial.reasons.map((reason) => capped(redactAll(reason, secretTexts))));
     const any = new rpc.Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new rpc.Status();
@@ -70,7 +96,7 @@ function unary<T>(delivered: () => Promise<void>, run: (request: any) => Promise
       .then(
         (response) => callback(null, response),
         (err) => {
-          const status = statusOf(err, secretKeysOf(call.request));
+          const status = statusOf(err, secretKeysOf(call.request), secretTextsOf(call.request));
           callback(status, undefined, status.metadata);
         },
       );

@@ -86,7 +86,8 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     await stack.setConfig("move:stage", "plugin");
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    expect((await actor.counters()).total).toBe(0);
+    // No mirror request: only the plugin's early token check.
+    expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
     await stack.ok(["up", "--yes", "--skip-preview"]);
     expect(await writes()).toEqual([]);
     expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, false]]);

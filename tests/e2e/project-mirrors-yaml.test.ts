@@ -125,7 +125,8 @@ describe("ProjectMirrors from a YAML program", () => {
     expect(result.log).not.toContain(PASSWORD);
     const { routes } = await actor.counters();
     // Projects named by path: one GET /projects/:id each (team-c's too, with no mirror) and one list each.
-    expect(routes).toEqual({ "GET /projects/:id": 3, "GET /projects/:id/remote_mirrors": 3, "POST /projects/:id/remote_mirrors": 3 });
+    // And the provider's early token check: one GET /user.
+    expect(routes).toEqual({ "GET /user": 1, "GET /projects/:id": 3, "GET /projects/:id/remote_mirrors": 3, "POST /projects/:id/remote_mirrors": 3 });
     expect(await held(1)).toEqual([
       expect.objectContaining({ url: "https://*****:*****@mirror.example.com/a1.git", enabled: true }),
       expect.objectContaining({ url: "https://*****:*****@mirror.example.com/a2.git", enabled: true }),
@@ -138,10 +139,10 @@ describe("ProjectMirrors from a YAML program", () => {
     expect((sets.get("team-a")?.outputs?.mirrors as unknown[]).length).toBe(2);
   });
 
-  test("a second preview reports no changes and makes zero API requests", async () => {
+  test("a second preview reports no changes and makes no mirror request (only the provider's token check)", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
-    expect((await actor.counters()).total).toBe(0);
+    expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
   test("refresh reports a mirror added by hand; an exclusive set shows its deletion in the preview and up deletes it", async () => {

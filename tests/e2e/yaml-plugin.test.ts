@@ -184,6 +184,37 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
+  // Issue 21, item 19: declared inputs that differ from GitLab's do not stop the import option; the engine
+  // imports, then updates in the same run, and the preview says so.
+  test("the import option over a mirror that differs: the preview warns, and up imports then updates", async () => {
+    const differingTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-differing.git`;
+    const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
+      url: withCredentials(differingTarget, TARGET.username, "differing-password"),
+      enabled: true,
+      only_protected_branches: false,
+      keep_divergent_refs: false,
+    });
+    const madeId = (made.body as { id: number }).id;
+    await stack.setConfig("differingUrl", withCredentials(differingTarget, TARGET.username, "differing-password"), true);
+    extraResources += `  differing:
+    type: ${MIRROR_TYPE}
+    properties:
+      project: ${PROJECT_ID}
+      url: \${differingUrl}
+      keepDivergentRefs: false
+    options:
+      import: "${PROJECT_ID}:${madeId}"
+`;
+    stack.write({ "Pulumi.yaml": yamlExample(extraResources) });
+    const preview = await stack.ok(["preview"]);
+    expect(preview.log).toContain(`importing mirror ${PROJECT_ID}:${madeId}: the declared inputs differ from the mirror GitLab has (onlyProtectedBranches)`);
+    expect(preview.log).not.toContain("differing-password");
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    const after = (await actor.api("GET", `/projects/${PROJECT_ID}/remote_mirrors/${madeId}`)).body as { only_protected_branches: boolean };
+    expect(after.only_protected_branches).toBe(true);
+    await stack.ok(["preview", "--expect-no-changes"]);
+  });
+
   test("destroy removes every mirror from GitLab", async () => {
     await stack.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
@@ -306,6 +337,45 @@ resources:
       expect(result.log).toContain("gitlab-mirrors:token is not set");
     } finally {
       missing.dispose();
+    }
+  });
+
+  // Issue 21, item 21: preview never checked the token; it now asks GET /user once per provider.
+  test("a token GitLab refuses fails preview naming gitlab-mirrors:token; earlyAuthCheck false skips the check", async () => {
+    const gitlab = await startEmulator();
+    const wrongToken = "glpat-wrong-token-0123456789";
+    const program = (extra: string) => `name: wrong-token
+runtime: yaml
+packages:
+  gitlab-mirrors: ${repoRoot}
+resources:
+  mirror:
+    type: ${MIRROR_TYPE}
+    properties: { project: demo/app, url: "https://git.example.com/backup/app.git" }
+${extra}`;
+    const wrong = new CliStack({ binDir: pulumiBinDirForTests(), files: { "Pulumi.yaml": program("") }, env: { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" } });
+    try {
+      await wrong.init("dev", {
+        "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
+        "gitlab-mirrors:token": { value: wrongToken, secret: true },
+      });
+      const actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
+      await actor.resetCounters();
+      const result = await wrong.pulumi(["preview"]);
+      expect(result.code).not.toBe(0);
+      expect(result.log).toContain("gitlab-mirrors:token");
+      expect(result.log).toContain("was refused by GitLab (GET /user answered 401 Unauthorized)");
+      expect(result.log).not.toContain(wrongToken);
+      expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
+
+      await actor.resetCounters();
+      await wrong.setConfig("gitlab-mirrors:earlyAuthCheck", "false");
+      const unchecked = await wrong.pulumi(["preview"]);
+      expect(unchecked.code).toBe(0);
+      expect((await actor.counters()).routes).toEqual({});
+    } finally {
+      wrong.dispose();
+      await gitlab.close();
     }
   });
 });

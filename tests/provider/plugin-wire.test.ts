@@ -5,6 +5,7 @@
 import { closeAll } from "../../provider/gitlab";
 import { servePlugin, type RunningPlugin } from "../../provider/plugin/main";
 import { FakeGitLab } from "../unit/gitlab-fake-server";
+import { wrapSecrets } from "../../provider/plugin/marshal";
 import { pulumiRpc } from "../../provider/pulumi-rpc";
 
 const HUGE = "x".repeat(1024 * 1024);
@@ -70,6 +71,23 @@ it("Delete of a 1 MB id answers with a short error", async () => {
   request.setId(`1:${HUGE}`);
   request.setProperties(rpc.Struct.fromJavaScript({}));
   expectShortAnswer(await errorOf("delete", request));
+});
+
+// Issue 21, item 5, beyond Check: an error of any call quoted an input the program marked secret
+// (a create's own validation quotes an invalid regex, and the engine prints the message as it is).
+it("Create's error never quotes an input the request marked secret", async () => {
+  const rpc = pulumiRpc();
+  const request = new rpc.provider.CreateRequest();
+  request.setUrn(MIRROR_URN);
+  request.setProperties(
+    rpc.Struct.fromJavaScript(
+      wrapSecrets({ project: 1, url: "https://bot:pw-wire@example.com/g/p.git", mirrorBranchRegex: "(glpat-regex-wire" }, ["mirrorBranchRegex", "url"]) as never,
+    ),
+  );
+  const err = await errorOf("create", request);
+  expect(err.details).toContain("mirrorBranchRegex");
+  expect(err.details).not.toContain("glpat-regex-wire");
+  expect(err.details).not.toContain("pw-wire");
 });
 
 /**

@@ -106,6 +106,32 @@ describe("a dripping server cannot hold a call past the call's bound", () => {
   });
 });
 
+// Regression (issue 21, item 12): a header the HTTP client refuses was taken for a network failure after
+// sending: GETs were retried for seconds and a create said the request "may or may not have reached GitLab".
+describe("a request the HTTP client refuses to send", () => {
+  it("fails at once, not retried, saying it never reached GitLab", async () => {
+    const fake = await FakeGitLab.start();
+    try {
+      const clock = fakeClock();
+      const c = createGitLabClient(
+        { baseUrl: fake.origin, token: TOKEN },
+        { dispatcher: agent, userAgent: "gitlab-mirrors\r\nX-Injected: 1", maxRetries: 5, now: clock.now, sleep: clock.sleep },
+      );
+      for (const call of [() => c.projects.get(42), () => c.remoteMirrors.create(42, { url: "https://h.example/x.git" })]) {
+        const err = await failure(call());
+        expect(err.code).toBe("GLM_ERR_NETWORK");
+        expect(err.sent).toBe(false);
+        expect(err.message).toContain("The request never reached GitLab");
+        expect(isAmbiguousFailure(err)).toBe(false);
+      }
+      expect(clock.sleeps).toEqual([]);
+      expect(fake.requests).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("the host limiter never sleeps past the cap", () => {
   // Regression (issue 10, item 9): with 14 concurrent calls and 10 slots, the 4 calls queued when the
   // 429 (Retry-After: 100000) arrived slept 27 hours each.

@@ -122,7 +122,7 @@ describe("normaliseApiUrl", () => {
 describe("client options", () => {
   it("defaults are frozen", () => {
     expect(Object.isFrozen(DEFAULT_CLIENT_OPTIONS)).toBe(true);
-    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, attemptTimeoutMs: 120_000, callTimeoutMs: 300_000, maxResponseBytes: 4 * 1024 * 1024, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
+    expect(DEFAULT_CLIENT_OPTIONS).toEqual({ timeoutMs: 30_000, attemptTimeoutMs: 120_000, callTimeoutMs: 180_000, maxResponseBytes: 4 * 1024 * 1024, maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000, maxConnectionsPerHost: 10, userAgent: "gitlab-mirrors" });
   });
 
   it("overrides are merged once and undefined keeps the default", () => {

@@ -40,6 +40,7 @@ describe("decideRetry", () => {
     ["network when the call's time is up", network, 2, { elapsedMs: 5_000, callTimeoutMs: 5_000 }, { retry: false, reason: "call-deadline" }],
     ["429 whose Retry-After ends past the call's bound", status(429, { "retry-after": "7" }), 1, { elapsedMs: 0, callTimeoutMs: 5_000 }, { retry: false, reason: "call-deadline" }],
     ["not-retryable stays not-retryable at the bound", status(400), 1, { elapsedMs: 5_000, callTimeoutMs: 5_000 }, { retry: false, reason: "not-retryable" }],
+    ["a request the HTTP client refused to send", { kind: "unsendable" }, 1, {}, { retry: false, reason: "not-retryable" }],
     // client errors are never retried
     ["400", status(400), 1, {}, { retry: false, reason: "not-retryable" }],
     ["401", status(401), 1, {}, { retry: false, reason: "not-retryable" }],

@@ -40,7 +40,7 @@ function scripted(states: RemoteMirror[]) {
     },
   };
   const ctx: MirrorContext = {
-    client: { apiUrl: "http://gitlab.test/api/v4", projects: {}, remoteMirrors } as unknown as GitLabClient,
+    client: { apiUrl: "http://gitlab.test/api/v4", projects: {}, remoteMirrors, withSecrets() { return this; } } as unknown as GitLabClient,
     token: TOKEN,
     logger: { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m) },
     projectIds: new ProjectIdCache(),

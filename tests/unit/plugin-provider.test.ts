@@ -61,6 +61,14 @@ describe("RemoteMirrorPlugin configuration", () => {
     });
   });
 
+  it("earlyAuthCheck must be a switch (stack config gives it as text)", () => {
+    const given = { baseUrl: "https://gitlab.example.com", token: "glpat-x" };
+    for (const value of [true, false, "false", "TRUE", undefined]) expect(plugin().plugin.checkConfig(DEFAULT_URN, { ...given, earlyAuthCheck: value })).toEqual([]);
+    expect(plugin().plugin.checkConfig(DEFAULT_URN, { ...given, earlyAuthCheck: "maybe" })).toEqual([
+      { property: "", reason: "gitlab-mirrors:earlyAuthCheck must be true or false" },
+    ]);
+  });
+
   it("falls back to GITLAB_BASE_URL and GITLAB_TOKEN", () => {
     expect(plugin({ GITLAB_BASE_URL: "https://gitlab.example.com", GITLAB_TOKEN: "glpat-env" }).plugin.checkConfig(DEFAULT_URN, {})).toEqual([]);
   });

@@ -8,7 +8,6 @@ import {
   StepFailedAfterChangeError,
 } from "../errors";
 import type { RemoteMirror } from "../gitlab";
-import { quoted } from "../quote";
 import { redactAll } from "../redact";
 import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";

@@ -42,6 +42,8 @@ Options:
   --parallel-stacks N     stacks at a time (default: ${DEFAULT_PARALLEL_STACKS})
   --max-deletes N         apply/destroy refuse to delete more mirrors than N (default: ${DEFAULT_MAX_DELETES})
   --json                  plan: print the plan as one JSON document on stdout (progress goes to stderr)
+  --unlock                apply/destroy: first remove the locks an interrupted run left on the fleet's stacks
+                          (pulumi cancel); only when no other run of this fleet is going
   -h, --help              show this help
 
 Secrets never come from the command line. The state's secrets are encrypted with PULUMI_CONFIG_PASSPHRASE
@@ -56,6 +58,7 @@ interface FleetOptions {
   parallelStacks: number;
   maxDeletes: number;
   json: boolean;
+  unlock: boolean;
 }
 
 function wholeNumber(value: string | undefined, fallback: number, option: string, min: number): number {
@@ -77,6 +80,7 @@ function readOptions(args: string[]): FleetOptions {
       "parallel-stacks": { type: "string" },
       "max-deletes": { type: "string" },
       json: { type: "boolean" },
+      unlock: { type: "boolean" },
     },
   });
   const operation = positionals[0] as Operation;
@@ -99,6 +103,7 @@ function readOptions(args: string[]): FleetOptions {
     parallelStacks: wholeNumber(values["parallel-stacks"], DEFAULT_PARALLEL_STACKS, "--parallel-stacks", 1),
     maxDeletes: wholeNumber(values["max-deletes"], DEFAULT_MAX_DELETES, "--max-deletes", 0),
     json: values.json === true,
+    unlock: values.unlock === true,
   };
 }
 
@@ -173,6 +178,7 @@ interface StackJob {
   group: string;
   plan: StackPlan;
   counts: Record<string, number>;
+  changes?: StepCounter["changes"];
   ok: boolean;
   error?: string;
 }
@@ -219,6 +225,9 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
     if (options.operation === "plan") print(`start ${group}: plan (${declared === undefined ? "no longer in the inventory: to retire" : plural(declared.length, "mirror")})`);
     try {
       const stack = await open(group);
+      // A killed run leaves a file backend's stack locked; what it did is in the state, and the next
+      // apply of ProjectMirrors repairs the rest.
+      if (options.unlock && options.operation !== "plan") await stack.cancel();
       const state = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> };
       job.plan = planStack(group, declared, recordedSets(state.resources ?? []));
       if (options.operation === "plan" && declared !== undefined) {
@@ -226,6 +235,7 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
         try {
           await stack.preview({ onOutput: logOf(group), onEvent: steps.onEvent });
           job.counts = steps.counts;
+          job.changes = steps.changes;
         } catch (err) {
           job.ok = false;
           job.error = failureSummary(steps.errors, errorTail(err));
@@ -249,6 +259,10 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
   const failedPlans = jobs.filter((j) => !j.ok);
 
   if (options.operation === "plan") {
+    for (const j of jobs) {
+      // What the engine will do to each set, property by property: setting changes a mirror count cannot show.
+      for (const c of j.changes ?? []) print(`  ${c.op.padEnd(6)} ${j.group}: ${c.name}${c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`);
+    }
     for (const d of deletes) print(`  delete ${d.group}: ${d.project} mirror ${d.mirrorId ?? "?"} (${d.target})`);
     for (const a of adds) print(`  add    ${a.group}: ${a.project} ${a.target}`);
     const retiring = jobs.filter((j) => j.plan.action === "retire").map((j) => j.group);
@@ -261,7 +275,17 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
       output.out(
         redactAll(
           JSON.stringify({
-            stacks: jobs.map((j) => ({ group: j.group, action: j.plan.action, ok: j.ok, ...(j.error ? { error: j.error } : {}), adds: j.plan.adds, deletes: j.plan.deletes, keeps: j.plan.keeps, engine: j.counts })),
+            stacks: jobs.map((j) => ({
+              group: j.group,
+              action: j.plan.action,
+              ok: j.ok,
+              ...(j.error ? { error: j.error } : {}),
+              adds: j.plan.adds,
+              deletes: j.plan.deletes,
+              keeps: j.plan.keeps,
+              engine: j.counts,
+              changes: j.changes ?? [],
+            })),
             totals: { adds: adds.length, deletes: deletes.length, stacks: jobs.length, retiring: retiring.length, failed: failedPlans.length },
           }),
           secrets,
@@ -304,7 +328,9 @@ export async function runFleet(args: string[], output: Output): Promise<number> 
       print(`done  ${group}: ${operation} in ${seconds(stackStarted)} s: +${job.plan.adds.length} -${job.plan.deletes.length} mirrors; engine: ${formatCounts(steps.counts)}`);
       results.push({ ...job, counts: steps.counts });
     } catch (err) {
-      const error = failureSummary(steps.errors, errorTail(err));
+      const tail = errorTail(err);
+      const locked = /currently locked/.test(tail) ? " (an interrupted run left the stack locked: if no other run of this fleet is going, run again with --unlock)" : "";
+      const error = `${failureSummary(steps.errors, tail)}${locked}`;
       print(`FAIL  ${group}: ${operation} after ${seconds(stackStarted)} s: ${error} (engine output in ${path.join(backend.stateDir, "logs", `${group}.log`)})`);
       results.push({ ...job, ok: false, error });
     } finally {

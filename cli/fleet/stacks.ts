@@ -62,6 +62,8 @@ export async function listFleetStacks(backend: FleetBackend): Promise<string[]> 
 export class StepCounter {
   readonly counts: Record<string, number> = {};
   readonly errors: string[] = [];
+  /** Each set the step changes, with the properties it changes (`mirrors[2].enabled`), as the engine's diff names them. */
+  readonly changes: Array<{ name: string; op: string; properties: string[] }> = [];
 
   constructor(private readonly preview: boolean) {}
 
@@ -74,5 +76,9 @@ export class StepCounter {
     const metadata = this.preview ? event.resourcePreEvent?.metadata : event.resOutputsEvent?.metadata;
     if (metadata === undefined || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
     this.counts[metadata.op] = (this.counts[metadata.op] ?? 0) + 1;
+    if (metadata.op !== "same" && metadata.op !== "read") {
+      const properties = Object.keys(metadata.detailedDiff ?? {}).sort();
+      this.changes.push({ name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, properties: properties.length > 0 ? properties : (metadata.diffs ?? []) });
+    }
   };
 }

@@ -130,6 +130,14 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(stdout.trim().split("\n").pop()).toMatch(/^fleet apply: 2 stacks done in \d+\.\d s$/);
   });
 
+  test("a setting changed: the plan names the set and the property the engine will update, and deletes nothing", async () => {
+    const changed = inventoryYaml(START).replace(`          - url: ${url("ops/a", "two")}\n`, `          - url: ${url("ops/a", "two")}\n            enabled: false\n`);
+    const stdout = await ok(["plan"], changed);
+    expect(stdout).toMatch(/^  update ops: ops\/a \(mirrors.*\)$/m);
+    expect(stdout).toMatch(/^done  ops: plan in \d+\.\d s: \+0 -0 mirrors, 3 kept; engine: same 1, update 1$/m);
+    expect(stdout).toMatch(/^plan: 0 mirrors to add, 0 mirrors to delete, in 2 stacks/m);
+  });
+
   test("a group gone and a line removed: plan names every mirror deleted; apply refuses beyond --max-deletes, then applies", async () => {
     const next = inventoryYaml({ "ops/a": ["one"], "ops/b": ["one"] });
     const plan = await fleet(["plan", "--json"], next);

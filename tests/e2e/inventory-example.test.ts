@@ -1,5 +1,5 @@
 /**
- * examples/inventory as its README section documents it, against the emulator started with the example's
+ * examples/inventory as docs/inventory.md documents it, against the emulator started with the example's
  * seed (examples/inventory/emulator-seed.json, which holds the inventory's projects): every group in one
  * stack (inventory:group unset, its default ""), and one group only.
  */

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { scenario } from "../support/scenario";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const hostSource = path.join(repoRoot, "devtools", "pulumi-language-nodejs");
@@ -75,6 +76,7 @@ exports.noteLength = note.length;
 `;
 
 describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the local Pulumi CLI", () => {
+  const { step } = scenario();
   let workDir = "";
   let projectDir = "";
   let pulumi = "";
@@ -142,7 +144,7 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
     }
   });
 
-  it("creates the dynamic resource on pulumi up", async () => {
+  step("creates the dynamic resource on pulumi up", async () => {
     const up = await cli(["up", "--yes", "--skip-preview"]);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
@@ -151,13 +153,13 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
     expect(JSON.parse(outputs.stdout)).toEqual({ noteId: "note-5", noteLength: 5 });
   }, 120_000);
 
-  it("previews no changes on a second run", async () => {
+  step("previews no changes on a second run", async () => {
     const preview = await cli(["preview", "--expect-no-changes"]);
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain("2 unchanged");
   }, 120_000);
 
-  it("updates in place when config changes", async () => {
+  step("updates in place when config changes", async () => {
     expect((await cli(["config", "set", "text", "hello again"])).code).toBe(0);
     const up = await cli(["up", "--yes", "--skip-preview"]);
     expect(up.code).toBe(0);
@@ -167,7 +169,7 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
     expect(JSON.parse(outputs.stdout)).toEqual({ noteId: "note-5", noteLength: 11 });
   }, 120_000);
 
-  it("reports a throwing program once, through the harness, and fails the preview", async () => {
+  step("reports a throwing program once, through the harness, and fails the preview", async () => {
     expect((await cli(["config", "set", "text", "fail"])).code).toBe(0);
     const preview = await cli(["preview"]);
     expect(preview.code).not.toBe(0);
@@ -178,7 +180,7 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
     expect((await cli(["config", "set", "text", "hello again"])).code).toBe(0);
   }, 120_000);
 
-  it("deletes everything on pulumi destroy", async () => {
+  step("deletes everything on pulumi destroy", async () => {
     const destroy = await cli(["destroy", "--yes", "--skip-preview"]);
     expect(destroy.code).toBe(0);
     expect(destroy.stdout).toContain("2 deleted");

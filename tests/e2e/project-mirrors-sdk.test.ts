@@ -6,6 +6,7 @@
  */
 import { DEFAULT_SEED, EmulatorSeed, RunningEmulator, startEmulator } from "../../emulator";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
+import { scenario } from "../support/scenario";
 import { GitLabActor, pulumiBinDirForTests } from "./support";
 
 jest.setTimeout(900_000);
@@ -32,6 +33,7 @@ function sets(secondPassword: string, exclusive: boolean): DeclaredSet[] {
 }
 
 describe.each<SdkLanguage>(["python", "go"])("ProjectMirrors through the %s SDK", (language) => {
+  const { step } = scenario();
   let driver: SdkDriver;
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
@@ -59,7 +61,7 @@ describe.each<SdkLanguage>(["python", "go"])("ProjectMirrors through the %s SDK"
     await gitlab?.close();
   });
 
-  test("up creates both sets; the outputs name GitLab's mirrors; the log and state hold no password", async () => {
+  step("up creates both sets; the outputs name GitLab's mirrors; the log and state hold no password", async () => {
     const result = await stack.expectOk("up");
     expect(result.changes).toEqual({ create: 3 });
     const one = await held(1);
@@ -70,14 +72,14 @@ describe.each<SdkLanguage>(["python", "go"])("ProjectMirrors through the %s SDK"
     expect(JSON.stringify((await stack.expectOk("export")).deployment)).not.toContain("sdk-password");
   });
 
-  test("a preview makes no mirror request (only the provider's token check)", async () => {
+  step("a preview makes no mirror request (only the provider's token check)", async () => {
     await actor.resetCounters();
     const result = await stack.expectOk("preview");
     expect(result.changes).toEqual({ same: 3 });
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("refresh reports a mirror added by hand, and an exclusive set deletes it", async () => {
+  step("refresh reports a mirror added by hand, and an exclusive set deletes it", async () => {
     const added = await actor.api("POST", "/projects/2/remote_mirrors", { url: url("leak", "hand"), enabled: true });
     await stack.expectOk("refresh");
     const deployment = (await stack.expectOk("export")).deployment as { deployment: { resources: Array<{ type: string; id?: string; outputs: Record<string, unknown> }> } };
@@ -88,7 +90,7 @@ describe.each<SdkLanguage>(["python", "go"])("ProjectMirrors through the %s SDK"
     expect((await held(2)).map((m) => m.url)).toEqual(["https://*****:*****@mirror.example.com/b1.git"]);
   });
 
-  test("rotating one entry's credentials replaces that mirror only; destroy leaves none", async () => {
+  step("rotating one entry's credentials replaces that mirror only; destroy leaves none", async () => {
     const before = await held(1);
     configure(sets("sdk-rotated", true));
     const result = await stack.expectOk("up");

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SEED, EmulatorSeed, RunningEmulator, startEmulator } from "../../emulator";
 import { CliStack, StateResource } from "../../harness/cli-stack";
+import { scenario } from "../support/scenario";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
@@ -96,6 +97,7 @@ function descendants(pid: number): number[] {
 }
 
 describe("ProjectMirrors from a YAML program", () => {
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let stack: CliStack;
@@ -119,7 +121,7 @@ describe("ProjectMirrors from a YAML program", () => {
     await gitlab?.close();
   });
 
-  test("up creates both projects' sets with one list and one POST per mirror", async () => {
+  step("up creates both projects' sets with one list and one POST per mirror", async () => {
     await actor.resetCounters();
     const result = await stack.ok(["up", "--yes", "--skip-preview"]);
     expect(result.log).not.toContain(PASSWORD);
@@ -139,13 +141,13 @@ describe("ProjectMirrors from a YAML program", () => {
     expect((sets.get("team-a")?.outputs?.mirrors as unknown[]).length).toBe(2);
   });
 
-  test("a second preview reports no changes and makes no mirror request (only the provider's token check)", async () => {
+  step("a second preview reports no changes and makes no mirror request (only the provider's token check)", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("refresh reports a mirror added by hand; an exclusive set shows its deletion in the preview and up deletes it", async () => {
+  step("refresh reports a mirror added by hand; an exclusive set shows its deletion in the preview and up deletes it", async () => {
     const added = await actor.api("POST", "/projects/2/remote_mirrors", { url: target("leak", "hand-secret"), enabled: true });
     expect(added.status).toBe(201);
     const refresh = await stack.ok(["refresh", "--yes"]);
@@ -161,7 +163,7 @@ describe("ProjectMirrors from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
-  test("rotating one entry's credentials replaces that mirror only", async () => {
+  step("rotating one entry's credentials replaces that mirror only", async () => {
     const before = await held(1);
     await stack.setConfig("secondPassword", ROTATED, true);
     const preview = await stack.ok(["preview", "--diff"]);
@@ -175,7 +177,7 @@ describe("ProjectMirrors from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
-  test("a URL declared by a set and by a RemoteMirror of the same stack fails at preview, naming both", async () => {
+  step("a URL declared by a set and by a RemoteMirror of the same stack fails at preview, naming both", async () => {
     stack.write({
       "Pulumi.yaml": `${program()}  single:\n    type: gitlab-mirrors:index:RemoteMirror\n    properties:\n      project: sets/p-1\n      url: ${target("a1", "another")}\n`,
     });
@@ -186,7 +188,7 @@ describe("ProjectMirrors from a YAML program", () => {
     stack.write({ "Pulumi.yaml": program() });
   });
 
-  test("a pulumi up killed midway is completed by the next up, with no duplicate and no orphan", async () => {
+  step("a pulumi up killed midway is completed by the next up, with no duplicate and no orphan", async () => {
     stack.write({ "Pulumi.yaml": program(true) });
     // Slow creation down so the kill lands after some mirrors exist and before all do.
     const faults = await fetch(`${gitlab.baseUrl}/-/emulator/faults`, {
@@ -229,7 +231,7 @@ describe("ProjectMirrors from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
-  test("import makes every mirror of a project an entry, then destroy deletes exactly the declared mirrors", async () => {
+  step("import makes every mirror of a project an entry, then destroy deletes exactly the declared mirrors", async () => {
     for (const name of ["i1", "i2"]) await actor.api("POST", "/projects/4/remote_mirrors", { url: target(name, "imported-secret"), enabled: true });
     const imported = await stack.ok(["import", SET_TYPE, "team-d", "4", "--yes", "--protect=false", "--out", path.join(path.dirname(stack.projectDir), "imported.yaml")]);
     expect(imported.log).not.toContain("imported-secret");

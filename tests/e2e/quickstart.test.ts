@@ -9,6 +9,7 @@ import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 import { expectQuickstartCreated, GitLabActor, QUICKSTART_PROJECT_ID as PROJECT_ID, repoRoot } from "./support";
 import { AutomationStack } from "../../harness/automation-stack";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(300_000);
 
@@ -16,6 +17,7 @@ const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.token
 const TARGET = DEFAULT_SEED.targets![0];
 
 describe("examples/quickstart with the real pulumi CLI", () => {
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let stack: AutomationStack;
@@ -65,11 +67,11 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     return mirror.outputs;
   }
 
-  test("up creates the mirror and, with sync, the target receives the protected branch and the tag, never force-pushed", async () => {
+  step("up creates the mirror and, with sync, the target receives the protected branch and the tag, never force-pushed", async () => {
     firstMirrorId = await expectQuickstartCreated(await stack.expectOk("up"), { actor, baseUrl: gitlab.baseUrl, sourceRefs });
   });
 
-  test("a second preview reports no changes and makes zero API requests", async () => {
+  step("a second preview reports no changes and makes zero API requests", async () => {
     await actor.resetCounters();
     const result = await stack.expectOk("preview");
     expect(result.changes).toEqual({ same: 2 });
@@ -78,7 +80,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
 
   // Regression: read returned every input with its default while the program gave only some, so
   // the next diff listed the defaulted inputs as removed.
-  test("after a refresh the next preview still has nothing to do", async () => {
+  step("after a refresh the next preview still has nothing to do", async () => {
     const inputsBefore = await mirrorInputs();
     const refresh = await stack.expectOk("refresh");
     expect(refresh.changes).toEqual({ same: 2 });
@@ -89,7 +91,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(preview.log).not.toMatch(/\[diff: /);
   });
 
-  test("the exported state holds neither the token nor the target password in plaintext", async () => {
+  step("the exported state holds neither the token nor the target password in plaintext", async () => {
     const result = await stack.expectOk("export");
     const state = JSON.stringify(result.deployment);
     expect(state).toContain(`"mirrorId":${firstMirrorId}`);
@@ -97,7 +99,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(state).not.toContain(TARGET.password);
   });
 
-  test("changing enabled updates the mirror in place", async () => {
+  step("changing enabled updates the mirror in place", async () => {
     stack.config["quickstart:enabled"] = { value: "false" };
     stack.config["quickstart:sync"] = { value: "false" };
     const result = await stack.expectOk("up");
@@ -109,7 +111,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect((await actor.mirrors(PROJECT_ID))[0].enabled).toBe(true);
   });
 
-  test("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
+  step("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
     const put = await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${firstMirrorId}`, { enabled: false });
     expect(put.status).toBe(200);
     const refresh = await stack.expectOk("refresh");
@@ -121,7 +123,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(mirrors.map((m) => [m.id, m.enabled])).toEqual([[firstMirrorId, true]]);
   });
 
-  test("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
+  step("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
     const rotated = "rotated-target-password";
     stack.config["quickstart:targetUrl"] = { value: withCredentials(targetUrl, TARGET.username, rotated), secret: true };
     const result = await stack.expectOk("up");
@@ -136,7 +138,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     firstMirrorId = mirrors[0].id;
   });
 
-  test("deleting the mirror out of band drops it on refresh, and the next up recreates it", async () => {
+  step("deleting the mirror out of band drops it on refresh, and the next up recreates it", async () => {
     const del = await actor.api("DELETE", `/projects/${PROJECT_ID}/remote_mirrors/${firstMirrorId}`);
     expect(del.status).toBe(204);
     const refresh = await stack.expectOk("refresh");
@@ -151,7 +153,7 @@ describe("examples/quickstart with the real pulumi CLI", () => {
     expect(mirrors[0].id).not.toBe(firstMirrorId);
   });
 
-  test("destroy removes the mirror from GitLab", async () => {
+  step("destroy removes the mirror from GitLab", async () => {
     const result = await stack.expectOk("destroy");
     expect(result.changes).toEqual({ delete: 2 });
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);

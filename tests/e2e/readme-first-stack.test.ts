@@ -2,14 +2,16 @@
  * The README's "Your first stack" section, run as written: its shell and TypeScript blocks are taken
  * from README.md and run in order in one shell session (each block sees the directory and exported
  * variables the previous ones left), in a temp directory outside the repository, with the real CLI
- * from $PULUMI_BIN_DIR and its own PULUMI_HOME. The test provides only what the section tells the
- * reader to provide: `pulumi` on PATH, GITLAB_MIRRORS_PACKAGE (a tarball made by `npm pack` of this
- * checkout) and, once the emulator block has printed its URL, GITLAB_URL. It runs the emulator block
+ * and its own PULUMI_HOME. The test provides only what the section tells the reader to provide:
+ * GITLAB_MIRRORS_PACKAGE (a tarball made by `npm pack` of this checkout) and, once the emulator block has
+ * printed its URL, GITLAB_URL. `pulumi` is put on PATH by the section's own line, run in the clone (this
+ * checkout) as the section says, so that line is tested too; it must find the CLI in $PULUMI_BIN_DIR's
+ * place (the one `make setup` prepared). It runs the emulator block
  * itself (on 127.0.0.1, port 0, its defaults), in the background, as the second terminal would.
  * `@pulumi/pulumi`, TypeScript and @types/node come from the npm registry, as for a reader.
  */
 import { ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
@@ -52,12 +54,15 @@ function masked(text: string): string {
 }
 
 const EMULATOR_COMMAND = "npx gitlab-mirrors-emulator";
+/** The block that puts the `pulumi` of a clone's `make setup` on PATH: it runs in the clone. */
+const PATH_SETUP = "scripts/setup-pulumi.sh";
 const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
 const blocks = sectionBlocks(readme, "### Your first stack, against the local emulator");
 
 describe("README: Your first stack, run as written", () => {
   let workDir = "";
   let projectDir = "";
+  let binDir = "";
   let sessionFile = "";
   let emulator: ChildProcess | undefined;
   let gitlabUrl = "";
@@ -107,7 +112,7 @@ describe("README: Your first stack, run as written", () => {
   }
 
   beforeAll(async () => {
-    const binDir = pulumiBinDirForTests();
+    binDir = pulumiBinDirForTests();
     workDir = mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-readme-"));
     projectDir = path.join(workDir, "mirror-demo");
     mkdirSync(projectDir);
@@ -120,15 +125,15 @@ describe("README: Your first stack, run as written", () => {
       rmSync(checkout, { recursive: true, force: true });
     }
 
-    // The reader's shell: their usual environment (HOME, npm's settings), `pulumi` on PATH, nothing
-    // of this repository's or of a Pulumi account's, and the package to install.
+    // The reader's shell: their usual environment (HOME, PATH, npm's settings), nothing of this
+    // repository's or of a Pulumi account's, and the package to install. `pulumi` comes from the
+    // section's PATH line.
     const inherited = { ...process.env };
     for (const name of Object.keys(inherited)) {
       if (/^(PULUMI_|GITLAB_|JEST_|npm_)/i.test(name)) delete inherited[name];
     }
     const session: Record<string, string> = {
       ...(inherited as Record<string, string>),
-      PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_HOME: path.join(workDir, "pulumi-home"),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       GITLAB_MIRRORS_PACKAGE: tarball,
@@ -152,6 +157,12 @@ describe("README: Your first stack, run as written", () => {
     expect(programs).toHaveLength(1);
     expect(programs[0].lead).toContain("`index.ts`");
     expect(blocks.filter((block) => block.code.trim() === EMULATOR_COMMAND)).toHaveLength(1);
+    // `pulumi` is put on PATH, in the clone, before any block runs a pulumi command.
+    const pathIndex = blocks.findIndex((block) => block.code.includes(PATH_SETUP));
+    expect(blocks.filter((block) => block.code.includes(PATH_SETUP))).toHaveLength(1);
+    expect(blocks[pathIndex].code).toMatch(/^export PATH="\$\(bash scripts\/setup-pulumi\.sh 2>\/dev\/null\):\$PATH"/m);
+    expect(blocks[pathIndex].lead).toContain("in the clone");
+    expect(blocks.findIndex((block) => /^pulumi /m.test(block.code))).toBeGreaterThan(pathIndex);
     // What the test sets after the emulator block is what the prose asks the reader to export.
     const emulatorIndex = blocks.findIndex((block) => block.code.trim() === EMULATOR_COMMAND);
     expect(blocks[emulatorIndex + 1].lead).toContain("export GITLAB_URL=http://127.0.0.1:");
@@ -162,6 +173,13 @@ describe("README: Your first stack, run as written", () => {
     for (const block of blocks) {
       if (block.lang === "ts") {
         writeFileSync(path.join(projectDir, "index.ts"), block.code);
+      } else if (block.code.includes(PATH_SETUP)) {
+        // Run in the clone, as the section says; the reader's directory is unchanged after it.
+        outputs.push(await runShellBlock(`pushd ${shellQuote(repoRoot)} >/dev/null\n${block.code}\npopd >/dev/null`, 900_000));
+        const found = await runShellBlock('command -v pulumi; printf "%s\\n" "${PATH%%:*}"', 30_000);
+        const [pulumiPath, firstOnPath] = found.trim().split("\n");
+        expect(pulumiPath).toBe(path.join(firstOnPath, "pulumi"));
+        expect(realpathSync(firstOnPath)).toBe(realpathSync(binDir));
       } else if (block.code.trim() === EMULATOR_COMMAND) {
         gitlabUrl = await startEmulatorBlock(block.code);
         expect(gitlabUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

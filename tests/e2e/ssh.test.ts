@@ -10,6 +10,7 @@ import { git, listRemoteRefs, makeSampleRepository, pushAll, withCredentials } f
 import { startSshd, TestSshd } from "../emulator/sshd";
 import { GitLabActor, repoRoot } from "./support";
 import { AutomationStack } from "../../harness/automation-stack";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(300_000);
 
@@ -17,6 +18,7 @@ const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.token
 const PROJECT_ID = 1;
 
 describe("examples/ssh with the real pulumi CLI", () => {
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let sshd: TestSshd;
   let actor: GitLabActor;
@@ -49,7 +51,7 @@ describe("examples/ssh with the real pulumi CLI", () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  test("up creates the mirror and authorises GitLab's generated key on the target", async () => {
+  step("up creates the mirror and authorises GitLab's generated key on the target", async () => {
     const result = await stack.expectOk("up");
     expect(result.changes).toEqual({ create: 3 });
     const publicKey = result.outputs?.publicKey.value as string;
@@ -61,7 +63,7 @@ describe("examples/ssh with the real pulumi CLI", () => {
     expect(result.outputs?.hostKeyFingerprints.value).toHaveLength(1);
   });
 
-  test("a push to the project mirrors its protected branch and tag over SSH into the target", async () => {
+  step("a push to the project mirrors its protected branch and tag over SSH into the target", async () => {
     await pushAll(path.join(scratch, "source"), projectUrl);
     const sourceRefs = Object.fromEntries(await listRemoteRefs(projectUrl));
     // The push runs in the background, as GitLab's worker does: wait (bounded) until GitLab reports it done.
@@ -79,12 +81,12 @@ describe("examples/ssh with the real pulumi CLI", () => {
     expect(Object.fromEntries(await listRemoteRefs(targetRepo))).toEqual(expected);
   });
 
-  test("a second preview has nothing to change", async () => {
+  step("a second preview has nothing to change", async () => {
     const result = await stack.expectOk("preview");
     expect(result.changes).toEqual({ same: 3 });
   });
 
-  test("destroy removes the mirror and the authorised key", async () => {
+  step("destroy removes the mirror and the authorised key", async () => {
     const result = await stack.expectOk("destroy");
     expect(result.changes).toEqual({ delete: 3 });
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);

@@ -10,6 +10,7 @@ import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 import { CliStack, StateResource } from "../../harness/cli-stack";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(600_000);
 
@@ -32,6 +33,7 @@ function mirrorsIn(resources: StateResource[]): StateResource[] {
 }
 
 describe("examples/yaml: the provider plugin from a YAML program", () => {
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let stack: CliStack;
@@ -64,7 +66,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
   });
 
-  test("up creates the mirror, and the sync lands the protected branch and the tag in the target", async () => {
+  step("up creates the mirror, and the sync lands the protected branch and the tag in the target", async () => {
     const result = await stack.ok(["up", "--yes", "--skip-preview"]);
     const mirrors = await actor.mirrors(PROJECT_ID);
     expect(mirrors).toHaveLength(1);
@@ -79,14 +81,14 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect(targetRefs.get("refs/heads/main")).toBe(sourceRefs.get("refs/heads/main"));
   });
 
-  test("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
+  step("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
     // No mirror API request; one GET /user, the provider's early token check (one per provider instance).
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("the state holds no __provider, and without --show-secrets neither the token nor the URL password", async () => {
+  step("the state holds no __provider, and without --show-secrets neither the token nor the URL password", async () => {
     const plain = await stack.exportState();
     expect(plain.text).not.toContain(ROOT_TOKEN);
     expect(plain.text).not.toContain(TARGET.password);
@@ -102,7 +104,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     for (const input of ["url", "project", "syncOnApply", "waitForSync"]) expect(stored.outputs).not.toHaveProperty(input);
   });
 
-  test("refresh shows a mirror disabled out of band, the diff names the property, and up repairs it", async () => {
+  step("refresh shows a mirror disabled out of band, the diff names the property, and up repairs it", async () => {
     expect((await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false })).status).toBe(200);
     await stack.ok(["refresh", "--yes"]);
     expect(mirrorsIn((await stack.exportState()).resources)[0].outputs).toMatchObject({ enabled: false });
@@ -113,7 +115,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
-  test("rotating the URL's password replaces the mirror, deleting the old one first", async () => {
+  step("rotating the URL's password replaces the mirror, deleting the old one first", async () => {
     await stack.setConfig("sync", "false");
     await stack.setConfig("targetUrl", withCredentials(targetUrl, TARGET.username, "rotated-yaml-password"), true);
     const result = await stack.ok(["up", "--yes", "--skip-preview"]);
@@ -126,7 +128,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     mirrorId = mirrors[0].id;
   });
 
-  test("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
+  step("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
     const importedTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-imported.git`;
     const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
       url: withCredentials(importedTarget, TARGET.username, "imported-password"),
@@ -156,7 +158,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     expect((await actor.mirrors(PROJECT_ID)).map((m) => m.id)).toContain(madeId);
   });
 
-  test("the import resource option takes over an existing mirror without changing it", async () => {
+  step("the import resource option takes over an existing mirror without changing it", async () => {
     const optionTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-option.git`;
     const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
       url: withCredentials(optionTarget, TARGET.username, "option-password"),
@@ -186,7 +188,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
 
   // Issue 21, item 19: declared inputs that differ from GitLab's do not stop the import option; the engine
   // imports, then updates in the same run, and the preview says so.
-  test("the import option over a mirror that differs: the preview warns, and up imports then updates", async () => {
+  step("the import option over a mirror that differs: the preview warns, and up imports then updates", async () => {
     const differingTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-differing.git`;
     const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
       url: withCredentials(differingTarget, TARGET.username, "differing-password"),
@@ -215,7 +217,7 @@ describe("examples/yaml: the provider plugin from a YAML program", () => {
     await stack.ok(["preview", "--expect-no-changes"]);
   });
 
-  test("destroy removes every mirror from GitLab", async () => {
+  step("destroy removes every mirror from GitLab", async () => {
     await stack.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
   });

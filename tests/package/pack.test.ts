@@ -135,6 +135,7 @@ describe("npm pack of a fresh clone", () => {
     // what ships held about 200; with ProjectMirrors, the gitlab-mirrors command and the plugin's TypeScript
     // SDK it holds about 260.
     expect(packed.entryCount).toBeLessThan(300);
-    expect(packed.unpackedSize).toBeLessThan(800_000);
+    // 920 KB with the README's detail moved into docs/ (which ships, since the README links it).
+    expect(packed.unpackedSize).toBeLessThan(1_000_000);
   });
 });

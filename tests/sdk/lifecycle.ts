@@ -10,6 +10,7 @@ import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "
 import { expectQuickstartCreated, GitLabActor, pulumiBinDirForTests, QUICKSTART_PROJECT_ID as PROJECT_ID } from "../e2e/support";
 import type { ConfigEntry } from "../../harness/stack-driver";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
+import { scenario } from "../support/scenario";
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
 const TARGET = DEFAULT_SEED.targets![0];
@@ -26,6 +27,7 @@ async function mirrorState(stack: SdkStack): Promise<Record<string, unknown>> {
 
 export function describeSdkLifecycle(title: string, language: SdkLanguage): void {
   describe(title, () => {
+    const { step } = scenario();
     let driver: SdkDriver;
     let gitlab: RunningEmulator;
     let actor: GitLabActor;
@@ -64,14 +66,14 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
     });
 
-    test("up creates the mirror and, with sync, the target receives the protected branch and the tag", async () => {
+    step("up creates the mirror and, with sync, the target receives the protected branch and the tag", async () => {
       const result = await stack.expectOk("up");
       mirrorId = await expectQuickstartCreated(result, { actor, baseUrl: gitlab.baseUrl, sourceRefs });
       expect(result.log).not.toContain(ROOT_TOKEN);
       expect(result.log).not.toContain(TARGET.password);
     });
 
-    test("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
+    step("a second preview reports no changes and makes no mirror API request, only the token check", async () => {
       await actor.resetCounters();
       const result = await stack.expectOk("preview");
       expect(result.changes).toEqual({ same: 2 });
@@ -79,14 +81,14 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
     });
 
-    test("the exported state holds neither the token nor the target password in plaintext", async () => {
+    step("the exported state holds neither the token nor the target password in plaintext", async () => {
       const state = JSON.stringify((await stack.expectOk("export")).deployment);
       expect(state).toContain(`"mirrorId":${mirrorId}`);
       expect(state).not.toContain(ROOT_TOKEN);
       expect(state).not.toContain(TARGET.password);
     });
 
-    test("getRemoteMirrors lists the project's mirror with its credentials masked", async () => {
+    step("getRemoteMirrors lists the project's mirror with its credentials masked", async () => {
       const discovery = new SdkStack(driver, "discover", { ...connection(), [key("project")]: { value: "demo/app" } });
       try {
         const result = await discovery.expectOk("up");
@@ -102,7 +104,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       }
     });
 
-    test("changing enabled updates the mirror in place", async () => {
+    step("changing enabled updates the mirror in place", async () => {
       stack.config[key("enabled")] = { value: "false" };
       stack.config[key("sync")] = { value: "false" };
       expect((await stack.expectOk("up")).changes).toEqual({ same: 1, update: 1 });
@@ -112,7 +114,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
     });
 
-    test("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
+    step("disabling the mirror out of band shows as drift on refresh, and the next up repairs it", async () => {
       const put = await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false });
       expect(put.status).toBe(200);
       expect((await stack.expectOk("refresh")).changes).toEqual({ same: 1, update: 1 });
@@ -121,7 +123,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, true]]);
     });
 
-    test("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
+    step("rotating the credentials in the URL replaces the mirror, deleting the old one first", async () => {
       // GitLab refuses a second mirror with the same URL in a project: creating first would fail.
       const rotated = "rotated-target-password";
       stack.config[key("targetUrl")] = { value: withCredentials(targetUrl, TARGET.username, rotated), secret: true };
@@ -138,7 +140,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       mirrorId = mirrors[0].id;
     });
 
-    test("destroy removes the mirror from GitLab", async () => {
+    step("destroy removes the mirror from GitLab", async () => {
       expect((await stack.expectOk("destroy")).changes).toEqual({ delete: 2 });
       expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
     });

@@ -12,6 +12,8 @@ import {
   debugLogFromEnv,
   decodeMirrorInputs,
   decodeMirrorState,
+  decodePlannedInputs,
+  decodeRecordedInputs,
   deleteMirror,
   diffMirror,
   failuresForEngine,
@@ -86,7 +88,7 @@ export async function diff(
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const result = diffMirror(olds, news);
+  const result = diffMirror(decodeRecordedInputs(olds), decodePlannedInputs(news));
   return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
 }
 

@@ -22,8 +22,16 @@ export {
   mirrorInputsSchema,
 } from "./fields";
 export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, MirrorOutputOnly, OutputMeta, OutputOnlyField } from "./fields";
-export { checkedInputs, decodeMirrorInputs, failuresForEngine, inputFailures, normaliseInputs } from "./inputs";
-export type { CheckFailure, NormalisedInputs } from "./inputs";
+export {
+  checkedInputs,
+  decodeMirrorInputs,
+  decodePlannedInputs,
+  decodeRecordedInputs,
+  failuresForEngine,
+  inputFailures,
+  normaliseInputs,
+} from "./inputs";
+export type { CheckFailure, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
 export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";

@@ -12,7 +12,7 @@ import { redactAll } from "../redact";
 import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
-import { NormalisedInputs, normaliseInputs } from "./inputs";
+import { decodeRecordedInputs, NormalisedInputs, normaliseInputs } from "./inputs";
 import { locate } from "./locate";
 import { observedInputs } from "./observed";
 import { buildOutputs, MirrorOutputs, resourceId } from "./outputs";
@@ -231,7 +231,7 @@ export async function updateMirror(
   const { projectId, mirrorId } = locate(id, recorded);
   const name = String(inputs.project);
   // Nothing recorded differs from any input: the diff then asks for a replacement, which is refused below.
-  const diff = diffMirror(recorded ?? {}, inputs);
+  const diff = diffMirror(recorded ?? decodeRecordedInputs({}), inputs);
   if (diff.replaces.length > 0) {
     throw new ProviderError(`${diff.replaces[0]} changed, which needs a replacement, not an update`);
   }

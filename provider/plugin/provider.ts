@@ -17,6 +17,8 @@ import {
   debugLogFromEnv,
   decodeMirrorInputs,
   decodeMirrorState,
+  decodePlannedInputs,
+  decodeRecordedInputs,
   deleteMirror,
   diffMirror,
   expandOutputs,
@@ -192,7 +194,7 @@ export class RemoteMirrorPlugin {
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
-    const result = diffMirror(olds, news, recordedInputs(oldInputs));
+    const result = diffMirror(decodeRecordedInputs({ ...olds, ...recordedInputs(oldInputs) }), decodePlannedInputs(news));
     if (urn !== undefined) this.warnOfImportDiff(urn, result);
     const detailed: Record<string, DiffKind> = {};
     const before = { ...olds, ...(oldInputs ?? {}) };

@@ -1,6 +1,5 @@
 import { closeAll } from "../../provider/gitlab";
-import { diffMirror } from "../../provider/mirror";
-import { createMirror, deleteMirror, readMirror, updateMirror } from "../support/mirror-core";
+import { createMirror, deleteMirror, diffMirror, readMirror, updateMirror } from "../support/mirror-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import {
   api,

@@ -4,7 +4,7 @@
  * write their inputs and states as plain values; what the core does with them is what they assert.
  */
 import * as core from "../../provider/mirror";
-import type { CreateResult, MirrorContext, MirrorOutputs, ReadResult } from "../../provider/mirror";
+import type { CreateResult, MirrorContext, MirrorDiff, MirrorOutputs, ReadResult } from "../../provider/mirror";
 
 type Plain = Record<string, unknown>;
 
@@ -23,4 +23,9 @@ export async function updateMirror(id: string, recorded: Plain, inputs: Plain, c
 
 export async function deleteMirror(id: string, recorded: Plain, ctx: MirrorContext): Promise<void> {
   return core.deleteMirror(ctx, id, core.decodeMirrorState(id, recorded));
+}
+
+/** The diff as the plugin calls it: the recorded outputs overlaid by the recorded inputs, against the planned inputs. */
+export function diffMirror(recorded: object, planned: object, recordedInputs?: object): MirrorDiff {
+  return core.diffMirror(core.decodeRecordedInputs({ ...recorded, ...recordedInputs }), core.decodePlannedInputs(planned as Plain));
 }

@@ -114,7 +114,7 @@ describe("a recorded state whose hostKeys are no list of strings", () => {
   });
 
   it("the diff reads such a state as no keys", () => {
-    const { diffMirror } = jest.requireActual("../../provider/mirror");
+    const { diffMirror } = jest.requireActual("../support/mirror-core");
     expect(diffMirror({ project: 1, url: URL, hostKeys: "junk" }, { project: 1, url: URL, hostKeys: [] }).changes).toBe(false);
   });
 });

@@ -229,7 +229,8 @@ export function parseResourceSummary(stdout: string): Record<string, number> {
   const blocks = stdout.split(/^Resources:\n/m);
   if (blocks.length < 2) return changes;
   for (const line of blocks[blocks.length - 1].split("\n")) {
-    const match = /^\s+(?:[-+~]\s+|[-+]\/[-+]\s+)?(\d+) (.+?)\s*$/.exec(line);
+    // A replacement's count has the two-character sign "+-" (or "-+" when deleted first), with no space.
+    const match = /^\s+(?:[-+~]\s+|[-+]\/[-+]\s+|[-+]{2}\s*)?(\d+) (.+?)\s*$/.exec(line);
     if (match === null) break;
     const op = OPERATIONS[match[2]];
     if (op !== undefined) changes[op] = (changes[op] ?? 0) + Number(match[1]);

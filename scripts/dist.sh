@@ -115,6 +115,9 @@ build_single_executable() { # build_single_executable TARGET
     mkdir -p "$(dirname "$cached")"
     mv "$work/$PLUGIN" "$cached.partial.$$" && mv "$cached.partial.$$" "$cached"
     rm -rf "$work"
+    # Each is 90 MB and every change of the sources makes a new one: keep the three newest.
+    find "$CACHE_ROOT/sea" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- \
+      | while read -r old; do rm -rf "$old"; done
   fi
   cp "$cached" "$1/$PLUGIN"
   # The executable is Node.js: its license (with those of the libraries it contains) goes along.

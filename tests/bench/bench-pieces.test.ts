@@ -50,6 +50,7 @@ describe("parseResourceSummary", () => {
     ["preview", "Previewing update (bench):\n\nResources:\n    201 unchanged\n", { same: 201 }],
     ["disable", "Resources:\n    ~ 200 updated\n    1 unchanged\n\nDuration: 9s\n", { update: 200, same: 1 }],
     ["destroy", "Resources:\n    - 201 deleted\n\nDuration: 3s\n", { delete: 201 }],
+    ["replace", "Resources:\n    +-1 replaced\n    1 unchanged\n\nDuration: 4s\n", { replace: 1, same: 1 }],
   ])("reads the counts of %s", (_phase, stdout, expected) => {
     expect(parseResourceSummary(stdout)).toEqual(expected);
   });

@@ -8,7 +8,8 @@
  *   2. the wheel in a fresh venv, and a Python inline program (Automation API) whose plugin the engine
  *      downloads by itself from a local server of release/<version>/ (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES);
  *   3. the npm tarball in an empty project, and a TypeScript program using the package's (dynamic)
- *      RemoteMirror: up, preview, destroy.
+ *      RemoteMirror: up, preview, destroy;
+ *   and the Go SDK's module zip through `go get` from a module proxy directory, with a program that builds.
  *
  * The artifacts come from `scripts/dist.sh <test version>` (make dist), run once here.
  */
@@ -267,20 +268,30 @@ test("the Go SDK's module zip serves `go get <module>@v<version>` from a module 
       "",
     ].join("\n"),
   );
-  // A module cache of its own, so that no earlier run's copy of this version is used; the other modules come
-  // from the machine's module cache (itself laid out as a proxy) before the configured proxy.
-  const [upstream, machineCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
+  // The machine's module cache (so that the build cache already holds the Pulumi SDK compiled), less any copy
+  // of this test version an earlier run left: the module is fetched from the proxy directory above.
+  const [upstream, modCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
+  const forgetTestVersion = () => {
+    fs.rmSync(path.join(modCache, `${module}@${version}`), { recursive: true, force: true });
+    for (const file of ["info", "mod", "zip", "ziphash", "lock", "partial"].map((ext) => `${version}.${ext}`).concat("list")) {
+      fs.rmSync(path.join(modCache, "cache", "download", module, "@v", file), { force: true });
+    }
+  };
+  forgetTestVersion();
   const env = userEnv([], {
-    GOPROXY: `file://${proxy},file://${machineCache}/cache/download,${upstream}`,
-    GOMODCACHE: path.join(work, "modcache"),
+    GOPROXY: `file://${proxy},${upstream}`,
     GONOSUMDB: "github.com/gitlab-mirrors",
     GOFLAGS: "-mod=mod -modcacherw",
     GOWORK: "off",
   });
-  await run("go", ["get", `${module}@${version}`], { cwd: app, env, timeoutMs: 600_000 });
-  const listed = JSON.parse((await run("go", ["list", "-m", "-json", module], { cwd: app, env })).stdout) as { Version: string; Dir: string };
-  expect(listed.Version).toBe(version);
-  expect(JSON.parse(fs.readFileSync(path.join(listed.Dir, "gitlabmirrors", "pulumi-plugin.json"), "utf8"))).toMatchObject({ name: "gitlab-mirrors", version: TEST_VERSION });
-  await run("go", ["build", "-o", path.join(work, "app-binary"), "."], { cwd: app, env, timeoutMs: 600_000 });
-  expect(fs.existsSync(path.join(work, "app-binary"))).toBe(true);
+  try {
+    await run("go", ["get", `${module}@${version}`], { cwd: app, env, timeoutMs: 600_000 });
+    const listed = JSON.parse((await run("go", ["list", "-m", "-json", module], { cwd: app, env })).stdout) as { Version: string; Dir: string };
+    expect(listed.Version).toBe(version);
+    expect(JSON.parse(fs.readFileSync(path.join(listed.Dir, "gitlabmirrors", "pulumi-plugin.json"), "utf8"))).toMatchObject({ name: "gitlab-mirrors", version: TEST_VERSION });
+    await run("go", ["build", "-o", path.join(work, "app-binary"), "."], { cwd: app, env, timeoutMs: 600_000 });
+    expect(fs.existsSync(path.join(work, "app-binary"))).toBe(true);
+  } finally {
+    forgetTestVersion();
+  }
 });

@@ -1,6 +1,7 @@
 /**
  * The quickstart's whole life through a generated SDK, the provider plugin from this checkout
- * and the real pulumi CLI, against the emulator: the same scenario for every language.
+ * and the real pulumi CLI, against the emulator: the same scenario for every language (Python and Go
+ * through their Automation API drivers, TypeScript's plugin SDK through the CLI and the Node.js host).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -8,15 +9,16 @@ import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
 import { expectQuickstartCreated, GitLabActor, pulumiBinDirForTests, QUICKSTART_PROJECT_ID as PROJECT_ID } from "../e2e/support";
-import type { ConfigEntry } from "../../harness/stack-driver";
-import { prepareDriver, QUICKSTART_PROJECTS, SdkDriver, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
+import { type ConfigEntry, expectOk, type Operation, type StackDriver, type StackResult } from "../../harness/stack-driver";
+import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "../../harness/sdk-stack";
+import { nodeProgramStack } from "../e2e/node-program";
 import { scenario } from "../support/scenario";
 
 const ROOT_TOKEN = DEFAULT_SEED.users!.find((u) => u.username === "root")!.tokens![0].token;
 const TARGET = DEFAULT_SEED.targets![0];
 
 /** The RemoteMirror's outputs as `pulumi stack export` shows them (refresh does not re-run the program). */
-async function mirrorState(stack: SdkStack): Promise<Record<string, unknown>> {
+async function mirrorState(stack: StackDriver): Promise<Record<string, unknown>> {
   const { deployment } = await stack.expectOk("export");
   const resources = (deployment as { deployment: { resources: Array<{ type: string; outputs: Record<string, unknown> }> } })
     .deployment.resources;
@@ -25,25 +27,76 @@ async function mirrorState(stack: SdkStack): Promise<Record<string, unknown>> {
   return mirror.outputs;
 }
 
-export function describeSdkLifecycle(title: string, language: SdkLanguage): void {
+/** The quickstart and discovery programs of one language, each opened as a stack. */
+interface LanguagePrograms {
+  /** The quickstart's Pulumi project: the namespace of its configuration. */
+  project: string;
+  open(program: "quickstart" | "discover", config: Record<string, ConfigEntry>): StackDriver;
+  dispose(): void;
+}
+
+async function sdkPrograms(language: SdkLanguage): Promise<LanguagePrograms> {
+  const driver = await prepareDriver(language, pulumiBinDirForTests());
+  return {
+    project: QUICKSTART_PROJECTS[language],
+    open: (program, config) => new SdkStack(driver, program, config),
+    dispose: () => driver.dispose(),
+  };
+}
+
+/** TypeScript on the plugin path: compiled programs of tests/e2e/programs, run by the CLI. */
+function typescriptPluginPrograms(): LanguagePrograms {
+  const project = "quickstart-typescript";
+  return {
+    project,
+    open: (program, config) => {
+      const stack = nodeProgramStack(project, `tests/e2e/programs/${program}-plugin.js`, {
+        pluginFromCheckout: true,
+        env: { GITLAB_BASE_URL: "", GITLAB_TOKEN: "" },
+      });
+      stack.config = config;
+      // The scenario reads the state as stored, secrets encrypted (CliStack's export reveals them).
+      const encryptedExport = async (): Promise<StackResult> => ({
+        ok: true,
+        deployment: JSON.parse((await stack.ok(["stack", "export"])).stdout) as StackResult["deployment"],
+        log: "",
+      });
+      const driver: StackDriver = {
+        get config() {
+          return stack.config;
+        },
+        set config(value) {
+          stack.config = value;
+        },
+        run: (operation: Operation) => (operation === "export" ? encryptedExport() : stack.run(operation)),
+        expectOk: (operation: Operation) => expectOk(driver, operation),
+        dispose: () => stack.dispose(),
+      };
+      return driver;
+    },
+    dispose: () => undefined,
+  };
+}
+
+export function describeSdkLifecycle(title: string, language: SdkLanguage | "typescript-plugin"): void {
   describe(title, () => {
     const { step } = scenario();
-    let driver: SdkDriver;
+    let programs: LanguagePrograms;
     let gitlab: RunningEmulator;
     let actor: GitLabActor;
-    let stack: SdkStack;
+    let stack: StackDriver;
     let sourceDir: string;
     let targetUrl: string;
     let sourceRefs: Map<string, string>;
     let mirrorId: number;
-    const key = (name: string) => `${QUICKSTART_PROJECTS[language]}:${name}`;
+    const key = (name: string) => `${programs.project}:${name}`;
     const connection = (): Record<string, ConfigEntry> => ({
       "gitlab-mirrors:baseUrl": { value: gitlab.baseUrl },
       "gitlab-mirrors:token": { value: ROOT_TOKEN, secret: true },
     });
 
     beforeAll(async () => {
-      driver = await prepareDriver(language, pulumiBinDirForTests());
+      programs = language === "typescript-plugin" ? typescriptPluginPrograms() : await sdkPrograms(language);
       gitlab = await startEmulator();
       actor = new GitLabActor(gitlab.baseUrl, ROOT_TOKEN);
       sourceDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-src-"));
@@ -52,7 +105,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
       await pushAll(sourceDir, projectUrl);
       sourceRefs = await listRemoteRefs(projectUrl);
       targetUrl = `${gitlab.baseUrl}/-/targets/${TARGET.path}.git`;
-      stack = new SdkStack(driver, "quickstart", {
+      stack = programs.open("quickstart", {
         ...connection(),
         [key("project")]: { value: "demo/app" },
         [key("targetUrl")]: { value: withCredentials(targetUrl, TARGET.username, TARGET.password), secret: true },
@@ -61,7 +114,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
 
     afterAll(async () => {
       stack?.dispose();
-      driver?.dispose();
+      programs?.dispose();
       await gitlab?.close();
       if (sourceDir) fs.rmSync(sourceDir, { recursive: true, force: true });
     });
@@ -89,7 +142,7 @@ export function describeSdkLifecycle(title: string, language: SdkLanguage): void
     });
 
     step("getRemoteMirrors lists the project's mirror with its credentials masked", async () => {
-      const discovery = new SdkStack(driver, "discover", { ...connection(), [key("project")]: { value: "demo/app" } });
+      const discovery = programs.open("discover", { ...connection(), [key("project")]: { value: "demo/app" } });
       try {
         const result = await discovery.expectOk("up");
         expect(result.outputs?.mirrors.value).toEqual([{

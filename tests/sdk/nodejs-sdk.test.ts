@@ -41,10 +41,12 @@ describe("the generated Node.js SDK", () => {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  test("asks for the package's own version (the committed SDK)", () => {
+  test("asks for the package's own version, from the schema's download server (the committed SDK)", async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+    const { file } = await printSchema(scratch);
+    const { pluginDownloadURL } = JSON.parse(fs.readFileSync(file, "utf8")) as { pluginDownloadURL?: string };
     const utilities = require(path.join(repoRoot, "dist", "sdk", "nodejs", "plugin", "utilities")) as Utilities;
-    expect(utilities.resourceOptsDefaults()).toEqual({ version: pkg.version });
+    expect(utilities.resourceOptsDefaults()).toEqual({ version: pkg.version, ...(pluginDownloadURL ? { pluginDownloadURL } : {}) });
   });
 
   test("asks for the schema's version from the schema's pluginDownloadURL when the schema has them", async () => {

@@ -27,6 +27,7 @@ const CODES = {
   GLM_ERR_UNEXPECTED_RESPONSE: "a 2xx whose body does not match the API's schema (wrong baseUrl, proxy page)",
   GLM_ERR_MIRROR_URL_TAKEN: "a create met a mirror of the project that already holds the URL",
   GLM_ERR_PROVIDER: "a bug in gitlab-mirrors itself: a state the code should never reach",
+  GLM_ERR_STEP_FAILED_AFTER_CHANGE: "a step failed after GitLab already changed; carries the resource's id and state, `cause` is the failure",
 } as const;
 
 export type ErrorCode = keyof typeof CODES;
@@ -421,6 +422,24 @@ export class ProviderError extends GitLabMirrorsError {
   }
 }
 catalogued(ProviderError);
+
+/**
+ * A step that failed after GitLab already holds its change (a mirror created, a PUT done): the resource's
+ * id and the state that is now true travel with the failure, so an adapter can have the engine record
+ * them instead of orphaning the mirror. The message is the cause's: that is what the user must act on.
+ */
+export class StepFailedAfterChangeError<State> extends GitLabMirrorsError {
+  readonly id: string;
+  /** Holds secret inputs (the mirror's url): not enumerable, so no JSON or inspect of the error shows it. */
+  declare readonly state: State;
+
+  constructor(id: string, state: State, cause: unknown) {
+    super("GLM_ERR_STEP_FAILED_AFTER_CHANGE", cause instanceof Error ? cause.message : String(cause), { cause });
+    this.id = id;
+    Object.defineProperty(this, "state", { value: state, enumerable: false, configurable: true, writable: false });
+  }
+}
+catalogued(StepFailedAfterChangeError);
 
 export interface MirrorUrlTakenErrorInit {
   projectId: number;

@@ -10,18 +10,23 @@ import {
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
+  decodeMirrorInputs,
+  decodeMirrorState,
+  decodePlannedInputs,
+  decodeRecordedInputs,
   deleteMirror,
   diffMirror,
   failuresForEngine,
   inputFailures,
   MirrorContext,
   MirrorLogger,
-  partialStateOf,
   pollIntervalFromEnv,
   readMirror,
   updateMirror,
+  MirrorOutputs,
   withEnvironmentFallback,
 } from "../mirror";
+import { inEngineForm } from "../partial-state";
 
 type Props = Record<string, unknown>;
 
@@ -83,7 +88,7 @@ export async function diff(
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const result = diffMirror(olds, news);
+  const result = diffMirror(decodeRecordedInputs(olds), decodePlannedInputs(news));
   return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
 }
 
@@ -98,16 +103,14 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 
 /** A partially created/updated mirror is recorded by the engine: keep `__provider` so it can be managed. */
 function keepingProvider(err: unknown, inputs: Props): unknown {
-  const partial = partialStateOf(err);
-  if (partial !== undefined) partial.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
-  return err;
+  return inEngineForm(err, (state: MirrorOutputs) => ({ ...state, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }));
 }
 
 export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
   return answer(async () => {
     try {
-      const result = await createMirror(inputs, context());
-      return { id: result.id, outs: { ...result.outs } };
+      const result = await createMirror(context(), decodeMirrorInputs(inputs));
+      return { id: result.id, outs: { ...result.state } };
     } catch (err) {
       throw keepingProvider(err, inputs);
     }
@@ -116,18 +119,19 @@ export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
 
 export function read(id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
   return answer(async () => {
-    const result = await readMirror(id, props, context());
+    const result = await readMirror(context(), id, decodeMirrorState(id, props));
     // An empty id tells the engine the resource is gone.
     if (result.gone) return { id: "" };
-    return { id: result.id, props: { ...result.props }, inputs: result.inputs };
+    return { id: result.id, props: { ...result.state }, inputs: checkedInputs(result.inputs) };
   });
 }
 
 export function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   return answer(async () => {
     try {
-      const result = await updateMirror(id, olds, news, context());
-      return { outs: { ...result.outs } };
+      const inputs = decodeMirrorInputs(news);
+      const result = await updateMirror(context(), id, decodeMirrorState(id, olds), inputs);
+      return { outs: { ...result.state } };
     } catch (err) {
       throw keepingProvider(err, news);
     }
@@ -135,5 +139,5 @@ export function update(id: string, olds: Props, news: Props): Promise<{ outs: Pr
 }
 
 export function remove(id: string, props: Props): Promise<void> {
-  return answer(() => deleteMirror(id, props, context()));
+  return answer(async () => deleteMirror(context(), id, decodeMirrorState(id, props)));
 }

@@ -1,6 +1,6 @@
 import { fieldMeta, INPUT_FIELDS, InputField } from "./fields";
 import { fingerprintOfEntry, sameFingerprints } from "./host-keys";
-import { normaliseField } from "./inputs";
+import type { PlannedInputs, RecordedInputs } from "./inputs";
 import { isUnknown } from "./unknown";
 import { credentialFreeUrl, hasMaskedCredentials, sameMirrorUrl } from "./url";
 
@@ -14,32 +14,27 @@ export interface MirrorDiff {
 }
 
 /**
- * Pure, local diff of the stored state (`oldState`: outputs, which carry every normalised input plus
- * `projectId`) against new inputs. `oldInputs`, where the engine provides them, are what the inputs
- * are compared with (they hold the URL as the program last gave it, also after an import). Both sides
- * are normalised before comparing; the change kind of each field comes from the field table.
+ * Pure, local diff of what is recorded (the inputs, normalised, and the project id they resolved to:
+ * a state's outputs carry both) against the planned inputs, normalised, any of them possibly unknown
+ * during a preview. The change kind of each field comes from the field table.
  */
-export function diffMirror(oldState: object, newInputs: object, oldInputs?: object): MirrorDiff {
-  const olds = { ...(oldState as Record<string, unknown>), ...((oldInputs ?? {}) as Record<string, unknown>) };
-  const news = newInputs as Record<string, unknown>;
+export function diffMirror(recorded: RecordedInputs, planned: PlannedInputs): MirrorDiff {
   const replaces: InputField[] = [];
   const updates: InputField[] = [];
   for (const field of INPUT_FIELDS) {
-    const before = normaliseField(field, olds[field], olds);
-    const after = normaliseField(field, news[field], news);
-    if (sameValue(field, before, after, olds)) continue;
+    if (sameValue(field, recorded[field], planned[field], recorded.projectId)) continue;
     (fieldMeta(field).change === "replace" ? replaces : updates).push(field);
   }
   const deleteBeforeReplace =
-    replaces.length > 0 && !differsForSure("project", olds, news) && !differsForSure("url", olds, news);
+    replaces.length > 0 && !differsForSure("project", recorded, planned) && !differsForSure("url", recorded, planned);
   return { changes: replaces.length + updates.length > 0, replaces, updates, deleteBeforeReplace };
 }
 
-function sameValue(field: InputField, before: unknown, after: unknown, olds: Record<string, unknown>): boolean {
+function sameValue(field: InputField, before: unknown, after: unknown, oldProjectId: number | undefined): boolean {
   if (isUnknown(after) || isUnknown(before)) return false;
   switch (field) {
     case "project":
-      return sameProject(before, after, olds.projectId);
+      return sameProject(before, after, oldProjectId);
     case "url": {
       if (typeof before !== "string" || typeof after !== "string") return before === after;
       // An imported mirror's URL is GitLab's masked one: its credentials are unknown, not different.
@@ -59,14 +54,14 @@ function sameValue(field: InputField, before: unknown, after: unknown, olds: Rec
  * "maybe the same", so a replacement deletes first rather than risk GitLab's duplicate-URL rejection and
  * its cap of 10 enabled mirrors per project.
  */
-function differsForSure(field: "project" | "url", olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  const before = normaliseField(field, olds[field], olds);
-  const after = normaliseField(field, news[field], news);
+function differsForSure(field: "project" | "url", recorded: RecordedInputs, planned: PlannedInputs): boolean {
+  const before: unknown = recorded[field];
+  const after: unknown = planned[field];
   if (isUnknown(before) || isUnknown(after)) return false;
   if (field === "project") {
     // Only two numeric ids tell for sure: a path may name the same project (an id written as its path,
     // or a project renamed), and then a create-first replacement would duplicate the mirror's URL.
-    const oldId = typeof olds.projectId === "number" ? olds.projectId : before;
+    const oldId = recorded.projectId ?? before;
     return typeof after === "number" && typeof oldId === "number" && after !== oldId;
   }
   if (typeof before !== "string" || typeof after !== "string") return before !== after;

@@ -1,4 +1,11 @@
-/** The RemoteMirror model: inputs, normalisation, diff and lifecycle. Engine-independent. */
+/**
+ * The RemoteMirror model: the field table, the typed inputs (NormalisedInputs) and state (MirrorOutputs,
+ * RecordedMirror), the diff and the lifecycle. The lifecycle takes and returns those types only, and a
+ * step that fails after GitLab changed throws StepFailedAfterChangeError. The adapters (provider/dynamic,
+ * provider/plugin) turn the engine's plain values into those types and back with the decoders and
+ * encoders here: decodeMirrorInputs, decodeMirrorState, checkedInputs (the inputs as the engine records
+ * them), compactOutputs / expandOutputs, and the preview's UNKNOWN value that Check and Diff still meet.
+ */
 export { UNKNOWN, isUnknown } from "./unknown";
 export {
   AUTH_METHODS,
@@ -15,8 +22,16 @@ export {
   mirrorInputsSchema,
 } from "./fields";
 export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, MirrorOutputOnly, OutputMeta, OutputOnlyField } from "./fields";
-export { checkedInputs, failuresForEngine, inputFailures, normaliseInputs } from "./inputs";
-export type { CheckFailure, NormalisedInputs } from "./inputs";
+export {
+  checkedInputs,
+  decodeMirrorInputs,
+  decodePlannedInputs,
+  decodeRecordedInputs,
+  failuresForEngine,
+  inputFailures,
+  normaliseInputs,
+} from "./inputs";
+export type { CheckFailure, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
 export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
@@ -33,8 +48,8 @@ export {
 export type { MirrorContext, MirrorContextOptions, MirrorLogger } from "./context";
 export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycle";
 export type { CreateResult, ReadResult } from "./lifecycle";
-export { partialStateOf } from "./partial-state";
-export type { PartialState } from "./partial-state";
+export { decodeMirrorState } from "./state";
+export type { RecordedMirror } from "./state";
 export { listMirrors } from "./discover";
 export type { MirrorInfo } from "./discover";
 export { MirrorListCache } from "./mirror-lists";

@@ -10,8 +10,9 @@ import {
   syncTriggerText,
 } from "./fields";
 import { numericProjectId } from "./project";
-import { isUnknown, UNKNOWN } from "./unknown";
+import { isUnknown, Unknown, UNKNOWN } from "./unknown";
 import { parseMirrorUrl } from "./url";
+import { InvalidInputError } from "../errors";
 import { redactSecrets } from "../redact";
 
 /** Validation (check) and normalisation (defaults applied) of the RemoteMirror inputs. */
@@ -155,11 +156,43 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
   }
 }
 
+/**
+ * The typed inputs of a create or update from the engine's plain values: validated, then normalised. Check
+ * already validated them in the engine; this keeps a direct caller's bad values from becoming requests.
+ */
+export function decodeMirrorInputs(raw: Record<string, unknown>): NormalisedInputs {
+  const [first] = inputFailures(raw);
+  if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
+  return normaliseInputs(raw);
+}
+
 /** Normalises every input field of a validated, fully known input object. */
 export function normaliseInputs(inputs: Record<string, unknown>): NormalisedInputs {
+  return decodePlannedInputs(inputs) as NormalisedInputs;
+}
+
+/** The inputs as the engine plans them: during a preview any of them, or one host key, may be unknown. */
+export type PlannedInputs = { [K in InputField]: NormalisedInputs[K] | Unknown };
+
+/** What a diff compares planned inputs with: the recorded inputs, and the project id they resolved to. */
+export type RecordedInputs = PlannedInputs & { projectId?: number };
+
+/** The planned inputs of a diff from the engine's plain values, checked or not: normalised, unknowns kept. */
+export function decodePlannedInputs(raw: Record<string, unknown>): PlannedInputs {
   const result: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, inputs[field], inputs);
-  return result as NormalisedInputs;
+  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, raw[field], raw);
+  return result as PlannedInputs;
+}
+
+/**
+ * The recorded side of a diff from the engine's plain values: the recorded outputs, overlaid by the
+ * recorded inputs where the engine has them (they hold the URL as the program last gave it, also after an
+ * import), normalised; `projectId` kept when it is a number.
+ */
+export function decodeRecordedInputs(raw: Record<string, unknown>): RecordedInputs {
+  const inputs: RecordedInputs = decodePlannedInputs(raw);
+  if (typeof raw.projectId === "number") inputs.projectId = raw.projectId;
+  return inputs;
 }
 
 /**

@@ -1,15 +1,23 @@
-import { InvalidInputError, isAmbiguousFailure, isMirrorNotFound, isUrlTaken, MirrorUrlTakenError, ProviderError } from "../errors";
+import {
+  InvalidInputError,
+  isAmbiguousFailure,
+  isMirrorNotFound,
+  isUrlTaken,
+  MirrorUrlTakenError,
+  ProviderError,
+  StepFailedAfterChangeError,
+} from "../errors";
 import type { RemoteMirror } from "../gitlab";
-import { quoted } from "../quote";
 import { redactAll } from "../redact";
 import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
-import { checkedInputs, inputFailures, NormalisedInputs, normaliseInputs } from "./inputs";
+import { decodeRecordedInputs, NormalisedInputs, normaliseInputs } from "./inputs";
+import { locate } from "./locate";
 import { observedInputs } from "./observed";
-import { buildOutputs, MirrorOutputs, parseResourceId, resourceId } from "./outputs";
-import { withPartialState } from "./partial-state";
+import { buildOutputs, MirrorOutputs, resourceId } from "./outputs";
 import { resolveProjectId } from "./project";
+import type { RecordedMirror } from "./state";
 import { requestSync, syncMirror, SyncTarget } from "./sync";
 import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentialsProblem, urlSecrets } from "./url";
 
@@ -17,28 +25,24 @@ import { credentialFreeMaskedUrl, credentialFreeUrl, isSshUrl, maskedCredentials
 
 export interface CreateResult {
   id: string;
-  outs: MirrorOutputs;
+  state: MirrorOutputs;
 }
 
-/** `gone` when the mirror no longer exists in GitLab (the engine then drops it from the state). */
-export type ReadResult = { gone: false; id: string; props: MirrorOutputs; inputs: Record<string, unknown> } | { gone: true };
+/**
+ * `gone` when the mirror no longer exists in GitLab (the engine then drops it from the state). `inputs`
+ * are the inputs as GitLab now has them (for an import, all it knows of them).
+ */
+export type ReadResult = { gone: false; id: string; state: MirrorOutputs; inputs: NormalisedInputs } | { gone: true };
 
 /** Per-call view of the context: a logger and a scrubber that know this mirror's secrets. */
-function scoped(ctx: MirrorContext, url: unknown): { ctx: MirrorContext; scrub: (text: string) => string } {
-  const mirrorSecrets = typeof url === "string" ? urlSecrets(url) : [];
+function scoped(ctx: MirrorContext, url: string | undefined): { ctx: MirrorContext; scrub: (text: string) => string } {
+  const mirrorSecrets = url !== undefined ? urlSecrets(url) : [];
   const secrets = [ctx.token, ...mirrorSecrets];
   return {
     // GitLab may quote the password back to any call about the mirror, not only to its create.
     ctx: { ...ctx, client: ctx.client.withSecrets(mirrorSecrets), logger: scrubbingLogger(ctx.logger, secrets) },
     scrub: (text: string) => redactAll(text, secrets),
   };
-}
-
-function validated(raw: Record<string, unknown>): NormalisedInputs {
-  // check() already ran in the engine; this guards direct callers and keeps create free of bad requests.
-  const [first] = inputFailures(raw);
-  if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
-  return normaliseInputs(raw);
 }
 
 function needsPublicKey(inputs: NormalisedInputs): boolean {
@@ -77,8 +81,7 @@ async function urlTakenError(ctx: MirrorContext, projectId: number, url: string,
   return new MirrorUrlTakenError({ projectId, mirrorId: holder.id, target: credentialFreeUrl(url) }, { cause: err });
 }
 
-export async function createMirror(raw: Record<string, unknown>, baseCtx: MirrorContext): Promise<CreateResult> {
-  const inputs = validated(raw);
+export async function createMirror(baseCtx: MirrorContext, inputs: NormalisedInputs): Promise<CreateResult> {
   const masked = maskedCredentialsProblem(inputs.url);
   if (masked !== null) throw new InvalidInputError("url", masked);
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
@@ -133,9 +136,9 @@ export async function createMirror(raw: Record<string, unknown>, baseCtx: Mirror
       outputs = buildOutputs(inputs, projectId, mirror, publicKey, scrub);
     }
   } catch (err) {
-    throw withPartialState(err, id, inputs.syncOnApply ? { ...outputs, syncPending: true } : outputs);
+    throw new StepFailedAfterChangeError<MirrorOutputs>(id, inputs.syncOnApply ? { ...outputs, syncPending: true } : outputs, err);
   }
-  return { id, outs: outputs };
+  return { id, state: outputs };
 }
 
 /**
@@ -162,33 +165,6 @@ async function maybeSync(
 }
 
 /**
- * The mirror a resource is: its id says so, never the stored outputs. Outputs that name another project
- * or mirror mean a damaged state; acting on either could read, change or delete someone else's mirror,
- * so that is an error and nothing is sent.
- */
-function locate(id: string, props: Record<string, unknown>): { projectId: number; mirrorId: number } {
-  const parsed = parseResourceId(id);
-  if (parsed === null) {
-    throw new InvalidInputError(
-      "id",
-      `${quoted(id)} is not a RemoteMirror id: it must be <projectId>:<mirrorId>, two positive whole numbers of at most ${Number.MAX_SAFE_INTEGER} (e.g. 42:7)`,
-    );
-  }
-  const stored = { projectId: props.projectId, mirrorId: props.mirrorId };
-  const disagreeing = (["projectId", "mirrorId"] as const).filter((key) => stored[key] !== undefined && stored[key] !== null && stored[key] !== parsed[key]);
-  if (disagreeing.length > 0) {
-    const named = disagreeing.map((key) => `${key} ${typeof stored[key] === "number" ? stored[key] : quoted(stored[key], 40)}`).join(" and ");
-    throw new InvalidInputError(
-      "id",
-      `the resource id ${quoted(id)} names project ${parsed.projectId}, mirror ${parsed.mirrorId}, but the state's outputs hold ${named}: ` +
-        "the state is damaged, so nothing was sent to GitLab. Run pulumi refresh after correcting the outputs " +
-        "(pulumi stack export / import), or drop the resource with pulumi state delete and import it again",
-    );
-  }
-  return parsed;
-}
-
-/**
  * Refresh, and import. A mirror 404 means the mirror is gone (empty id); a project 404, 401 or 403 is
  * thrown, never taken as "gone": a token that lost its rights must not drop the mirror from the state.
  *
@@ -196,11 +172,10 @@ function locate(id: string, props: Record<string, unknown>): { projectId: number
  * project's full path and GitLab's masked URL (the diff takes its credentials as unknown, so a program
  * that declares the same target with real credentials shows no change).
  */
-export async function readMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<ReadResult> {
-  const { projectId, mirrorId } = locate(id, props);
-  const importing = typeof props.url !== "string";
-  const { ctx, scrub } = scoped(baseCtx, props.url);
-  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+export async function readMirror(baseCtx: MirrorContext, id: string, recorded: RecordedMirror | undefined): Promise<ReadResult> {
+  const { projectId, mirrorId } = locate(id, recorded);
+  const { ctx, scrub } = scoped(baseCtx, recorded?.url);
+  const name = nameOf(recorded, projectId);
   // One list per project answers every read of a refresh; a failed list is an error, never "gone".
   const listed = await ctx.mirrorLists.get(ctx.client.apiUrl, projectId, ctx.now, () => ctx.client.remoteMirrors.list(projectId));
   const mirror = listed.get(mirrorId);
@@ -208,11 +183,12 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
     ctx.logger.warn(`${name}: mirror ${mirrorId} no longer exists in GitLab`);
     return { gone: true };
   }
-  const stored = importing ? await importedInputs(ctx, projectId, mirror) : normaliseInputs(props);
+  const importing = recorded === undefined;
+  const stored: NormalisedInputs = recorded ?? (await importedInputs(ctx, projectId, mirror));
   const observed = observedInputs(stored, mirror);
   // GitLab keeps a mirror's key pair until its auth method changes: ask only when none is recorded or
   // the method changed outside Pulumi.
-  const storedKey = typeof props.publicKey === "string" && stored.authMethod === observed.authMethod ? props.publicKey : undefined;
+  const storedKey = stored.authMethod === observed.authMethod ? recorded?.publicKey : undefined;
   const publicKey = needsPublicKey(observed) ? (storedKey ?? (await ctx.client.remoteMirrors.publicKey(projectId, mirrorId))) : undefined;
   const outputs = buildOutputs(observed, projectId, mirror, publicKey, scrub);
   const drift = importing ? [] : diffMirror(buildOutputs(stored, projectId, mirror, publicKey, scrub), observed).updates;
@@ -220,7 +196,13 @@ export async function readMirror(id: string, props: Record<string, unknown>, bas
   const line = `${name}: ${importing ? "imported" : "read"} mirror ${mirrorId} (${mirror.updateStatus})${drift.length > 0 ? `; changed outside Pulumi: ${drift.join(", ")}` : ""}`;
   if (importing || drift.length > 0) ctx.logger.info(line);
   else ctx.logger.debug(line);
-  return { gone: false, id: resourceId(projectId, mirrorId), props: outputs, inputs: checkedInputs(observed) };
+  return { gone: false, id: resourceId(projectId, mirrorId), state: outputs, inputs: observed };
+}
+
+/** How log lines name the mirror's project: as the program wrote it, or by id when nothing is recorded. */
+function nameOf(recorded: RecordedMirror | undefined, projectId: number): string {
+  const project = recorded?.project;
+  return String(typeof project === "string" || typeof project === "number" ? project : projectId);
 }
 
 async function importedInputs(ctx: MirrorContext, projectId: number, mirror: RemoteMirror): Promise<NormalisedInputs> {
@@ -240,17 +222,16 @@ async function importedInputs(ctx: MirrorContext, projectId: number, mirror: Rem
  * old value: the sync it asked for did not complete, and the next `up` should ask again.
  */
 export async function updateMirror(
-  id: string,
-  olds: Record<string, unknown>,
-  raw: Record<string, unknown>,
   baseCtx: MirrorContext,
-  oldInputs?: Record<string, unknown>,
-): Promise<{ outs: MirrorOutputs }> {
-  const inputs = validated(raw);
+  id: string,
+  recorded: RecordedMirror | undefined,
+  inputs: NormalisedInputs,
+): Promise<{ state: MirrorOutputs }> {
   const { ctx, scrub } = scoped(baseCtx, inputs.url);
-  const { projectId, mirrorId } = locate(id, olds);
+  const { projectId, mirrorId } = locate(id, recorded);
   const name = String(inputs.project);
-  const diff = diffMirror(olds, raw, oldInputs);
+  // Nothing recorded differs from any input: the diff then asks for a replacement, which is refused below.
+  const diff = diffMirror(recorded ?? decodeRecordedInputs({}), inputs);
   if (diff.replaces.length > 0) {
     throw new ProviderError(`${diff.replaces[0]} changed, which needs a replacement, not an update`);
   }
@@ -261,15 +242,16 @@ export async function updateMirror(
     mirror = await ctx.client.remoteMirrors.update(projectId, mirrorId, attrs);
     ctx.logger.debug(`${name}: updated mirror ${mirrorId} (${Object.keys(attrs).join(", ")})`);
   }
-  const { __provider: _code, syncPending: _pending, ...stored } = olds;
+  const { syncPending: _pending, ...stored } = recorded ?? {};
   let outputs: MirrorOutputs =
     mirror !== undefined
       ? buildOutputs(inputs, projectId, mirror, undefined, scrub)
-      : { ...(stored as unknown as MirrorOutputs), ...inputs, projectId, mirrorId };
+      : // What GitLab last reported, as recorded: no request has changed it.
+        ({ ...stored, ...inputs, projectId, mirrorId } as MirrorOutputs);
   const triggered = diff.updates.includes("syncTrigger");
-  const wantsSync = (inputs.syncOnApply && mirror !== undefined) || triggered || olds.syncPending === true;
+  const wantsSync = (inputs.syncOnApply && mirror !== undefined) || triggered || recorded?.syncPending === true;
   try {
-    let publicKey = needsPublicKey(inputs) ? (olds as Partial<MirrorOutputs>).publicKey : undefined;
+    let publicKey = needsPublicKey(inputs) ? recorded?.publicKey : undefined;
     if (needsPublicKey(inputs) && (publicKey === undefined || diff.updates.includes("authMethod"))) {
       publicKey = await ctx.client.remoteMirrors.publicKey(projectId, mirrorId);
     }
@@ -279,11 +261,10 @@ export async function updateMirror(
       if (synced !== undefined) outputs = buildOutputs(inputs, projectId, synced, publicKey, scrub);
     }
   } catch (err) {
-    const oldTrigger = normaliseInputs(olds).syncTrigger;
-    const recorded = triggered ? { ...outputs, syncTrigger: oldTrigger } : outputs;
-    throw withPartialState(err, id, wantsSync ? { ...recorded, syncPending: true } : recorded);
+    const kept = triggered ? { ...outputs, syncTrigger: recorded?.syncTrigger ?? null } : outputs;
+    throw new StepFailedAfterChangeError<MirrorOutputs>(id, wantsSync ? { ...kept, syncPending: true } : kept, err);
   }
-  return { outs: outputs };
+  return { state: outputs };
 }
 
 function withPublicKey(outputs: MirrorOutputs, publicKey: string | undefined): MirrorOutputs {
@@ -292,10 +273,10 @@ function withPublicKey(outputs: MirrorOutputs, publicKey: string | undefined): M
 }
 
 /** DELETE; a mirror that is already gone is success. */
-export async function deleteMirror(id: string, props: Record<string, unknown>, baseCtx: MirrorContext): Promise<void> {
-  const { projectId, mirrorId } = locate(id, props);
-  const { ctx } = scoped(baseCtx, props.url);
-  const name = String(typeof props.project === "string" || typeof props.project === "number" ? props.project : projectId);
+export async function deleteMirror(baseCtx: MirrorContext, id: string, recorded: RecordedMirror | undefined): Promise<void> {
+  const { projectId, mirrorId } = locate(id, recorded);
+  const { ctx } = scoped(baseCtx, recorded?.url);
+  const name = nameOf(recorded, projectId);
   try {
     ctx.mirrorLists.forget(ctx.client.apiUrl, projectId);
     await ctx.client.remoteMirrors.remove(projectId, mirrorId);

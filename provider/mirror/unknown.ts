@@ -4,6 +4,8 @@
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+export type Unknown = typeof UNKNOWN;
+
 export function isUnknown(value: unknown): value is typeof UNKNOWN {
   return value === UNKNOWN;
 }

@@ -18,6 +18,7 @@ import {
   Recorded,
   updateProjectMirrors,
 } from "../project-mirrors";
+import { inEngineForm } from "../partial-state";
 import { redactSecrets } from "../redact";
 import type { PluginDiff } from "./provider";
 
@@ -45,6 +46,11 @@ function asProps(state: ProjectMirrorsState): Props {
   return state as unknown as Props;
 }
 
+/** A step that failed after GitLab changed: the engine records the state it left (see provider/partial-state.ts). */
+function inEngineFormOfState(err: unknown): never {
+  throw inEngineForm(err, asProps);
+}
+
 export class ProjectMirrorsResource {
   constructor(private readonly contextFor: (urn: string) => MirrorContext) {}
 
@@ -67,7 +73,7 @@ export class ProjectMirrorsResource {
   }
 
   async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const result = await createProjectMirrors(decodeInputs(inputs), this.contextFor(urn));
+    const result = await createProjectMirrors(decodeInputs(inputs), this.contextFor(urn)).catch(inEngineFormOfState);
     return { id: result.id, outs: asProps(result.state) };
   }
 
@@ -81,7 +87,7 @@ export class ProjectMirrorsResource {
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
     const before = recorded(olds, oldInputs) ?? { inputs: oldInputs, state: { projectId: Number(id), mirrors: [], unmanagedMirrors: [] } };
-    const state = await updateProjectMirrors(id, before, decodeInputs(news), this.contextFor(urn));
+    const state = await updateProjectMirrors(id, before, decodeInputs(news), this.contextFor(urn)).catch(inEngineFormOfState);
     return { outs: asProps(state) };
   }
 

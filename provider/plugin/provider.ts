@@ -15,6 +15,10 @@ import {
   createMirror,
   createMirrorContext,
   debugLogFromEnv,
+  decodeMirrorInputs,
+  decodeMirrorState,
+  decodePlannedInputs,
+  decodeRecordedInputs,
   deleteMirror,
   diffMirror,
   expandOutputs,
@@ -24,13 +28,14 @@ import {
   MirrorContext,
   MirrorLogger,
   mirrorInputsSchema,
-  partialStateOf,
+  MirrorOutputs,
   pollIntervalFromEnv,
   readMirror,
   SECRET_PROPERTIES,
   updateMirror,
   withEnvironmentFallback,
 } from "../mirror";
+import { inEngineForm } from "../partial-state";
 import { quoted } from "../quote";
 import { isUnknown } from "../mirror/unknown";
 import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
@@ -98,9 +103,7 @@ function isDefaultProvider(urn: string): boolean {
  * A step that fails after GitLab holds the mirror records compact outputs too.
  */
 function compactPartialState(err: unknown): never {
-  const partial = partialStateOf(err);
-  if (partial !== undefined) partial.properties = compactOutputs(partial.properties);
-  throw err;
+  throw inEngineForm(err, (state: MirrorOutputs) => compactOutputs({ ...state }));
 }
 
 /** The inputs the engine recorded, or undefined when it sent none (a resource recorded without them). */
@@ -191,7 +194,7 @@ export class RemoteMirrorPlugin {
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
-    const result = diffMirror(olds, news, recordedInputs(oldInputs));
+    const result = diffMirror(decodeRecordedInputs({ ...olds, ...recordedInputs(oldInputs) }), decodePlannedInputs(news));
     if (urn !== undefined) this.warnOfImportDiff(urn, result);
     const detailed: Record<string, DiffKind> = {};
     const before = { ...olds, ...(oldInputs ?? {}) };
@@ -204,30 +207,34 @@ export class RemoteMirrorPlugin {
   }
 
   async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const result = await createMirror(inputs, this.context(urn)).catch(compactPartialState);
-    return { id: result.id, outs: compactOutputs(result.outs) };
+    const result = await createMirror(this.context(urn), decodeMirrorInputs(inputs)).catch(compactPartialState);
+    return { id: result.id, outs: compactOutputs({ ...result.state }) };
   }
 
   /** Refresh, and import (no properties, no inputs: everything comes from GitLab). */
   async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
     const stored = Object.keys(props).length > 0 ? expandOutputs(props, inputs) : inputs;
-    const result = await readMirror(id, stored, this.context(urn));
+    const result = await readMirror(this.context(urn), id, decodeMirrorState(id, stored));
     if (result.gone) return { id: "" };
     if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
-    const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(result.inputs, inputs);
-    return { id: result.id, props: compactOutputs(result.props), inputs: unchanged ? undefined : result.inputs };
+    const found = checkedInputs(result.inputs);
+    const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(found, inputs);
+    return { id: result.id, props: compactOutputs({ ...result.state }), inputs: unchanged ? undefined : found };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
-    const recorded = recordedInputs(oldInputs);
-    const stored = expandOutputs(olds, recorded ?? {});
-    const result = await updateMirror(id, stored, news, this.context(urn), recorded).catch(compactPartialState);
-    return { outs: compactOutputs(result.outs) };
+    const inputs = decodeMirrorInputs(news);
+    // The recorded inputs are what the new ones are compared with: they hold the URL as the program last
+    // gave it, also after an import (whose outputs hold only GitLab's masked URL).
+    const recorded = recordedInputs(oldInputs) ?? {};
+    const stored = decodeMirrorState(id, { ...expandOutputs(olds, recorded), ...recorded });
+    const result = await updateMirror(this.context(urn), id, stored, inputs).catch(compactPartialState);
+    return { outs: compactOutputs({ ...result.state }) };
   }
 
   async delete(urn: string, id: string, props: Props, oldInputs: Props = {}): Promise<void> {
-    await deleteMirror(id, expandOutputs(props, oldInputs), this.context(urn));
+    await deleteMirror(this.context(urn), id, decodeMirrorState(id, expandOutputs(props, oldInputs)));
   }
 
   async invoke(token: string, args: Props): Promise<{ result?: Props; failures: CheckFailure[] }> {

@@ -10,7 +10,8 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { ProviderError } from "../errors";
-import { partialStateOf, UNKNOWN } from "../mirror";
+import { UNKNOWN } from "../mirror";
+import { partialStateOf } from "../partial-state";
 import { entryKey } from "../project-mirrors";
 import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
 import { Declaration, DeclaredTargets, describeUrn } from "./declared-targets";

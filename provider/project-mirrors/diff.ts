@@ -4,7 +4,7 @@
  * refresh said) and with the recorded state (what GitLab held after the last step, which differs when a
  * step failed halfway). A change of an entry's credentials replaces that mirror inside an update of the set.
  */
-import { diffMirror, isUnknown, normaliseInputs } from "../mirror";
+import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, normaliseInputs } from "../mirror";
 import { fingerprintOfEntry, sameFingerprints } from "../mirror/host-keys";
 import { parseMirrorUrl } from "../mirror/url";
 import { ENTRY_FIELDS, EntryField, entryKey, normaliseEntry } from "./inputs";
@@ -70,7 +70,10 @@ function stateChanges(state: EntryState, entry: Props): EntryField[] {
  */
 export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | undefined, news: Props): ProjectMirrorsDiff {
   const detailed: Record<string, PropertyChange> = {};
-  const projectDiff = diffMirror({ project: olds.project ?? news.project, projectId: state?.projectId }, { project: news.project });
+  const projectDiff = diffMirror(
+    decodeRecordedInputs({ project: olds.project ?? news.project, projectId: state?.projectId }),
+    decodePlannedInputs({ project: news.project }),
+  );
   const replaces = projectDiff.replaces.includes("project") ? ["project"] : [];
   if (replaces.length > 0) detailed.project = { kind: "update-replace", inputDiff: true };
 
@@ -113,7 +116,7 @@ export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | und
       const old = oldByKey.get(key);
       const changed = new Set<EntryField>(stateChanges(held.entry, entry));
       if (old !== undefined) {
-        const { updates, replaces: urlChange } = diffMirror({ ...old.entry, project: 1 }, { ...entry, project: 1 });
+        const { updates, replaces: urlChange } = diffMirror(decodeRecordedInputs({ ...old.entry, project: 1 }), decodePlannedInputs({ ...entry, project: 1 }));
         for (const name of [...updates, ...urlChange]) if (name !== "project" && name !== "adopt") changed.add(name);
       }
       if (held.entry.pending === "sync") changed.add("syncTrigger");
@@ -146,7 +149,7 @@ export function diffProjectMirrors(olds: Props, state: ProjectMirrorsState | und
 /** Whether two recorded entries hold the same credentials (GitLab's masked URL counts as the same). */
 export function credentialsChanged(oldEntry: Props | undefined, newEntry: { url: string }): boolean {
   if (oldEntry === undefined) return false;
-  const { replaces } = diffMirror({ url: oldEntry.url, project: 1 }, { url: newEntry.url, project: 1 });
+  const { replaces } = diffMirror(decodeRecordedInputs({ url: oldEntry.url, project: 1 }), decodePlannedInputs({ url: newEntry.url, project: 1 }));
   return replaces.includes("url");
 }
 

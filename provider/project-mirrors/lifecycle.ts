@@ -4,13 +4,12 @@
  * then update, take over or create each declared entry. A declared URL that GitLab already holds is taken
  * over, so a run that was interrupted is completed by the next one, never duplicated.
  */
-import { InvalidInputError, isMirrorNotFound } from "../errors";
+import { InvalidInputError, isMirrorNotFound, StepFailedAfterChangeError } from "../errors";
 import type { RemoteMirror } from "../gitlab";
 import { MirrorContext, scrubbingLogger } from "../mirror/context";
 import { createAttributes, updateAttributes } from "../mirror/attributes";
 import { diffMirror, NormalisedInputs, normaliseInputs } from "../mirror";
 import { observedInputs } from "../mirror/observed";
-import { withPartialState } from "../mirror/partial-state";
 import { resolveProjectId } from "../mirror/project";
 import { requestSync, syncMirror } from "../mirror/sync";
 import { isSshUrl, urlSecrets } from "../mirror/url";
@@ -214,7 +213,7 @@ async function reconcile(
       }
     });
   } catch (err) {
-    throw withPartialState(err, String(projectId), partial());
+    throw new StepFailedAfterChangeError<ProjectMirrorsState>(String(projectId), partial(), err);
   }
   return partial();
 }

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, deleteMirror, partialStateOf, readMirror, updateMirror } from "../../provider/mirror";
+import { StepFailedAfterChangeError } from "../../provider/errors";
+import type { MirrorOutputs } from "../../provider/mirror";
+import { createMirror, deleteMirror, readMirror, updateMirror } from "../support/mirror-core";
+import { inEngineForm, partialStateOf } from "../../provider/partial-state";
 import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } from "../../emulator";
 import {
   ALICE_TOKEN,
@@ -90,6 +93,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error & Record<stri
 
 const ctx = (token = ROOT_TOKEN) => testContext(gl.baseUrl, token, logger);
 
+/** The core's failure of a step that changed GitLab first: the id and state it carries, and its cause. */
+function stepFailure(err: unknown): StepFailedAfterChangeError<MirrorOutputs> & { cause: Error & Record<string, unknown> } {
+  expect(err).toBeInstanceOf(StepFailedAfterChangeError);
+  return err as StepFailedAfterChangeError<MirrorOutputs> & { cause: Error & Record<string, unknown> };
+}
+
 async function mirrorsOfProject(): Promise<{ id: number; url: string }[]> {
   return (await api(gl.baseUrl, "GET", "/projects/1/remote_mirrors")).body as { id: number; url: string }[];
 }
@@ -97,7 +106,7 @@ async function mirrorsOfProject(): Promise<{ id: number; url: string }[]> {
 describe("permissions: never drop a mirror because the token lost its rights", () => {
   it("read with a developer's token throws 401 and does not report the mirror gone", async () => {
     const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
-    const err = await rejection(readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx(DEVELOPER_TOKEN)));
+    const err = await rejection(readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx(DEVELOPER_TOKEN)));
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 401 });
     expect(err.message).toBe(
       `GET /projects/1/remote_mirrors failed: 401 Unauthorized (GitLab: "401 Unauthorized"). Check that the token is valid and not expired, and that its user has the Maintainer role on project 1 (GitLab answers 401 for a missing role). ` +
@@ -109,15 +118,15 @@ describe("permissions: never drop a mirror because the token lost its rights", (
 
   it("a maintainer's token reads the mirror", async () => {
     const created = await createMirror({ project: "demo/app", url: await freshTarget() }, ctx());
-    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx(ALICE_TOKEN));
+    const read = await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx(ALICE_TOKEN));
     expect(read).toMatchObject({ gone: false, id: created.id });
   });
 
   it("delete with a developer's token fails and leaves the mirror in place", async () => {
     const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
-    const err = await rejection(deleteMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx(DEVELOPER_TOKEN)));
+    const err = await rejection(deleteMirror(created.id, created.state as unknown as Record<string, unknown>, ctx(DEVELOPER_TOKEN)));
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 401 });
-    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).status).toBe(200);
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.state.mirrorId}`)).status).toBe(200);
   });
 
   it("delete in a project that does not exist is an error, not success", async () => {
@@ -137,12 +146,12 @@ describe("create after an ambiguous failure never creates twice", () => {
       "GET /api/v4/projects/1/remote_mirrors",
     ]);
     const mirrors = await mirrorsOfProject();
-    expect(mirrors.map((m) => m.id)).toEqual([created.outs.mirrorId]);
-    expect(created.outs.enabled).toBe(true);
+    expect(mirrors.map((m) => m.id)).toEqual([created.state.mirrorId]);
+    expect(created.state.enabled).toBe(true);
     const target = url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "");
     expect(logger.lines).toEqual([
       `warn: 1: creating the mirror for ${target} may have failed; looking for it`,
-      `info: 1: found mirror ${created.outs.mirrorId} (${target}) created by the interrupted request`,
+      `info: 1: found mirror ${created.state.mirrorId} (${target}) created by the interrupted request`,
     ]);
   });
 
@@ -190,15 +199,15 @@ describe("sync", () => {
 
     const url = await freshTarget();
     const created = await createMirror({ project: "demo/app", url, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 }, ctx());
-    expect(created.outs.updateStatus).toBe("finished");
-    expect(created.outs.lastSuccessfulUpdateAt).not.toBeNull();
-    expect(created.outs.lastError).toBeNull();
+    expect(created.state.updateStatus).toBe("finished");
+    expect(created.state.lastSuccessfulUpdateAt).not.toBeNull();
+    expect(created.state.lastError).toBeNull();
 
     const source = await lsRemote(projectUrl.toString());
     expect(source).toHaveLength(3);
     // By default only protected branches (main, in the seed) are mirrored; tags always are.
     expect(await lsRemote(url)).toEqual(source.filter((line) => !line.endsWith("refs/heads/feature/x")));
-    expect(logger.lines).toContain(`info: demo/app: mirror ${created.outs.mirrorId} finished syncing`);
+    expect(logger.lines).toContain(`info: demo/app: mirror ${created.state.mirrorId} finished syncing`);
 
     const everyBranch = await freshTarget();
     await createMirror({ project: "demo/app", url: everyBranch, onlyProtectedBranches: false, syncOnApply: true, waitForSync: true }, ctx());
@@ -207,13 +216,17 @@ describe("sync", () => {
 
   it("a failed sync fails the step with GitLab's scrubbed last_error and keeps the created mirror in the error", async () => {
     const url = await freshTarget("wrong-password-9f2c");
-    const err = await rejection(createMirror({ project: 1, url, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 }, ctx()));
-    expect(err.code).toBe("GLM_ERR_SYNC_FAILED");
+    const err = stepFailure(await rejection(createMirror({ project: 1, url, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 }, ctx())));
+    expect(err.cause.code).toBe("GLM_ERR_SYNC_FAILED");
+    expect(err.message).toBe(err.cause.message);
     expect(err.message).toMatch(/^Sync of mirror \d+ on project 1 failed \(GitLab: ".+"\)\. Check the mirror URL's credentials/);
     const [mirror] = await mirrorsOfProject();
     expect(err.id).toBe(`1:${mirror.id}`);
-    expect(err.properties).toMatchObject({ mirrorId: mirror.id, projectId: 1, url });
-    expect(err.reasons).toEqual([err.message]);
+    expect(err.state).toMatchObject({ mirrorId: mirror.id, projectId: 1, url });
+    // What an adapter hands the engine: the cause, carrying the id, the state and the reason.
+    const engine = inEngineForm(err, (state: MirrorOutputs) => state);
+    expect(engine).toBe(err.cause);
+    expect(partialStateOf(engine)).toMatchObject({ id: err.id, properties: { mirrorId: mirror.id, projectId: 1, url }, reasons: [err.message] });
     expect(err.message).not.toContain("wrong-password-9f2c");
   });
 
@@ -221,7 +234,7 @@ describe("sync", () => {
     const url = await freshTarget();
     const created = await createMirror({ project: 1, url, enabled: false, syncOnApply: true }, ctx());
     await resetCounters(gl.baseUrl);
-    await updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncOnApply: true }, ctx());
+    await updateMirror(created.id, created.state as unknown as Record<string, unknown>, { project: 1, url, syncOnApply: true }, ctx());
     expect((await counters(gl.baseUrl)).routes).toEqual({
       "PUT /projects/:id/remote_mirrors/:mirror_id": 1,
       "POST /projects/:id/remote_mirrors/:mirror_id/sync": 1,
@@ -234,9 +247,10 @@ describe("update failures leave a state the next up can repair", () => {
     const url = await freshTarget();
     const created = await createMirror({ project: 1, url }, ctx());
     await setFaults(gl.baseUrl, { routes: ["PUT /projects/:id/remote_mirrors/:mirror_id"], errors: { status: 400, count: 1 } });
-    const err = await rejection(updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, enabled: false }, ctx()));
+    const err = await rejection(updateMirror(created.id, created.state as unknown as Record<string, unknown>, { project: 1, url, enabled: false }, ctx()));
     expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
-    expect(partialStateOf(err)).toBeUndefined();
+    expect(err).not.toBeInstanceOf(StepFailedAfterChangeError);
+    expect(partialStateOf(inEngineForm(err, (state: MirrorOutputs) => state))).toBeUndefined();
   });
 
   it("a failed sync after a syncTrigger change records the old trigger, so the next up asks again", async () => {
@@ -244,12 +258,12 @@ describe("update failures leave a state the next up can repair", () => {
     const created = await createMirror({ project: 1, url, syncTrigger: "one" }, ctx());
     await setFaults(gl.baseUrl, { routes: ["POST /projects/:id/remote_mirrors/:mirror_id/sync"], errors: { status: 400, count: 1 } });
     const err = await rejection(
-      updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "two", keepDivergentRefs: true }, ctx()),
+      updateMirror(created.id, created.state as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "two", keepDivergentRefs: true }, ctx()),
     );
-    expect(err).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
-    const partial = partialStateOf(err);
-    expect(partial?.id).toBe(created.id);
-    expect(partial?.properties).toMatchObject({ syncTrigger: "one", keepDivergentRefs: true });
+    const failed = stepFailure(err);
+    expect(failed.cause).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 400 });
+    expect(failed.id).toBe(created.id);
+    expect(failed.state).toMatchObject({ syncTrigger: "one", keepDivergentRefs: true });
   });
 
   // Regression (review): the engine retries a partially failed create with unchanged inputs, and that
@@ -258,19 +272,18 @@ describe("update failures leave a state the next up can repair", () => {
     targetCount += 1;
     const path = `backup/failures-late-${targetCount}`;
     const inputs = { project: 1, url: targetUrl(gl.baseUrl, path), syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60 };
-    const err = await rejection(createMirror(inputs, ctx()));
-    expect(err.code).toBe("GLM_ERR_SYNC_FAILED");
-    const partial = partialStateOf(err);
-    expect(partial?.properties).toMatchObject({ syncPending: true });
+    const partial = stepFailure(await rejection(createMirror(inputs, ctx())));
+    expect(partial.cause.code).toBe("GLM_ERR_SYNC_FAILED");
+    expect(partial.state).toMatchObject({ syncPending: true });
 
     await createTarget(gl.baseUrl, path, "mirror-bot", TARGET_PASSWORD);
     await resetCounters(gl.baseUrl);
-    const updated = await updateMirror(partial!.id, partial!.properties, inputs, ctx());
+    const updated = await updateMirror(partial.id, partial.state as unknown as Record<string, unknown>, inputs, ctx());
     const { routes } = await counters(gl.baseUrl);
     expect(routes["POST /projects/:id/remote_mirrors/:mirror_id/sync"]).toBe(1);
     expect(routes["PUT /projects/:id/remote_mirrors/:mirror_id"]).toBeUndefined();
-    expect(updated.outs.updateStatus).toBe("finished");
-    expect(updated.outs).not.toHaveProperty("syncPending");
+    expect(updated.state.updateStatus).toBe("finished");
+    expect(updated.state).not.toHaveProperty("syncPending");
   });
 });
 
@@ -278,10 +291,10 @@ describe("secrets", () => {
   it("no token or target password appears in the outputs or log lines of a lifecycle (all errors are checked after the suite)", async () => {
     const url = await freshTarget();
     const created = await createMirror({ project: "demo/app", url }, ctx());
-    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
-    const { url: _secretInput, ...outputs } = created.outs;
-    const texts = [JSON.stringify(outputs), JSON.stringify(read.gone ? {} : { ...read.props, url: undefined }), ...logger.lines];
-    expect(texts.join("\n")).toContain(`mirror ${created.outs.mirrorId}`);
+    const read = await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx());
+    const { url: _secretInput, ...outputs } = created.state;
+    const texts = [JSON.stringify(outputs), JSON.stringify(read.gone ? {} : { ...read.state, url: undefined }), ...logger.lines];
+    expect(texts.join("\n")).toContain(`mirror ${created.state.mirrorId}`);
     for (const text of texts) {
       expect(text).not.toContain(ROOT_TOKEN);
       expect(text).not.toContain(TARGET_PASSWORD);

@@ -1,5 +1,5 @@
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, deleteMirror, diffMirror, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirror, deleteMirror, diffMirror, readMirror, updateMirror } from "../support/mirror-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import {
   api,
@@ -60,9 +60,9 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     const inputs = { project: "demo/app", url };
     const created = await createMirror(inputs, ctx());
 
-    const mirrorId = created.outs.mirrorId;
+    const mirrorId = created.state.mirrorId;
     expect(created.id).toBe(`1:${mirrorId}`);
-    expect(created.outs).toMatchObject({
+    expect(created.state).toMatchObject({
       project: "demo/app",
       url,
       projectId: 1,
@@ -77,25 +77,25 @@ describe("RemoteMirror lifecycle against the emulator", () => {
       lastError: null,
       hostKeyFingerprints: [],
     });
-    expect(created.outs.publicKey).toBeUndefined();
+    expect(created.state.publicKey).toBeUndefined();
     const inGitLab = await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`);
     expect(inGitLab.status).toBe(200);
     expect(inGitLab.body).toMatchObject({ id: mirrorId, enabled: true, only_protected_branches: true, keep_divergent_refs: true });
     expect(logger.lines).toContain(`debug: demo/app: created mirror ${mirrorId} (${url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "")})`);
 
-    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    const read = await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx());
     expect(read.gone).toBe(false);
     if (read.gone) return;
-    expect(read.props).toEqual(created.outs);
-    expect(diffMirror(read.props, inputs).changes).toBe(false);
+    expect(read.state).toEqual(created.state);
+    expect(diffMirror(read.state, inputs).changes).toBe(false);
     // A refresh that finds the mirror as recorded is routine; drift is news (below).
     expect(logger.lines).toContain(`debug: demo/app: read mirror ${mirrorId} (none)`);
 
-    const updated = await updateMirror(created.id, read.props as unknown as Record<string, unknown>, { ...inputs, enabled: false, keepDivergentRefs: false }, ctx());
-    expect(updated.outs).toMatchObject({ enabled: false, keepDivergentRefs: false, mirrorId, projectId: 1 });
+    const updated = await updateMirror(created.id, read.state as unknown as Record<string, unknown>, { ...inputs, enabled: false, keepDivergentRefs: false }, ctx());
+    expect(updated.state).toMatchObject({ enabled: false, keepDivergentRefs: false, mirrorId, projectId: 1 });
     expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).body).toMatchObject({ enabled: false, keep_divergent_refs: false });
 
-    await deleteMirror(created.id, updated.outs as unknown as Record<string, unknown>, ctx());
+    await deleteMirror(created.id, updated.state as unknown as Record<string, unknown>, ctx());
     expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${mirrorId}`)).status).toBe(404);
   });
 
@@ -121,18 +121,18 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     const url = await freshTarget();
     const created = await createMirror({ project: 1, url, onlyProtectedBranches: true }, ctx());
     proxy.requests.length = 0;
-    const olds = created.outs as unknown as Record<string, unknown>;
+    const olds = created.state as unknown as Record<string, unknown>;
     const updated = await updateMirror(created.id, olds, { project: 1, url, mirrorBranchRegex: "^release/" }, proxied());
     expect(proxy.requests).toEqual([
-      { method: "PUT", path: `/api/v4/projects/1/remote_mirrors/${created.outs.mirrorId}`, body: { mirror_branch_regex: "^release/" } },
+      { method: "PUT", path: `/api/v4/projects/1/remote_mirrors/${created.state.mirrorId}`, body: { mirror_branch_regex: "^release/" } },
     ]);
-    expect(updated.outs).toMatchObject({ onlyProtectedBranches: false, mirrorBranchRegex: "^release/" });
-    expect(logger.lines).toContain(`debug: 1: updated mirror ${created.outs.mirrorId} (mirrorBranchRegex)`);
+    expect(updated.state).toMatchObject({ onlyProtectedBranches: false, mirrorBranchRegex: "^release/" });
+    expect(logger.lines).toContain(`debug: 1: updated mirror ${created.state.mirrorId} (mirrorBranchRegex)`);
 
     proxy.requests.length = 0;
-    await updateMirror(created.id, updated.outs as unknown as Record<string, unknown>, { project: 1, url, onlyProtectedBranches: true }, proxied());
+    await updateMirror(created.id, updated.state as unknown as Record<string, unknown>, { project: 1, url, onlyProtectedBranches: true }, proxied());
     expect(proxy.requests.map((r) => r.body)).toEqual([{ only_protected_branches: true }]);
-    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).body).toMatchObject({
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.state.mirrorId}`)).body).toMatchObject({
       only_protected_branches: true,
       mirror_branch_regex: null,
     });
@@ -142,19 +142,19 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     const url = await freshTarget();
     const created = await createMirror({ project: 1, url }, ctx());
     await resetCounters(gl.baseUrl);
-    const olds = created.outs as unknown as Record<string, unknown>;
+    const olds = created.state as unknown as Record<string, unknown>;
     const updated = await updateMirror(created.id, olds, { project: 1, url, enabled: true, syncOnApply: true, syncTimeoutSeconds: 60 }, ctx());
     expect((await counters(gl.baseUrl)).total).toBe(0);
-    expect(updated.outs).toEqual({ ...created.outs, syncOnApply: true, syncTimeoutSeconds: 60 });
+    expect(updated.state).toEqual({ ...created.state, syncOnApply: true, syncTimeoutSeconds: 60 });
   });
 
   it("a syncTrigger-only change sends only the sync call", async () => {
     const url = await freshTarget();
     const created = await createMirror({ project: 1, url, syncTrigger: "a" }, ctx());
     await resetCounters(gl.baseUrl);
-    await updateMirror(created.id, created.outs as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "b" }, ctx());
+    await updateMirror(created.id, created.state as unknown as Record<string, unknown>, { project: 1, url, syncTrigger: "b" }, ctx());
     expect(await counters(gl.baseUrl)).toEqual({ total: 1, routes: { "POST /projects/:id/remote_mirrors/:mirror_id/sync": 1 } });
-    expect(logger.lines).toContain(`info: 1: requested a sync of mirror ${created.outs.mirrorId}`);
+    expect(logger.lines).toContain(`info: 1: requested a sync of mirror ${created.state.mirrorId}`);
   });
 
   // Regression: the fleet benchmark saw one GET /projects/:id per concurrent create, not one per project.
@@ -163,7 +163,7 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     await resetCounters(gl.baseUrl);
     const shared = ctx();
     const created = await Promise.all(urls.map((url) => createMirror({ project: "demo/app", url }, shared)));
-    expect(created.map((c) => c.outs.projectId)).toEqual([1, 1, 1, 1, 1]);
+    expect(created.map((c) => c.state.projectId)).toEqual([1, 1, 1, 1, 1]);
     expect((await counters(gl.baseUrl)).routes).toEqual({ "GET /projects/:id": 1, "POST /projects/:id/remote_mirrors": 5 });
   });
 
@@ -181,33 +181,33 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     await resetCounters(gl.baseUrl);
     const created = await createMirror({ project: 1, url, enabled: false, syncOnApply: true }, ctx());
     expect((await counters(gl.baseUrl)).routes).toEqual({ "POST /projects/:id/remote_mirrors": 1 });
-    expect(logger.lines).toContain(`info: 1: not syncing mirror ${created.outs.mirrorId}: it is disabled`);
+    expect(logger.lines).toContain(`info: 1: not syncing mirror ${created.state.mirrorId}: it is disabled`);
   });
 
   it("read after an out-of-band disable shows the drift, and the next diff updates it back", async () => {
     const url = await freshTarget();
     const inputs = { project: "demo/app", url };
     const created = await createMirror(inputs, ctx());
-    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.outs.mirrorId}`, { enabled: false });
+    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.state.mirrorId}`, { enabled: false });
 
-    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    const read = await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx());
     expect(read.gone).toBe(false);
     if (read.gone) return;
-    expect(read.props.enabled).toBe(false);
+    expect(read.state.enabled).toBe(false);
     expect(read.inputs.enabled).toBe(false);
-    expect(read.props.url).toBe(url);
-    expect(diffMirror(read.props, inputs)).toEqual({ changes: true, replaces: [], updates: ["enabled"], deleteBeforeReplace: false });
-    expect(logger.lines).toContain(`info: demo/app: read mirror ${created.outs.mirrorId} (none); changed outside Pulumi: enabled`);
+    expect(read.state.url).toBe(url);
+    expect(diffMirror(read.state, inputs)).toEqual({ changes: true, replaces: [], updates: ["enabled"], deleteBeforeReplace: false });
+    expect(logger.lines).toContain(`info: demo/app: read mirror ${created.state.mirrorId} (none); changed outside Pulumi: enabled`);
 
-    await updateMirror(created.id, read.props as unknown as Record<string, unknown>, inputs, ctx());
-    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).body).toMatchObject({ enabled: true });
+    await updateMirror(created.id, read.state as unknown as Record<string, unknown>, inputs, ctx());
+    expect((await api(gl.baseUrl, "GET", `/projects/1/remote_mirrors/${created.state.mirrorId}`)).body).toMatchObject({ enabled: true });
   });
 
   it("read after an out-of-band delete reports the mirror gone", async () => {
     const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
-    expect((await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${created.outs.mirrorId}`)).status).toBe(204);
-    expect(await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx())).toEqual({ gone: true });
-    expect(logger.lines).toContain(`warn: 1: mirror ${created.outs.mirrorId} no longer exists in GitLab`);
+    expect((await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${created.state.mirrorId}`)).status).toBe(204);
+    expect(await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx())).toEqual({ gone: true });
+    expect(logger.lines).toContain(`warn: 1: mirror ${created.state.mirrorId} no longer exists in GitLab`);
   });
 
   it("read of a mirror in a project that does not exist throws instead of reporting it gone", async () => {
@@ -217,10 +217,10 @@ describe("RemoteMirror lifecycle against the emulator", () => {
 
   it("delete twice is fine", async () => {
     const created = await createMirror({ project: 1, url: await freshTarget() }, ctx());
-    const props = created.outs as unknown as Record<string, unknown>;
+    const props = created.state as unknown as Record<string, unknown>;
     await deleteMirror(created.id, props, ctx());
     await expect(deleteMirror(created.id, props, ctx())).resolves.toBeUndefined();
-    expect(logger.lines).toContain(`info: 1: mirror ${created.outs.mirrorId} was already gone`);
+    expect(logger.lines).toContain(`info: 1: mirror ${created.state.mirrorId} was already gone`);
   });
 
   it("host keys: refresh compares fingerprints and records drift so the next update re-sends the keys", async () => {
@@ -229,23 +229,23 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     const url = await freshTarget();
     const inputs = { project: 1, url, hostKeys: [key] };
     const created = await createMirror(inputs, ctx());
-    expect(created.outs.hostKeyFingerprints).toEqual([fingerprint]);
+    expect(created.state.hostKeyFingerprints).toEqual([fingerprint]);
 
-    const clean = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, ctx());
+    const clean = await readMirror(created.id, created.state as unknown as Record<string, unknown>, ctx());
     if (clean.gone) throw new Error("mirror unexpectedly gone");
-    expect(clean.props.hostKeys).toEqual([key]);
-    expect(diffMirror(clean.props, inputs).changes).toBe(false);
+    expect(clean.state.hostKeys).toEqual([key]);
+    expect(diffMirror(clean.state, inputs).changes).toBe(false);
 
-    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.outs.mirrorId}`, { host_keys: [] });
-    const drifted = await readMirror(created.id, clean.props as unknown as Record<string, unknown>, ctx());
+    await api(gl.baseUrl, "PUT", `/projects/1/remote_mirrors/${created.state.mirrorId}`, { host_keys: [] });
+    const drifted = await readMirror(created.id, clean.state as unknown as Record<string, unknown>, ctx());
     if (drifted.gone) throw new Error("mirror unexpectedly gone");
-    expect(drifted.props.hostKeyFingerprints).toEqual([]);
-    expect(diffMirror(drifted.props, inputs).updates).toEqual(["hostKeys"]);
+    expect(drifted.state.hostKeyFingerprints).toEqual([]);
+    expect(diffMirror(drifted.state, inputs).updates).toEqual(["hostKeys"]);
 
     proxy.requests.length = 0;
-    const repaired = await updateMirror(created.id, drifted.props as unknown as Record<string, unknown>, inputs, proxied());
+    const repaired = await updateMirror(created.id, drifted.state as unknown as Record<string, unknown>, inputs, proxied());
     expect(proxy.requests.map((r) => r.body)).toEqual([{ host_keys: [key] }]);
-    expect(repaired.outs.hostKeyFingerprints).toEqual([fingerprint]);
+    expect(repaired.state.hostKeyFingerprints).toEqual([fingerprint]);
   });
 
   it("adopt takes over an existing mirror with the same credential-free URL instead of creating one", async () => {
@@ -262,7 +262,7 @@ describe("RemoteMirror lifecycle against the emulator", () => {
     ]);
     // It had GitLab's API defaults; the PUT brings it to the declared (default) inputs.
     expect(proxy.requests[1].body).toEqual({ enabled: true, keep_divergent_refs: true, only_protected_branches: true });
-    expect(adopted.outs.enabled).toBe(true);
+    expect(adopted.state.enabled).toBe(true);
     const line = logger.lines.find((l) => l.includes("adopted"));
     expect(line).toBe(
       `warn: 1: adopted existing mirror ${existingId} (${url.replace(`mirror-bot:${TARGET_PASSWORD}@`, "")}); GitLab does not reveal its credentials, so the credentials in url are assumed to be the ones it uses`,
@@ -276,7 +276,7 @@ describe("RemoteMirror lifecycle against the emulator", () => {
       "GET /api/v4/projects/1/remote_mirrors",
       "POST /api/v4/projects/1/remote_mirrors",
     ]);
-    expect(created.outs.adopt).toBe(true);
+    expect(created.state.adopt).toBe(true);
   });
 
   it("a create that meets 'url has already been taken' names the mirror holding the URL and the ways out", async () => {
@@ -305,15 +305,15 @@ describe("RemoteMirror lifecycle against the emulator", () => {
   it("fetches the public key of an ssh:// mirror that uses ssh_public_key, and re-reads it when auth switches to it", async () => {
     const sshUrl = `ssh://git@127.0.0.1:2222/backup/ssh-${Date.now()}.git`;
     const created = await createMirror({ project: 1, url: sshUrl, authMethod: "ssh_public_key" }, ctx());
-    expect(created.outs.publicKey).toMatch(/^ssh-rsa AAAA/);
+    expect(created.state.publicKey).toMatch(/^ssh-rsa AAAA/);
 
     const other = `ssh://git@127.0.0.1:2222/backup/ssh-other-${Date.now()}.git`;
     const plain = await createMirror({ project: 1, url: other }, ctx());
-    expect(plain.outs.publicKey).toBeUndefined();
-    const switched = await updateMirror(plain.id, plain.outs as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "ssh_public_key" }, ctx());
-    expect(switched.outs.publicKey).toMatch(/^ssh-rsa AAAA/);
-    const back = await updateMirror(plain.id, switched.outs as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "password" }, ctx());
-    expect(back.outs.publicKey).toBeUndefined();
+    expect(plain.state.publicKey).toBeUndefined();
+    const switched = await updateMirror(plain.id, plain.state as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "ssh_public_key" }, ctx());
+    expect(switched.state.publicKey).toMatch(/^ssh-rsa AAAA/);
+    const back = await updateMirror(plain.id, switched.state as unknown as Record<string, unknown>, { project: 1, url: other, authMethod: "password" }, ctx());
+    expect(back.state.publicKey).toBeUndefined();
   });
 
   it("rejects invalid inputs before sending anything", async () => {
@@ -337,34 +337,34 @@ describe("refresh: the reads of a project's mirrors share one list", () => {
     const created = await makeMirrors(4);
     const context = proxied();
     proxy.requests.length = 0;
-    const reads = await Promise.all(created.map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, context)));
-    expect(reads.map((r) => (r.gone ? "gone" : r.props.mirrorId))).toEqual(created.map((c) => c.outs.mirrorId));
-    expect(reads.map((r) => (r.gone ? undefined : r.props.enabled))).toEqual([true, false, true, false]);
+    const reads = await Promise.all(created.map((c) => readMirror(c.id, c.state as unknown as Record<string, unknown>, context)));
+    expect(reads.map((r) => (r.gone ? "gone" : r.state.mirrorId))).toEqual(created.map((c) => c.state.mirrorId));
+    expect(reads.map((r) => (r.gone ? undefined : r.state.enabled))).toEqual([true, false, true, false]);
     expect(proxy.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, "")}`)).toEqual(["GET /api/v4/projects/1/remote_mirrors"]);
   });
 
   it("a mirror missing from the list is gone; the others are read from the same list", async () => {
     const [kept, removed] = await makeMirrors(2);
-    await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${removed.outs.mirrorId}`);
+    await api(gl.baseUrl, "DELETE", `/projects/1/remote_mirrors/${removed.state.mirrorId}`);
     const context = proxied();
     const [first, second] = await Promise.all(
-      [kept, removed].map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, context)),
+      [kept, removed].map((c) => readMirror(c.id, c.state as unknown as Record<string, unknown>, context)),
     );
     expect(first.gone).toBe(false);
     expect(second.gone).toBe(true);
-    expect(logger.lines).toContain(`warn: 1: mirror ${removed.outs.mirrorId} no longer exists in GitLab`);
+    expect(logger.lines).toContain(`warn: 1: mirror ${removed.state.mirrorId} no longer exists in GitLab`);
   });
 
   it("a failed list fails every read waiting on it, and none is taken as gone", async () => {
     const created = await makeMirrors(2);
     const developer = testContext(proxy.baseUrl, "glpat-revoked-or-unknown", logger);
     proxy.requests.length = 0;
-    const results = await Promise.allSettled(created.map((c) => readMirror(c.id, c.outs as unknown as Record<string, unknown>, developer)));
+    const results = await Promise.allSettled(created.map((c) => readMirror(c.id, c.state as unknown as Record<string, unknown>, developer)));
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     for (const result of results) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "GLM_ERR_GITLAB_API", status: 401 });
     expect(proxy.requests).toHaveLength(1);
     // Forgotten at once: the next read asks again.
-    await expect(readMirror(created[0].id, created[0].outs as unknown as Record<string, unknown>, developer)).rejects.toMatchObject({ status: 401 });
+    await expect(readMirror(created[0].id, created[0].state as unknown as Record<string, unknown>, developer)).rejects.toMatchObject({ status: 401 });
     expect(proxy.requests).toHaveLength(2);
   });
 
@@ -372,10 +372,10 @@ describe("refresh: the reads of a project's mirrors share one list", () => {
     const sshUrl = `ssh://git@127.0.0.1:2222/backup/ssh-read-${Date.now()}.git`;
     const created = await createMirror({ project: 1, url: sshUrl, authMethod: "ssh_public_key" }, ctx());
     proxy.requests.length = 0;
-    const read = await readMirror(created.id, created.outs as unknown as Record<string, unknown>, proxied());
-    expect(read.gone ? undefined : read.props.publicKey).toBe(created.outs.publicKey);
+    const read = await readMirror(created.id, created.state as unknown as Record<string, unknown>, proxied());
+    expect(read.gone ? undefined : read.state.publicKey).toBe(created.state.publicKey);
     expect(proxy.requests.filter((r) => r.path.endsWith("/public_key"))).toEqual([]);
-    const { publicKey: _key, ...withoutKey } = created.outs;
+    const { publicKey: _key, ...withoutKey } = created.state;
     await readMirror(created.id, withoutKey as unknown as Record<string, unknown>, proxied());
     expect(proxy.requests.filter((r) => r.path.endsWith("/public_key"))).toHaveLength(1);
   });

@@ -4,7 +4,8 @@
  */
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, partialStateOf } from "../../provider/mirror";
+import { createMirror } from "../support/mirror-core";
+import { partialStateOf } from "../../provider/partial-state";
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
 import { api, collectingLogger, counters, createTarget, resetCounters, ROOT_TOKEN, setFaults, TARGET_PASSWORD, targetUrl, testContext } from "./support";
 
@@ -124,7 +125,7 @@ it("a state written when every input was also an output still updates and delete
   const url = await freshTarget();
   const inputs = plugin.check({ project: "demo/app", url }).inputs;
   const full = await createMirror(inputs, testContext(gl.baseUrl, ROOT_TOKEN, collectingLogger()));
-  const olds = { ...full.outs } as Record<string, unknown>;
+  const olds = { ...full.state } as Record<string, unknown>;
   expect(olds).toHaveProperty("url", url);
 
   await resetCounters(gl.baseUrl);

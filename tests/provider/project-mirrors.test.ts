@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
-import { partialStateOf } from "../../provider/mirror";
+import { partialStateOf } from "../../provider/partial-state";
 import { ProjectMirrorsResource } from "../../provider/plugin/project-mirrors";
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
 import { api, counters, resetCounters, ROOT_TOKEN, setFaults } from "./support";

@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import { ENVIRONMENT_NAMES } from "../../provider/connection-settings";
 import * as handlers from "../../provider/dynamic/handlers";
 import { closeAll } from "../../provider/gitlab";
-import { connectionFailures, createMirrorContext, failuresForEngine, readMirror } from "../../provider/mirror";
+import { connectionFailures, createMirrorContext, failuresForEngine } from "../../provider/mirror";
+import { readMirror } from "../support/mirror-core";
 import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
 
 type Settings = { baseUrl?: string; token?: string };

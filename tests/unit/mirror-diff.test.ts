@@ -1,4 +1,4 @@
-import { diffMirror } from "../../provider/mirror/diff";
+import { diffMirror } from "../support/mirror-core";
 import { fieldMeta, INPUT_FIELDS, InputField } from "../../provider/mirror/fields";
 import { normaliseInputs } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";

@@ -4,7 +4,8 @@
  */
 import type { Agent } from "undici";
 import { closeAll } from "../../provider/gitlab";
-import { createMirror, createMirrorContext, deleteMirror, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirrorContext, MirrorContext, MirrorListCache, ProjectIdCache } from "../../provider/mirror";
+import { createMirror, deleteMirror, readMirror, updateMirror } from "../support/mirror-core";
 import { FakeGitLab, mirrorEntity, testAgent } from "./gitlab-fake-server";
 
 let gitlab: FakeGitLab;
@@ -109,11 +110,11 @@ describe("a recorded state whose hostKeys are no list of strings", () => {
   ])("%s: the read works and reports GitLab's keys", async (_title, hostKeys) => {
     gitlab.on("GET", "/projects/1/remote_mirrors", { status: 200, json: [mirrorEntity({ id: 2, host_keys: [{ fingerprint_sha256: "SHA256:abc" }] })] });
     const read = await readMirror("1:2", { url: URL, project: 1, hostKeys }, context());
-    expect(read).toMatchObject({ gone: false, props: { hostKeyFingerprints: ["SHA256:abc"] } });
+    expect(read).toMatchObject({ gone: false, state: { hostKeyFingerprints: ["SHA256:abc"] } });
   });
 
   it("the diff reads such a state as no keys", () => {
-    const { diffMirror } = jest.requireActual("../../provider/mirror");
+    const { diffMirror } = jest.requireActual("../support/mirror-core");
     expect(diffMirror({ project: 1, url: URL, hostKeys: "junk" }, { project: 1, url: URL, hostKeys: [] }).changes).toBe(false);
   });
 });

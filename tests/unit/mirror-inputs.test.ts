@@ -1,7 +1,7 @@
 import { fieldMeta, INPUT_FIELDS } from "../../provider/mirror/fields";
 import { checkedInputs, failuresForEngine, inputFailures, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
-import { diffMirror } from "../../provider/mirror/diff";
+import { diffMirror } from "../support/mirror-core";
 import { updateAttributes } from "../../provider/mirror/attributes";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";

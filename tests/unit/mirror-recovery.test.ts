@@ -5,7 +5,8 @@
 import { MirrorListCache } from "../../provider/mirror/mirror-lists";
 import { GitLabMirrorsError, NetworkError } from "../../provider/errors";
 import type { GitLabClient, RemoteMirror } from "../../provider/gitlab";
-import { createMirror, MirrorContext, ProjectIdCache } from "../../provider/mirror";
+import { MirrorContext, ProjectIdCache } from "../../provider/mirror";
+import { createMirror } from "../support/mirror-core";
 
 const URL_INPUT = "https://bot:target-secret@git.example.com/backup/app.git";
 const MASKED = "https://*****:*****@git.example.com/backup/app.git";

@@ -4,7 +4,8 @@
  */
 import type { Agent } from "undici";
 import { closeAll } from "../../provider/gitlab";
-import { createMirrorContext, deleteMirror, listMirrors, MirrorContext, MirrorListCache, ProjectIdCache, readMirror, updateMirror } from "../../provider/mirror";
+import { createMirrorContext, listMirrors, MirrorContext, MirrorListCache, ProjectIdCache } from "../../provider/mirror";
+import { deleteMirror, readMirror, updateMirror } from "../support/mirror-core";
 import { FakeGitLab, mirrorEntity, testAgent } from "./gitlab-fake-server";
 
 const TOKEN = "glpat-secrets-test-token";
@@ -85,7 +86,7 @@ it("a read that succeeds still shows GitLab's masked URL (the secrets change onl
   gitlab.on("GET", "/projects/5/remote_mirrors", { status: 200, json: [mirrorEntity()] });
   const result = await readMirror("5:7", stored, context());
   expect(result.gone).toBe(false);
-  if (!result.gone) expect(result.props.maskedUrl).toBe("https://*****:*****@example.com/group/target.git");
+  if (!result.gone) expect(result.state.maskedUrl).toBe("https://*****:*****@example.com/group/target.git");
 });
 
 // Regression (issue 21, item 4): getRemoteMirrors returned `https://bot:Sp(ecial-pw@…` unmasked, and an
@@ -114,7 +115,7 @@ describe("a GitLab that answers with unmasked URLs", () => {
     // url is a secret in the state; these two outputs are not.
     expect(read).toMatchObject({
       gone: false,
-      props: { maskedUrl: "https://*****:*****@example.com/group/target.git", lastError: "push to https://*****:*****@example.com/group/target.git failed" },
+      state: { maskedUrl: "https://*****:*****@example.com/group/target.git", lastError: "push to https://*****:*****@example.com/group/target.git failed" },
     });
   });
 });

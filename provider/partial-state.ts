@@ -1,7 +1,11 @@
+import { StepFailedAfterChangeError } from "./errors";
+
 /**
- * Marks an error thrown after GitLab already holds the mirror. The dynamic provider host turns an error
- * carrying `id` into ErrorResourceInitFailed, so the engine records the mirror (with these properties)
- * instead of orphaning it, and the next `up` updates it.
+ * The engine's form of a step that failed after GitLab changed: the error thrown carries the resource's
+ * `id` and its state as plain `properties`, and `reasons`. The dynamic provider host reads these from the
+ * thrown error, and the plugin's server packs them into ErrorResourceInitFailed, so the engine records the
+ * mirror (with these properties) instead of orphaning it, and the next `up` updates it. The core never
+ * builds this form: it throws StepFailedAfterChangeError, and each adapter encodes its state here.
  */
 export interface PartialState {
   id: string;
@@ -17,6 +21,15 @@ export function withPartialState(err: unknown, id: string, properties: object): 
     Object.defineProperty(error, key, { value, enumerable: false, configurable: true, writable: true });
   }
   return error as Error & PartialState;
+}
+
+/**
+ * The error to hand the engine: a core's StepFailedAfterChangeError becomes its cause carrying the state
+ * `encode` makes of the typed state; any other error is returned as it is.
+ */
+export function inEngineForm<State>(err: unknown, encode: (state: State) => object): unknown {
+  if (!(err instanceof StepFailedAfterChangeError)) return err;
+  return withPartialState(err.cause, err.id, encode(err.state as State));
 }
 
 export function partialStateOf(err: unknown): PartialState | undefined {

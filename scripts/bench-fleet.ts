@@ -43,7 +43,7 @@ import { NOOP_PACKAGE, NOOP_STATE_ENV, noopStateFrom, type NoopState } from "../
 import { ProcessSampler, ProcessUsage } from "./bench/processes";
 import { measureRegistration, printRegistration } from "./bench/registration";
 import { analyseProfiles, printProfile, ProfileAnalysis } from "../harness/bench/profile";
-import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject, writeYamlSetsProject } from "../harness/bench/programs";
+import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject } from "../harness/bench/programs";
 import { measureState, StateSize } from "./bench/state";
 import { pulumiBinDir, repoRoot } from "../harness/pulumi-cli";
 import { openStack } from "../harness/automation-stack";
@@ -162,8 +162,8 @@ async function cliRunner(
   const projectDir = path.join(dir, "project");
   const dist = path.join(repoRoot, "dist");
   if (pathName === "plugin" || pathName === "sets") {
-    const write = pathName === "plugin" ? writeYamlProject : writeYamlSetsProject;
-    write(projectDir, {
+    writeYamlProject(projectDir, {
+      sets: pathName === "sets",
       packageName: floor ? NOOP_PACKAGE : "gitlab-mirrors",
       pluginDir: floor ? path.join(repoRoot, "harness", "bench", "noop-plugin") : repoRoot,
       count,

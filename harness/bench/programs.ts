@@ -20,9 +20,9 @@ export interface YamlFleetOptions {
   count: number;
 }
 
-/** Pulumi.yaml of a YAML program declaring `count` `<packageName>:index:RemoteMirror` resources. */
-export function yamlFleetProgram({ packageName, pluginDir, count }: YamlFleetOptions): string {
-  const lines = [
+/** The program's name, its plugin, the fleet's config (`enabled`, the secret `targetToken`), and `resources:`. */
+function yamlProgramHead(packageName: string, pluginDir: string): string[] {
+  return [
     `name: ${FLEET_PROJECT}`,
     "runtime: yaml",
     "packages:",
@@ -35,6 +35,11 @@ export function yamlFleetProgram({ packageName, pluginDir, count }: YamlFleetOpt
     "    type: string",
     "resources:",
   ];
+}
+
+/** Pulumi.yaml of a YAML program declaring `count` `<packageName>:index:RemoteMirror` resources. */
+export function yamlFleetProgram({ packageName, pluginDir, count }: YamlFleetOptions): string {
+  const lines = yamlProgramHead(packageName, pluginDir);
   for (let index = 0; index < count; index += 1) {
     lines.push(
       `  app-${index}:`,
@@ -54,19 +59,7 @@ export function yamlFleetProgram({ packageName, pluginDir, count }: YamlFleetOpt
  * resource per project, its PER_PROJECT mirrors as entries.
  */
 export function yamlSetsProgram({ packageName, pluginDir, count }: YamlFleetOptions): string {
-  const lines = [
-    `name: ${FLEET_PROJECT}`,
-    "runtime: yaml",
-    "packages:",
-    `  ${packageName}: ${pluginDir}`,
-    "config:",
-    "  enabled:",
-    "    type: boolean",
-    "    default: true",
-    "  targetToken:",
-    "    type: string",
-    "resources:",
-  ];
+  const lines = yamlProgramHead(packageName, pluginDir);
   for (let project = 0; project * PER_PROJECT < count; project += 1) {
     lines.push(`  p-${project}:`, `    type: ${packageName}:index:ProjectMirrors`, "    properties:", `      project: fleet/p-${project}`, "      mirrors:");
     for (let index = project * PER_PROJECT; index < Math.min(count, (project + 1) * PER_PROJECT); index += 1) {
@@ -79,10 +72,6 @@ export function yamlSetsProgram({ packageName, pluginDir, count }: YamlFleetOpti
   return `${lines.join("\n")}\n`;
 }
 
-export function writeYamlSetsProject(projectDir: string, options: YamlFleetOptions): void {
-  fs.mkdirSync(projectDir, { recursive: true });
-  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), yamlSetsProgram(options));
-}
 
 /**
  * A JavaScript project whose program is a compiled module of this repository; its node_modules is the
@@ -98,7 +87,8 @@ export function writeNodeProject(projectDir: string, programModule: string, node
   fs.symlinkSync(nodeModules, path.join(projectDir, "node_modules"), "dir");
 }
 
-export function writeYamlProject(projectDir: string, options: YamlFleetOptions): void {
+/** A YAML project of the fleet: one RemoteMirror per mirror, or (`sets`) one ProjectMirrors per project. */
+export function writeYamlProject(projectDir: string, options: YamlFleetOptions & { sets?: boolean }): void {
   fs.mkdirSync(projectDir, { recursive: true });
-  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), yamlFleetProgram(options));
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), options.sets ? yamlSetsProgram(options) : yamlFleetProgram(options));
 }

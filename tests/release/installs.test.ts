@@ -187,6 +187,34 @@ test("route 2: the wheel in a fresh venv; the engine downloads the plugin itself
   }
 });
 
+/**
+ * An empty npm project (as a user starts one) whose TypeScript program declares one RemoteMirror from
+ * `importFrom`, with the release's npm tarball, @pulumi/pulumi and TypeScript installed.
+ */
+async function npmProject(name: string, projectDir: string, importFrom: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+  const files: Record<string, string> = {
+    "Pulumi.yaml": `name: ${name}\nruntime: nodejs\n`,
+    "package.json": JSON.stringify({ name, private: true, main: "index.ts" }),
+    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+    "index.ts": [
+      'import * as pulumi from "@pulumi/pulumi";',
+      `import { RemoteMirror } from "${importFrom}";`,
+      "",
+      'const mirror = new RemoteMirror("mirror", { project: "demo/app", url: new pulumi.Config().requireSecret("targetUrl") });',
+      "export const mirrorId = mirror.mirrorId;",
+      "",
+    ].join("\n"),
+  };
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(projectDir, file), text);
+  const tarball = path.join(releaseDir, `gitlab-mirrors-${TEST_VERSION}.tgz`);
+  await run("npm", ["install", "--no-fund", "--no-audit", tarball, `@pulumi/pulumi@${lock.packages["node_modules/@pulumi/pulumi"].version}`, "typescript@5", "@types/node@20"], {
+    cwd: projectDir,
+    env,
+    timeoutMs: 600_000,
+  });
+}
+
 test("route 3: the npm tarball in an empty project, and a TypeScript program using its RemoteMirror: up, preview, destroy", async () => {
   const dirs = routeDirs("npm");
   const env = userEnv([binDir], {
@@ -194,27 +222,7 @@ test("route 3: the npm tarball in an empty project, and a TypeScript program usi
     PULUMI_BACKEND_URL: `file://${dirs.backend}`,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
   });
-  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
-  const files: Record<string, string> = {
-    "Pulumi.yaml": "name: release-npm\nruntime: nodejs\n",
-    "package.json": JSON.stringify({ name: "release-npm", private: true, main: "index.ts" }),
-    "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
-    "index.ts": [
-      'import * as pulumi from "@pulumi/pulumi";',
-      'import { RemoteMirror } from "gitlab-mirrors";',
-      "",
-      'const mirror = new RemoteMirror("mirror", { project: "demo/app", url: new pulumi.Config().requireSecret("targetUrl") });',
-      "export const mirrorId = mirror.mirrorId;",
-      "",
-    ].join("\n"),
-  };
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dirs.project, name), text);
-  const tarball = path.join(releaseDir, `gitlab-mirrors-${TEST_VERSION}.tgz`);
-  await run("npm", ["install", "--no-fund", "--no-audit", tarball, `@pulumi/pulumi@${lock.packages["node_modules/@pulumi/pulumi"].version}`, "typescript@5", "@types/node@20"], {
-    cwd: dirs.project,
-    env,
-    timeoutMs: 600_000,
-  });
+  await npmProject("release-npm", dirs.project, "gitlab-mirrors", env);
   const installed = JSON.parse(fs.readFileSync(path.join(dirs.project, "node_modules", "gitlab-mirrors", "package.json"), "utf8")) as { version: string };
   expect(installed.version).toBe(TEST_VERSION);
 
@@ -242,27 +250,7 @@ test("route 3, through the plugin: the npm tarball's gitlab-mirrors/plugin Remot
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^https://github\\.com/gitlab-mirrors/gitlab-mirrors/releases/download/=${server.url}/`,
     });
-    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
-    const files: Record<string, string> = {
-      "Pulumi.yaml": "name: release-npm-plugin\nruntime: nodejs\n",
-      "package.json": JSON.stringify({ name: "release-npm-plugin", private: true, main: "index.ts" }),
-      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
-      "index.ts": [
-        'import * as pulumi from "@pulumi/pulumi";',
-        'import { RemoteMirror } from "gitlab-mirrors/plugin";',
-        "",
-        'const mirror = new RemoteMirror("mirror", { project: "demo/app", url: new pulumi.Config().requireSecret("targetUrl") });',
-        "export const mirrorId = mirror.mirrorId;",
-        "",
-      ].join("\n"),
-    };
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dirs.project, name), text);
-    const tarball = path.join(releaseDir, `gitlab-mirrors-${TEST_VERSION}.tgz`);
-    await run("npm", ["install", "--no-fund", "--no-audit", tarball, `@pulumi/pulumi@${lock.packages["node_modules/@pulumi/pulumi"].version}`, "typescript@5", "@types/node@20"], {
-      cwd: dirs.project,
-      env,
-      timeoutMs: 600_000,
-    });
+    await npmProject("release-npm-plugin", dirs.project, "gitlab-mirrors/plugin", env);
 
     const pulumi = (args: string[], input?: string) => run(path.join(binDir, "pulumi"), [...args, "--non-interactive"], { cwd: dirs.project, env, input });
     await pulumi(["stack", "init", "dev"]);

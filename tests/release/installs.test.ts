@@ -309,20 +309,16 @@ test("the Go SDK's module zip serves `go get <module>@v<version>` from a module 
       "",
     ].join("\n"),
   );
-  // The machine's module cache (so that the build cache already holds the Pulumi SDK compiled), less any copy
-  // of this test version an earlier run left: the module is fetched from the proxy directory above.
-  const [upstream, modCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
-  const forgetTestVersion = () => {
-    fs.rmSync(path.join(modCache, `${module}@${version}`), { recursive: true, force: true });
-    for (const file of ["info", "mod", "zip", "ziphash", "lock", "partial"].map((ext) => `${version}.${ext}`).concat("list")) {
-      fs.rmSync(path.join(modCache, "cache", "download", module, "@v", file), { force: true });
-    }
-  };
-  forgetTestVersion();
+  // A module cache of this test's own, so that no copy of this test version left by an earlier (or a concurrent)
+  // run can be read: the module comes from the proxy directory above, its dependencies from the machine's
+  // module cache read as a proxy (no download), then the upstream proxy. -trimpath lets the build cache, which
+  // is shared, hold the Pulumi SDK compiled whatever the module cache's path.
+  const [upstream, machineModCache] = (await run("go", ["env", "GOPROXY", "GOMODCACHE"], { cwd: app, env: process.env })).stdout.trim().split("\n");
   const env = userEnv([], {
-    GOPROXY: `file://${proxy},${upstream}`,
+    GOMODCACHE: path.join(work, "modcache"),
+    GOPROXY: `file://${proxy},file://${path.join(machineModCache, "cache", "download")},${upstream}`,
     GONOSUMDB: "github.com/gitlab-mirrors",
-    GOFLAGS: "-mod=mod -modcacherw",
+    GOFLAGS: "-mod=mod -modcacherw -trimpath",
     GOWORK: "off",
   });
   try {
@@ -333,6 +329,6 @@ test("the Go SDK's module zip serves `go get <module>@v<version>` from a module 
     await run("go", ["build", "-o", path.join(work, "app-binary"), "."], { cwd: app, env, timeoutMs: 600_000 });
     expect(fs.existsSync(path.join(work, "app-binary"))).toBe(true);
   } finally {
-    forgetTestVersion();
+    fs.rmSync(path.join(work, "modcache"), { recursive: true, force: true });
   }
 });

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import { createEngineLog, engineAddressOf } from "../engine-log";
 import { packageInfo } from "./package-root";
-import { RemoteMirrorPlugin } from "./provider";
+import { RemoteMirrorPlugin } from "./adapter";
 import { pulumiRpc } from "../pulumi-rpc";
 import { resourceProviderService } from "./server";
 

@@ -20,7 +20,7 @@ import {
 } from "../project-mirrors";
 import { inEngineForm } from "../partial-state";
 import { redactSecrets } from "../redact";
-import type { PluginDiff } from "./provider";
+import type { PluginDiff } from "./adapter";
 
 type Props = Record<string, unknown>;
 

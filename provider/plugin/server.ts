@@ -16,7 +16,7 @@ import { entryKey } from "../project-mirrors";
 import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
 import { Declaration, DeclaredTargets, describeUrn } from "./declared-targets";
 import { ProjectMirrorsResource } from "./project-mirrors";
-import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./provider";
+import { DiffKind, PluginDiff, RemoteMirrorPlugin } from "./adapter";
 import { pulumiRpc } from "../pulumi-rpc";
 import { capped, MAX_QUOTED, quoted } from "../quote";
 import { redactAll } from "../redact";

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { remoteMirrorProvider } from "../../provider/dynamic/serialized-provider";
 import { repoRoot } from "../../harness/pulumi-cli";
 import { ROOT_TOKEN, startEmulatorProcess } from "./emulator";
 import { NOOP_MIRROR_TOKEN } from "../../harness/bench/noop-plugin/provider";

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
   const t2 = performance.now();
-  const { remoteMirrorProvider } = require("../../provider/dynamic/provider") as typeof import("../../provider/dynamic/provider");
+  const { remoteMirrorProvider } = require("../../provider/dynamic/serialized-provider") as typeof import("../../provider/dynamic/serialized-provider");
   require("gitlab-mirrors");
   const t3 = performance.now();
   // The SDK serializes a dynamic provider once per program (it caches the text per provider object).

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { remoteMirrorProvider } from "../../provider/dynamic/serialized-provider";
 import type { MirrorInputs, OutputOnlyField } from "../../provider/mirror/fields";
 import type { MirrorOutputs } from "../../provider/mirror/outputs";
 import {

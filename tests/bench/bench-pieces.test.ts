@@ -10,7 +10,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parseResourceSummary } from "../../harness/cli-stack";
 import { NOOP_MIRROR_TOKEN, noopProvider, noopStateFrom } from "../../harness/bench/noop-plugin/provider";
 import { OUTPUT_ONLY_FIELDS, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 import { analyseProfile } from "../../harness/bench/profile";
 import { yamlFleetProgram } from "../../harness/bench/programs";
 

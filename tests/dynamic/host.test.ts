@@ -11,7 +11,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { remoteMirrorProvider } from "../../provider/dynamic/serialized-provider";
 import { UNKNOWN } from "../../provider/mirror";
 
 const providerPb = require("@pulumi/pulumi/proto/provider_pb");

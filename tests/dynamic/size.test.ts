@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { remoteMirrorProvider } from "../../provider/dynamic/provider";
+import { remoteMirrorProvider } from "../../provider/dynamic/serialized-provider";
 
 const TOKEN = "glpat-must-never-be-serialized";
 

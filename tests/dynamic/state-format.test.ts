@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { HANDLERS_MODULE } from "../../provider/dynamic/provider";
+import { HANDLERS_MODULE } from "../../provider/dynamic/serialized-provider";
 import { CliStack } from "../../harness/cli-stack";
 import { nodeProgramStack } from "../e2e/node-program";
 import { GitLabActor, repoRoot } from "../e2e/support";

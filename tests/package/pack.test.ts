@@ -54,7 +54,7 @@ describe("npm pack of a fresh clone", () => {
     "dist/sdk/nodejs/plugin/index.d.ts",
     "dist/sdk/nodejs/plugin/remoteMirror.js",
     "dist/provider/dynamic/handlers.js",
-    "dist/provider/dynamic/provider.js",
+    "dist/provider/dynamic/serialized-provider.js",
     "dist/emulator/index.js",
     "dist/emulator/index.d.ts",
     "dist/emulator/cli.js",

@@ -3,7 +3,7 @@
  * engine imports the mirror as it is, then updates it in the same run. The preview must say so.
  */
 import { closeAll } from "../../provider/gitlab";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 import { FakeGitLab, mirrorEntity } from "../unit/gitlab-fake-server";
 
 const URN = "urn:pulumi:dev::proj::gitlab-mirrors:index:RemoteMirror::imported";

@@ -4,7 +4,7 @@
  */
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 import { ROOT_TOKEN } from "./support";
 
 const PROVIDER_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";

@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
 import { createMirror } from "../support/mirror-core";
 import { partialStateOf } from "../../provider/partial-state";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 import { api, collectingLogger, counters, createTarget, resetCounters, ROOT_TOKEN, setFaults, TARGET_PASSWORD, targetUrl, testContext } from "./support";
 
 const PROVIDER_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";

@@ -6,7 +6,7 @@ import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } 
 import { closeAll } from "../../provider/gitlab";
 import { partialStateOf } from "../../provider/partial-state";
 import { ProjectMirrorsResource } from "../../provider/plugin/project-mirrors";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 import { api, counters, resetCounters, ROOT_TOKEN, setFaults } from "./support";
 
 const PROVIDER_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";

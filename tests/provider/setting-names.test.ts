@@ -11,7 +11,7 @@ import * as handlers from "../../provider/dynamic/handlers";
 import { closeAll } from "../../provider/gitlab";
 import { connectionFailures, createMirrorContext, failuresForEngine } from "../../provider/mirror";
 import { readMirror } from "../support/mirror-core";
-import { RemoteMirrorPlugin } from "../../provider/plugin/provider";
+import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 
 type Settings = { baseUrl?: string; token?: string };
 

@@ -125,7 +125,7 @@ function networkError(call: CallDescription, origin: string, failure: NetworkFai
 
 function sendOnce(settings: TransportSettings): Attempt {
   const { apiUrl, token, dispatcher, options } = settings;
-  const origin = new URL(apiUrl).origin;
+  const { origin, pathname: apiPath } = new URL(apiUrl);
   return async (call, req, budgetMs) => {
     const failureContext: FailureContext = {
       origin,
@@ -152,11 +152,12 @@ function sendOnce(settings: TransportSettings): Attempt {
     let responseHeaders: Record<string, string | undefined>;
     let read: { text: string; truncated: boolean };
     try {
-      const res = await undici().request(`${apiUrl}${call.path}${query}`, {
+      const res = await undici().request(dispatcher, {
+        origin,
+        path: `${apiPath}${call.path}${query}`,
         method: req.method,
         headers,
         body,
-        dispatcher,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
         signal: deadline.signal,

@@ -107,26 +107,37 @@ function secretForms(secret: string): string[] {
 }
 
 /**
- * Replaces every occurrence of each non-empty secret, in each form a server may echo it (see
- * `secretForms`), with `*****`. Longer forms are replaced first so a secret that contains another is
- * masked whole.
+ * A function that replaces every occurrence of each non-empty secret, in each form a server may echo it
+ * (see `secretForms`), with `*****`. Longer forms are replaced first so a secret that contains another is
+ * masked whole. The forms are worked out once: a set's read scrubs every mirror with the same secrets.
  */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+export function secretRedactor(secrets: readonly string[]): (text: string) => string {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret === "") continue;
     for (const form of secretForms(secret)) forms.add(form);
   }
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    result = result.split(form).join(MASK);
-  }
-  return result;
+  const longestFirst = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let result = text;
+    for (const form of longestFirst) result = result.split(form).join(MASK);
+    return result;
+  };
+}
+
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return secretRedactor(secrets)(text);
 }
 
 /** Both redactions, for text that may hold a URL with credentials and a known token. */
 export function redactAll(text: string, secrets: readonly string[] = []): string {
   return redactUrlCredentials(redactSecrets(text, secrets));
+}
+
+/** `redactAll` with its secrets prepared once, for many texts. */
+export function allRedactor(secrets: readonly string[]): (text: string) => string {
+  const redactKnown = secretRedactor(secrets);
+  return (text) => redactUrlCredentials(redactKnown(text));
 }
 
 /**

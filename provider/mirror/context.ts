@@ -1,7 +1,7 @@
 import { CONNECTION_ENV, type ConnectionSetting, GITLAB_CONFIG_NAMES, notSetReason, type SettingNames } from "../connection-settings";
 import { ConfigError, missingSettingError } from "../errors";
 import { ClientOptions, createGitLabClient, GitLabClient, normaliseApiUrl, tokenProblem } from "../gitlab";
-import { redactAll } from "../redact";
+import { allRedactor } from "../redact";
 import { MirrorListCache } from "./mirror-lists";
 
 /** Where lifecycle steps report progress. The dynamic adapter writes each line to stderr. */
@@ -153,9 +153,10 @@ export class ProjectIdCache {
 
 /** A logger that masks URL credentials and the given secrets in every line before passing it on. */
 export function scrubbingLogger(logger: MirrorLogger, secrets: readonly string[]): MirrorLogger {
+  const scrub = allRedactor(secrets);
   return {
-    debug: (message) => logger.debug(redactAll(message, secrets)),
-    info: (message) => logger.info(redactAll(message, secrets)),
-    warn: (message) => logger.warn(redactAll(message, secrets)),
+    debug: (message) => logger.debug(scrub(message)),
+    info: (message) => logger.info(scrub(message)),
+    warn: (message) => logger.warn(scrub(message)),
   };
 }

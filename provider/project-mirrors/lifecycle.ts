@@ -13,7 +13,7 @@ import { observedInputs } from "../mirror/observed";
 import { resolveProjectId } from "../mirror/project";
 import { requestSync, syncMirror } from "../mirror/sync";
 import { isSshUrl, urlSecrets } from "../mirror/url";
-import { redactAll } from "../redact";
+import { allRedactor } from "../redact";
 import { credentialsChanged } from "./diff";
 import { entryKey, MirrorEntry, ProjectMirrorsInputs } from "./inputs";
 import { entryStateOf, EntryState, ProjectMirrorsState, targetOf, UnmanagedMirror, unmanagedOf } from "./state";
@@ -40,9 +40,10 @@ interface Scoped {
 
 function scoped(base: MirrorContext, project: number | string, urls: readonly unknown[]): Scoped {
   const secrets = [base.token, ...urls.flatMap((url) => (typeof url === "string" ? urlSecrets(url) : []))];
+  const scrub = allRedactor(secrets);
   return {
     ctx: { ...base, logger: scrubbingLogger(base.logger, secrets) },
-    scrub: (text) => redactAll(text, secrets),
+    scrub,
     label: String(project),
   };
 }

@@ -11,7 +11,7 @@ const pages = ["README.md", ...readdirSync(path.join(repoRoot, "docs")).filter((
 
 /** The page's text without fenced code blocks, where `](` is code, not a link. */
 function prose(page: string): string {
-  return readFileSync(path.join(repoRoot, page), "utf8").replace(/^```[\s\S]*?^```$/gm, "");
+  return readFileSync(path.join(repoRoot, page), "utf8").replace(/^[ \t]*```[\s\S]*?^[ \t]*```$/gm, "");
 }
 
 /** GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens; repeats get -1, -2. */

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { fieldMeta, INPUT_FIELDS, InputField, mirrorInputsSchema, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../provider/mirror";
 import { packageInfo } from "../provider/plugin/package-root";
-import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION, MAX_ENABLED_MIRRORS } from "../provider/project-mirrors";
+import { packageSchema, PROJECT_MIRRORS_TOKEN } from "../provider/plugin/schema";
+import { ENTRY_FIELDS, MAX_ENABLED_MIRRORS } from "../provider/project-mirrors";
 
 export const README = path.join(packageInfo().root, "README.md");
 export const PROJECT_MIRRORS_DOC = path.join(packageInfo().root, "docs", "project-mirrors.md");
@@ -71,6 +72,12 @@ export function remoteMirrorTables(): string {
   ].join("\n");
 }
 
+/** A ProjectMirrors input's description in the plugin's schema: the words the SDKs show. */
+function projectMirrorsInput(name: "project" | "exclusive"): string {
+  const schema = packageSchema("0.0.0") as { resources: Record<string, { inputProperties: Record<string, { description: string }> }> };
+  return schema.resources[PROJECT_MIRRORS_TOKEN].inputProperties[name].description;
+}
+
 /** ProjectMirrors' inputs and outputs, for docs/project-mirrors.md, in terms of RemoteMirror's (README). */
 export function projectMirrorsTables(): string {
   return [
@@ -78,9 +85,9 @@ export function projectMirrorsTables(): string {
     "",
     "| input | type | default | on change | what |",
     "|---|---|---|---|---|",
-    `| \`project\` | ${typeText("project")} | required | replace | The project whose push mirrors these are: its numeric id or its full path. |`,
+    `| \`project\` | ${typeText("project")} | required | replace | ${cell(projectMirrorsInput("project"))} |`,
     `| \`mirrors\` | entry[] | required | update | The declared mirrors (at most ${MAX_ENABLED_MIRRORS} enabled). An entry has [\`RemoteMirror\`'s inputs](../README.md#inputs) but \`project\` and \`adopt\`, with the same types, defaults and rules: ${names(ENTRY_FIELDS)}. A change of an entry's credentials replaces that mirror only, inside an update of the set. |`,
-    `| \`exclusive\` | boolean | \`false\` | update | ${cell(EXCLUSIVE_DESCRIPTION)} |`,
+    `| \`exclusive\` | boolean | \`false\` | update | ${cell(projectMirrorsInput("exclusive"))} |`,
     "",
     "Outputs: `projectId`; `mirrors`, per declared mirror in the order of the entries, its `target` (the URL without",
     `credentials) and [\`RemoteMirror\`'s outputs](../README.md#outputs) but \`projectId\` (${names([...REPORTED_INPUT_FIELDS, ...OUTPUT_ONLY_FIELDS.filter((name) => name !== "projectId")])});`,

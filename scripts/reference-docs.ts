@@ -1,18 +1,25 @@
 /**
- * Checks that the README's reference tables match the field table; `--write` rewrites them between
- * the README's reference markers (the tables come from harness/reference-docs.ts).
+ * Checks that the reference tables (RemoteMirror's in the README, ProjectMirrors' in
+ * docs/project-mirrors.md) match the field tables; `--write` rewrites them between each page's
+ * reference markers (the tables come from harness/reference-docs.ts).
  *
  *   node dist/scripts/reference-docs.js [--write]
  */
 import * as fs from "node:fs";
-import { README, withReference } from "../harness/reference-docs";
+import * as path from "node:path";
+import { REFERENCE_PAGES, withReference } from "../harness/reference-docs";
 
-const current = fs.readFileSync(README, "utf8");
-const next = withReference(current);
-if (process.argv.includes("--write")) {
-  fs.writeFileSync(README, next);
-  process.stdout.write(current === next ? "README.md reference: up to date\n" : "README.md reference: rewritten\n");
-} else if (current !== next) {
-  process.stderr.write("README.md reference is out of date: run node dist/scripts/reference-docs.js --write\n");
-  process.exit(1);
+let stale = false;
+for (const { file, tables } of REFERENCE_PAGES) {
+  const name = path.relative(process.cwd(), file);
+  const current = fs.readFileSync(file, "utf8");
+  const next = withReference(current, tables);
+  if (process.argv.includes("--write")) {
+    fs.writeFileSync(file, next);
+    process.stdout.write(current === next ? `${name} reference: up to date\n` : `${name} reference: rewritten\n`);
+  } else if (current !== next) {
+    process.stderr.write(`${name} reference is out of date: run node dist/scripts/reference-docs.js --write\n`);
+    stale = true;
+  }
 }
+if (stale) process.exit(1);

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import { fieldMeta, INPUT_FIELDS, OUTPUT_ONLY_FIELDS, outputMeta, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
 import { packageSchema, REMOTE_MIRROR_TOKEN } from "../../provider/plugin/schema";
-import { README, withReference } from "../../harness/reference-docs";
+import * as path from "node:path";
+import { PROJECT_MIRRORS_DOC, README, REFERENCE_PAGES, withReference } from "../../harness/reference-docs";
+import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION } from "../../provider/project-mirrors";
 
 type Spec = Record<string, any>;
 const schema = packageSchema("1.2.3") as Spec;
@@ -56,13 +58,26 @@ describe("the plugin's schema follows the field table", () => {
   });
 });
 
-describe("the README's reference", () => {
-  it("is what scripts/reference-docs.ts writes from the field table (run it with --write)", () => {
-    const readme = fs.readFileSync(README, "utf8");
-    expect(withReference(readme)).toBe(readme);
+describe("the reference pages (the README's RemoteMirror, docs/project-mirrors.md's ProjectMirrors)", () => {
+  it.each(REFERENCE_PAGES.map((page) => [path.basename(page.file), page] as const))(
+    "%s is what scripts/reference-docs.ts writes from the field tables (run it with --write)",
+    (_name, { file, tables }) => {
+      const page = fs.readFileSync(file, "utf8");
+      expect(withReference(page, tables)).toBe(page);
+    },
+  );
+
+  it.each(INPUT_FIELDS)("the README documents input %s with the table's description", (name) => {
+    expect(fs.readFileSync(README, "utf8")).toContain(fieldMeta(name).description.replace(/\|/g, "\\|"));
   });
 
-  it.each(INPUT_FIELDS)("documents %s with the table's description", (name) => {
-    expect(fs.readFileSync(README, "utf8")).toContain(fieldMeta(name).description.replace(/\|/g, "\\|"));
+  it.each(OUTPUT_ONLY_FIELDS)("the README documents output %s with the table's description", (name) => {
+    expect(fs.readFileSync(README, "utf8")).toContain(outputMeta(name).description.replace(/\|/g, "\\|"));
+  });
+
+  it("docs/project-mirrors.md documents exclusive and names every entry field", () => {
+    const doc = fs.readFileSync(PROJECT_MIRRORS_DOC, "utf8");
+    expect(doc).toContain(EXCLUSIVE_DESCRIPTION.replace(/\|/g, "\\|"));
+    for (const name of ENTRY_FIELDS) expect(doc).toContain(`\`${name}\``);
   });
 });

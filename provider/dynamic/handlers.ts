@@ -5,7 +5,7 @@
 import { createEngineLog, engineAddressOf } from "../engine-log";
 import { GITLAB_CONFIG_NAMES } from "../connection-settings";
 import {
-  checkedInputs,
+  inputsToRecord,
   connectionFailures,
   createMirror,
   createMirrorContext,
@@ -16,8 +16,8 @@ import {
   decodeRecordedInputs,
   deleteMirror,
   diffMirror,
-  failuresForEngine,
-  inputFailures,
+  hideSecretProperties,
+  checkInputs,
   MirrorContext,
   MirrorLogger,
   pollIntervalFromEnv,
@@ -79,8 +79,8 @@ function context(): MirrorContext {
 }
 
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = failuresForEngine([...connectionFailures(connection(), SETTING_NAMES), ...inputFailures(news)], [], news);
-  return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
+  const failures = hideSecretProperties([...connectionFailures(connection(), SETTING_NAMES), ...checkInputs(news)], [], news);
+  return { inputs: failures.length > 0 ? news : inputsToRecord(news), failures };
 }
 
 export async function diff(
@@ -122,7 +122,7 @@ export function read(id: string, props: Props): Promise<{ id: string; props?: Pr
     const result = await readMirror(context(), id, decodeMirrorState(id, props));
     // An empty id tells the engine the resource is gone.
     if (result.gone) return { id: "" };
-    return { id: result.id, props: { ...result.state }, inputs: checkedInputs(result.inputs) };
+    return { id: result.id, props: { ...result.state }, inputs: inputsToRecord(result.inputs) };
   });
 }
 

@@ -3,7 +3,7 @@
  * RecordedMirror), the diff and the lifecycle. The lifecycle takes and returns those types only, and a
  * step that fails after GitLab changed throws StepFailedAfterChangeError. The adapters (provider/dynamic,
  * provider/plugin) turn the engine's plain values into those types and back with the decoders and
- * encoders here: decodeMirrorInputs, decodeMirrorState, checkedInputs (the inputs as the engine records
+ * encoders here: decodeMirrorInputs, decodeMirrorState, inputsToRecord (the inputs as the engine records
  * them), compactOutputs / expandOutputs, and the preview's UNKNOWN value that Check and Diff still meet.
  */
 export { UNKNOWN, isUnknown } from "./unknown";
@@ -23,13 +23,13 @@ export {
 } from "./fields";
 export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, MirrorOutputOnly, OutputMeta, OutputOnlyField } from "./fields";
 export {
-  checkedInputs,
+  inputsToRecord,
   decodeMirrorInputs,
   decodePlannedInputs,
   decodeRecordedInputs,
-  failuresForEngine,
-  inputFailures,
-  normaliseInputs,
+  hideSecretProperties,
+  checkInputs,
+  withDefaults,
 } from "./inputs";
 export type { CheckFailure, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
 export { diffMirror } from "./diff";

@@ -34,7 +34,7 @@ export interface CheckFailure {
  * Every problem of the resource's own inputs, at once, without any network I/O. Fields holding the
  * preview's unknown sentinel are not validated.
  */
-export function inputFailures(raw: Record<string, unknown>): CheckFailure[] {
+export function checkInputs(raw: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const known: Record<string, unknown> = {};
   const unknownMask: Partial<Record<InputField, true>> = {};
@@ -62,12 +62,12 @@ function failureOf(issue: z.core.$ZodIssue, known: Record<string, unknown>): Che
 }
 
 // Rules that involve two fields; each runs only when both fields are known and individually valid.
-// `validated` is the whole object when it validated, which spares parsing each field again.
-function crossFieldFailures(known: Record<string, unknown>, validated?: Record<string, unknown>): CheckFailure[] {
+// `parsedWhole` is the whole object, parsed, when it passed its schema, which spares parsing each field again.
+function crossFieldFailures(known: Record<string, unknown>, parsedWhole?: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const shape = mirrorInputsSchema.shape;
   const valid = <K extends InputField>(field: K): MirrorInputs[K] | undefined => {
-    if (validated !== undefined) return validated[field] as MirrorInputs[K] | undefined;
+    if (parsedWhole !== undefined) return parsedWhole[field] as MirrorInputs[K] | undefined;
     const parsed = shape[field].safeParse(known[field]);
     return parsed.success ? (parsed.data as MirrorInputs[K]) : undefined;
   };
@@ -98,7 +98,7 @@ function crossFieldFailures(known: Record<string, unknown>, validated?: Record<s
  * reason. A reason may quote a value (a regex's syntax error quotes the regex): every string of a secret
  * input is masked in every reason.
  */
-export function failuresForEngine(
+export function hideSecretProperties(
   failures: readonly CheckFailure[],
   secretInputs: Iterable<string> = [],
   values: Record<string, unknown> = {},
@@ -128,7 +128,7 @@ function stringsIn(value: unknown): string[] {
  * Unknown (preview) values are passed through unchanged so the diff can treat them as "may change".
  * Idempotent: normalising a normalised value changes nothing.
  */
-export function normaliseField(field: InputField, value: unknown, siblings: Record<string, unknown> = {}): unknown {
+export function fieldWithDefault(field: InputField, value: unknown, siblings: Record<string, unknown> = {}): unknown {
   if (isUnknown(value)) return UNKNOWN;
   const absent = value === undefined || value === null;
   switch (field) {
@@ -148,7 +148,7 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
     case "onlyProtectedBranches": {
       if (!absent) return value;
       // Protected branches only, unless a regex chooses the branches (GitLab refuses both together).
-      const regex = normaliseField("mirrorBranchRegex", siblings.mirrorBranchRegex);
+      const regex = fieldWithDefault("mirrorBranchRegex", siblings.mirrorBranchRegex);
       return isUnknown(regex) ? UNKNOWN : regex === null;
     }
     default:
@@ -161,13 +161,13 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
  * already validated them in the engine; this keeps a direct caller's bad values from becoming requests.
  */
 export function decodeMirrorInputs(raw: Record<string, unknown>): NormalisedInputs {
-  const [first] = inputFailures(raw);
+  const [first] = checkInputs(raw);
   if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
-  return normaliseInputs(raw);
+  return withDefaults(raw);
 }
 
 /** Normalises every input field of a validated, fully known input object. */
-export function normaliseInputs(inputs: Record<string, unknown>): NormalisedInputs {
+export function withDefaults(inputs: Record<string, unknown>): NormalisedInputs {
   return decodePlannedInputs(inputs) as NormalisedInputs;
 }
 
@@ -180,7 +180,7 @@ export type RecordedInputs = PlannedInputs & { projectId?: number };
 /** The planned inputs of a diff from the engine's plain values, checked or not: normalised, unknowns kept. */
 export function decodePlannedInputs(raw: Record<string, unknown>): PlannedInputs {
   const result: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, raw[field], raw);
+  for (const field of INPUT_FIELDS) result[field] = fieldWithDefault(field, raw[field], raw);
   return result as PlannedInputs;
 }
 
@@ -203,10 +203,10 @@ export function decodeRecordedInputs(raw: Record<string, unknown>): RecordedInpu
  * each recorded value is one more the engine rewrites for every mirror at every checkpoint); unset
  * optional fields left out; unknown values kept.
  */
-export function checkedInputs(raw: Record<string, unknown>): Record<string, unknown> {
+export function inputsToRecord(raw: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of INPUT_FIELDS) {
-    const value = normaliseField(field, raw[field], raw);
+    const value = fieldWithDefault(field, raw[field], raw);
     if (value === null || value === undefined || isSteeringDefault(field, value)) continue;
     result[field] = value;
   }

@@ -12,7 +12,7 @@ import type { NormalisedInputs } from "./inputs";
  * otherwise GitLab's fingerprints take their place, which differ from any configured key list, so the
  * next diff shows a change and the update sends the configured keys again.
  */
-export function observedInputs(base: NormalisedInputs, mirror: RemoteMirror): NormalisedInputs {
+export function inputsFromGitLab(base: NormalisedInputs, mirror: RemoteMirror): NormalisedInputs {
   const remoteFingerprints = mirror.hostKeys.map((k) => k.fingerprintSha256);
   const storedFingerprints = base.hostKeys.map(fingerprintOfEntry);
   const keysMatch =

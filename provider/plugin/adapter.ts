@@ -9,7 +9,7 @@ import { PROVIDER_ARGUMENT_NAMES, type SettingNames, stackConfigNames } from "..
 import { ProviderError, settingError } from "../errors";
 import {
   CheckFailure,
-  checkedInputs,
+  inputsToRecord,
   compactOutputs,
   connectionFailures,
   createMirror,
@@ -22,8 +22,8 @@ import {
   deleteMirror,
   diffMirror,
   expandOutputs,
-  failuresForEngine,
-  inputFailures,
+  hideSecretProperties,
+  checkInputs,
   listMirrors,
   MirrorContext,
   MirrorLogger,
@@ -132,7 +132,7 @@ export class RemoteMirrorPlugin {
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
-    const failures = failuresForEngine(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
+    const failures = hideSecretProperties(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
     if (!isSwitch(news.earlyAuthCheck) && !isUnknown(news.earlyAuthCheck)) {
       const name = isDefaultProvider(urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck";
       failures.push({ property: "", reason: `${name} must be true or false` });
@@ -189,8 +189,8 @@ export class RemoteMirrorPlugin {
 
   /** `secretInputs`: the inputs the program marked secret; their values never appear in a failure. */
   check(news: Props, secretInputs: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
-    const failures = failuresForEngine(inputFailures(news), secretInputs, news);
-    return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
+    const failures = hideSecretProperties(checkInputs(news), secretInputs, news);
+    return { inputs: failures.length > 0 ? news : inputsToRecord(news), failures };
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
@@ -218,7 +218,7 @@ export class RemoteMirrorPlugin {
     if (result.gone) return { id: "" };
     if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
-    const found = checkedInputs(result.inputs);
+    const found = inputsToRecord(result.inputs);
     const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(found, inputs);
     return { id: result.id, props: compactOutputs({ ...result.state }), inputs: unchanged ? undefined : found };
   }

@@ -4,10 +4,10 @@
  * refresh said) and with the recorded state (what GitLab held after the last step, which differs when a
  * step failed halfway). A change of an entry's credentials replaces that mirror inside an update of the set.
  */
-import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, normaliseInputs } from "../mirror";
+import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, withDefaults } from "../mirror";
 import { fingerprintOfEntry, sameFingerprints } from "../mirror/host-keys";
 import { parseMirrorUrl } from "../mirror/url";
-import { ENTRY_FIELDS, EntryField, entryKey, normaliseEntry } from "./inputs";
+import { ENTRY_FIELDS, EntryField, entryKey, entryWithDefaults } from "./inputs";
 import type { EntryState, ProjectMirrorsState } from "./state";
 
 export type DiffKind = "add" | "update" | "delete" | "update-replace";
@@ -51,7 +51,7 @@ function fullyKnown(entry: Props): boolean {
 
 /** The fields of a new entry that differ from what GitLab holds according to the state. */
 function stateChanges(state: EntryState, entry: Props): EntryField[] {
-  const declared = normaliseEntry(entry);
+  const declared = entryWithDefaults(entry);
   const changed: EntryField[] = [];
   const held: Record<string, unknown> = { ...state, mirrorBranchRegex: state.mirrorBranchRegex ?? null };
   for (const name of REPORTED) if (held[name] !== declared[name]) changed.push(name);
@@ -155,5 +155,5 @@ export function credentialsChanged(oldEntry: Props | undefined, newEntry: { url:
 
 /** The project as the inputs give it, normalised. */
 export function projectOf(raw: Props): number | string {
-  return normaliseInputs({ project: raw.project, url: "" }).project;
+  return withDefaults({ project: raw.project, url: "" }).project;
 }

@@ -26,6 +26,7 @@ import {
   MirrorOutputs,
   withEnvironmentFallback,
 } from "../mirror";
+import { decodeProperties, encodeProperties } from "../engine-unknowns";
 import { inEngineForm } from "../partial-state";
 
 type Props = Record<string, unknown>;
@@ -78,9 +79,11 @@ function context(): MirrorContext {
   return createMirrorContext({ ...connection(), settingNames: SETTING_NAMES, logger, pollIntervalMs: pollIntervalFromEnv() });
 }
 
+/** The engine's unknowns (preview) reach the core as its own marker, and go back as the engine's. */
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = hideSecretProperties([...connectionFailures(connection(), SETTING_NAMES), ...checkInputs(news)], [], news);
-  return { inputs: failures.length > 0 ? news : inputsToRecord(news), failures };
+  const given = decodeProperties(news);
+  const failures = hideSecretProperties([...connectionFailures(connection(), SETTING_NAMES), ...checkInputs(given)], [], given);
+  return { inputs: failures.length > 0 ? news : encodeProperties(inputsToRecord(given)), failures };
 }
 
 export async function diff(
@@ -88,7 +91,7 @@ export async function diff(
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const result = diffMirror(decodeRecordedInputs(olds), decodePlannedInputs(news));
+  const result = diffMirror(decodeRecordedInputs(decodeProperties(olds)), decodePlannedInputs(decodeProperties(news)));
   return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
 }
 

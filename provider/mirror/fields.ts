@@ -2,7 +2,6 @@ import { z } from "zod";
 import { branchRegexProblem } from "./branch-regex";
 import { parseHostKey } from "./host-keys";
 import { projectIdProblem } from "./project";
-import { isUnknown } from "./unknown";
 import { describeUrlProblem, parseMirrorUrl } from "./url";
 
 /**
@@ -82,7 +81,6 @@ const hostKeysSchema = z
       ctx.addIssue({ code: "custom", message: `has ${keys.length} entries; GitLab accepts at most ${MAX_HOST_KEYS}` });
     }
     keys.forEach((line, index) => {
-      if (isUnknown(line)) return;
       const parsed = parseHostKey(line);
       if (!parsed.ok) ctx.addIssue({ code: "custom", path: [index], message: parsed.reason });
     });

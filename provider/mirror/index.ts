@@ -4,9 +4,11 @@
  * step that fails after GitLab changed throws StepFailedAfterChangeError. The adapters (provider/dynamic,
  * provider/plugin) turn the engine's plain values into those types and back with the decoders and
  * encoders here: decodeMirrorInputs, decodeMirrorState, inputsToRecord (the inputs as the engine records
- * them), compactOutputs / expandOutputs, and the preview's UNKNOWN value that Check and Diff still meet.
+ * them), compactOutputs / expandOutputs. A value not known yet during a preview is the core's own
+ * UNKNOWN, which each adapter puts in place of the engine's marker before Check and Diff.
  */
 export { UNKNOWN, isUnknown } from "./unknown";
+export type { Unknown } from "./unknown";
 export {
   AUTH_METHODS,
   GITLAB_ATTRIBUTES,
@@ -31,7 +33,7 @@ export {
   checkInputs,
   withDefaults,
 } from "./inputs";
-export type { CheckFailure, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
+export type { CheckFailure, GivenInputs, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
 export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";

@@ -41,7 +41,7 @@ function keyOf(entry: unknown): string | undefined {
   return typeof url === "string" && parseMirrorUrl(url).ok ? entryKey(url) : undefined;
 }
 
-/** Whether every value of the entry is known (preview sends unknown values as a sentinel). */
+/** Whether every value of the entry is known (during a preview any of them may be UNKNOWN). */
 function fullyKnown(entry: Props): boolean {
   return ENTRY_FIELDS.every((name) => {
     const value = entry[name];

@@ -1,6 +1,7 @@
 import { fieldMeta, INPUT_FIELDS } from "../../provider/mirror/fields";
 import { inputsToRecord, hideSecretProperties, checkInputs, fieldWithDefault, withDefaults } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
+import { ENGINE_UNKNOWN } from "../../provider/engine-unknowns";
 import { diffMirror } from "../support/mirror-core";
 import { updateAttributes } from "../../provider/mirror/attributes";
 
@@ -142,6 +143,20 @@ describe("checkInputs", () => {
 
   it("still validates the known fields next to unknown ones", () => {
     expect(check({ url: UNKNOWN, enabled: "nope" })).toEqual([{ property: "enabled", reason: "must be true or false" }]);
+  });
+
+  it("validates the known entries of a list next to an unknown one, and counts them all", () => {
+    expect(check({ hostKeys: ["not a key", UNKNOWN] })).toEqual([{ property: "hostKeys", reason: expect.stringMatching(/^entry 1 /) }]);
+    expect(check({ hostKeys: [UNKNOWN, "not a key"] })).toEqual([{ property: "hostKeys", reason: expect.stringMatching(/^entry 2 /) }]);
+    expect(check({ hostKeys: Array.from({ length: 11 }, () => UNKNOWN) })).toEqual([{ property: "hostKeys", reason: "has 11 entries; GitLab accepts at most 10" }]);
+  });
+
+  it("knows only the core's own marker: the engine's unknown is an ordinary, wrong value (adapters decode it)", () => {
+    expect(typeof UNKNOWN).not.toBe("string");
+    expect(check({ enabled: ENGINE_UNKNOWN })).toEqual([{ property: "enabled", reason: "must be true or false" }]);
+    expect(check({ url: ENGINE_UNKNOWN }).map((f) => f.property)).toEqual(["url"]);
+    expect(check({ hostKeys: [ED25519, ENGINE_UNKNOWN] }).map((f) => f.property)).toEqual(["hostKeys"]);
+    expect(fieldWithDefault("enabled", ENGINE_UNKNOWN)).toBe(ENGINE_UNKNOWN);
   });
 });
 

@@ -52,6 +52,6 @@ export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycl
 export type { CreateResult, ReadResult } from "./lifecycle";
 export { decodeMirrorState } from "./state";
 export type { RecordedMirror } from "./state";
-export { listMirrors } from "./discover";
+export { listMirrors, mirrorInfoSchema } from "./discover";
 export type { MirrorInfo } from "./discover";
 export { MirrorListCache } from "./mirror-lists";

@@ -4,7 +4,7 @@
  * refresh said) and with the recorded state (what GitLab held after the last step, which differs when a
  * step failed halfway). A change of an entry's credentials replaces that mirror inside an update of the set.
  */
-import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, withDefaults } from "../mirror";
+import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, REPORTED_INPUT_FIELDS, withDefaults } from "../mirror";
 import { fingerprintOfEntry, sameFingerprints } from "../mirror/host-keys";
 import { parseMirrorUrl } from "../mirror/url";
 import { ENTRY_FIELDS, EntryField, entryKey, entryWithDefaults } from "./inputs";
@@ -28,8 +28,8 @@ export interface ProjectMirrorsDiff {
 
 type Props = Record<string, unknown>;
 
-/** GitLab's attributes that the state records as GitLab reports them. */
-const REPORTED: readonly EntryField[] = ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex"];
+/** GitLab's attributes that the state records as GitLab reports them: the table's `reported` inputs. */
+const REPORTED = REPORTED_INPUT_FIELDS as readonly EntryField[];
 
 function entriesOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
@@ -53,8 +53,9 @@ function fullyKnown(entry: Props): boolean {
 function stateChanges(state: EntryState, entry: Props): EntryField[] {
   const declared = entryWithDefaults(entry);
   const changed: EntryField[] = [];
-  const held: Record<string, unknown> = { ...state, mirrorBranchRegex: state.mirrorBranchRegex ?? null };
-  for (const name of REPORTED) if (held[name] !== declared[name]) changed.push(name);
+  // The state leaves out what GitLab reports as unset; the declared entry holds null there.
+  const held: Partial<Record<EntryField, unknown>> = state;
+  for (const name of REPORTED) if ((held[name] ?? null) !== declared[name]) changed.push(name);
   const declaredFingerprints = declared.hostKeys.map(fingerprintOfEntry);
   const heldFingerprints = state.hostKeyFingerprints ?? [];
   if (declaredFingerprints.every((fp): fp is string => fp !== null) && !sameFingerprints(declaredFingerprints, heldFingerprints)) {

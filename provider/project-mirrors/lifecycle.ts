@@ -8,7 +8,7 @@ import { InvalidInputError, isMirrorNotFound, StepFailedAfterChangeError } from 
 import type { RemoteMirror } from "../gitlab";
 import { MirrorContext, scrubbingLogger } from "../mirror/context";
 import { createAttributes, updateAttributes } from "../mirror/attributes";
-import { diffMirror, NormalisedInputs, withDefaults } from "../mirror";
+import { diffMirror, NormalisedInputs, REPORTED_INPUT_FIELDS, withDefaults } from "../mirror";
 import { inputsFromGitLab } from "../mirror/observed";
 import { resolveProjectId } from "../mirror/project";
 import { requestSync, syncMirror } from "../mirror/sync";
@@ -385,7 +385,7 @@ export async function readProjectMirrors(id: string, recorded: Recorded | undefi
     const normalised = withDefaults({ ...entry, project: projectId });
     const observed = inputsFromGitLab(normalised, mirrorOfState(held));
     const result: Props = { ...entry };
-    for (const name of ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex", "hostKeys"] as const) {
+    for (const name of [...REPORTED_INPUT_FIELDS, "hostKeys"] as const) {
       const value = observed[name];
       if (value === null) delete result[name];
       else result[name] = value;
@@ -423,7 +423,7 @@ async function importSet(s: Scoped, projectId: number, live: readonly RemoteMirr
     if (mirror.url === null || target === null || kept.has(target)) continue;
     const observed = inputsFromGitLab(withDefaults({ project: projectId, url: mirror.url }), mirror);
     const entry: Props = { url: mirror.url };
-    for (const name of ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex"] as const) {
+    for (const name of REPORTED_INPUT_FIELDS) {
       if (observed[name] !== null) entry[name] = observed[name];
     }
     entries.push(entry);

@@ -19,11 +19,26 @@ export function decodeUnknowns(value: unknown): unknown {
   return value;
 }
 
-/** `value` with the core's marker, at any depth, replaced by the engine's unknown. */
+/**
+ * `value` with the core's marker, at any depth, replaced by the engine's unknown. Only a preview's values
+ * hold one: anything else (every output) is returned as it is, not copied.
+ */
 export function encodeUnknowns(value: unknown): unknown {
+  return holdsUnknown(value) ? replaceUnknowns(value) : value;
+}
+
+function holdsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsUnknown);
+  for (const key in value) if (holdsUnknown((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+function replaceUnknowns(value: unknown): unknown {
   if (value === UNKNOWN) return ENGINE_UNKNOWN;
-  if (Array.isArray(value)) return value.map(encodeUnknowns);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encodeUnknowns(item)]));
+  if (Array.isArray(value)) return value.map(replaceUnknowns);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceUnknowns(item)]));
   return value;
 }
 

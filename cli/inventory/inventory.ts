@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InvalidInputError } from "../../provider/errors";
-import { inputFailures } from "../../provider/mirror/inputs";
+import { checkInputs } from "../../provider/mirror/inputs";
 import { inlineCredentialProblem, projectIdentity, projectKeyProblem, targetIdentity } from "./identity";
 
 /** GitLab lets a project have at most 10 enabled push mirrors. */
@@ -215,7 +215,7 @@ function targetProblems(
   const { credentials: _credentials, ...inputs } = settings;
   // A URL holding a secret was reported above; its own check could only repeat it.
   const checkedUrl = inline !== null ? "" : url;
-  for (const failure of inputFailures({ project: 1, url: checkedUrl, ...dropUndefined(inputs) })) {
+  for (const failure of checkInputs({ project: 1, url: checkedUrl, ...dropUndefined(inputs) })) {
     if (failure.property === "url" && checkedUrl === "") continue;
     problems.push({ path: formatPath([...targetPath, failure.property]), message: failure.reason });
   }

@@ -5,7 +5,7 @@
 import { createEngineLog, engineAddressOf } from "../engine-log";
 import { GITLAB_CONFIG_NAMES } from "../connection-settings";
 import {
-  checkedInputs,
+  inputsToRecord,
   connectionFailures,
   createMirror,
   createMirrorContext,
@@ -16,8 +16,8 @@ import {
   decodeRecordedInputs,
   deleteMirror,
   diffMirror,
-  failuresForEngine,
-  inputFailures,
+  hideSecretProperties,
+  checkInputs,
   MirrorContext,
   MirrorLogger,
   pollIntervalFromEnv,
@@ -26,6 +26,7 @@ import {
   MirrorOutputs,
   withEnvironmentFallback,
 } from "../mirror";
+import { decodeProperties, encodeProperties } from "../engine-unknowns";
 import { inEngineForm } from "../partial-state";
 
 type Props = Record<string, unknown>;
@@ -78,9 +79,11 @@ function context(): MirrorContext {
   return createMirrorContext({ ...connection(), settingNames: SETTING_NAMES, logger, pollIntervalMs: pollIntervalFromEnv() });
 }
 
+/** The engine's unknowns (preview) reach the core as its own marker, and go back as the engine's. */
 export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-  const failures = failuresForEngine([...connectionFailures(connection(), SETTING_NAMES), ...inputFailures(news)], [], news);
-  return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
+  const given = decodeProperties(news);
+  const failures = hideSecretProperties([...connectionFailures(connection(), SETTING_NAMES), ...checkInputs(given)], [], given);
+  return { inputs: failures.length > 0 ? news : encodeProperties(inputsToRecord(given)), failures };
 }
 
 export async function diff(
@@ -88,7 +91,7 @@ export async function diff(
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const result = diffMirror(decodeRecordedInputs(olds), decodePlannedInputs(news));
+  const result = diffMirror(decodeRecordedInputs(decodeProperties(olds)), decodePlannedInputs(decodeProperties(news)));
   return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace };
 }
 
@@ -122,7 +125,7 @@ export function read(id: string, props: Props): Promise<{ id: string; props?: Pr
     const result = await readMirror(context(), id, decodeMirrorState(id, props));
     // An empty id tells the engine the resource is gone.
     if (result.gone) return { id: "" };
-    return { id: result.id, props: { ...result.state }, inputs: checkedInputs(result.inputs) };
+    return { id: result.id, props: { ...result.state }, inputs: inputsToRecord(result.inputs) };
   });
 }
 

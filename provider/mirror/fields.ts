@@ -2,7 +2,6 @@ import { z } from "zod";
 import { branchRegexProblem } from "./branch-regex";
 import { parseHostKey } from "./host-keys";
 import { projectIdProblem } from "./project";
-import { isUnknown } from "./unknown";
 import { describeUrlProblem, parseMirrorUrl } from "./url";
 
 /**
@@ -54,8 +53,12 @@ export interface OutputMeta {
 
 const BOOLEAN = { error: "must be true or false" };
 
-function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
-  return schema.meta({ ...meta }) as T;
+/** Where a field's declared metadata is kept in its type (never at run time), so that types can be derived from it. */
+declare const DECLARED: unique symbol;
+type Declared<M> = { readonly [DECLARED]?: M };
+
+function field<T extends z.ZodType, const M extends FieldMeta>(schema: T, meta: M): T & Declared<M> {
+  return schema.meta({ ...(meta as FieldMeta & Record<string, unknown>) }) as T & Declared<M>;
 }
 
 const projectSchema = z
@@ -82,7 +85,6 @@ const hostKeysSchema = z
       ctx.addIssue({ code: "custom", message: `has ${keys.length} entries; GitLab accepts at most ${MAX_HOST_KEYS}` });
     }
     keys.forEach((line, index) => {
-      if (isUnknown(line)) return;
       const parsed = parseHostKey(line);
       if (!parsed.ok) ctx.addIssue({ code: "custom", path: [index], message: parsed.reason });
     });
@@ -214,6 +216,13 @@ export const GITLAB_ATTRIBUTES: ReadonlyArray<readonly [InputField, GitLabAttrib
     return gitlab === undefined ? [] : [[name, gitlab] as const];
   }),
 );
+
+type InputShape = typeof mirrorInputsSchema.shape;
+
+/** The inputs the table marks `reported`, as a type: what is derived from them must name each one. */
+export type ReportedInputField = {
+  [K in keyof InputShape]: InputShape[K] extends Declared<infer M> ? (M extends { reported: true } ? K : never) : never;
+}[keyof InputShape];
 
 /**
  * The inputs GitLab reports back as they are. The others it reports transformed (`url` masked, `hostKeys`

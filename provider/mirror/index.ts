@@ -3,10 +3,12 @@
  * RecordedMirror), the diff and the lifecycle. The lifecycle takes and returns those types only, and a
  * step that fails after GitLab changed throws StepFailedAfterChangeError. The adapters (provider/dynamic,
  * provider/plugin) turn the engine's plain values into those types and back with the decoders and
- * encoders here: decodeMirrorInputs, decodeMirrorState, checkedInputs (the inputs as the engine records
- * them), compactOutputs / expandOutputs, and the preview's UNKNOWN value that Check and Diff still meet.
+ * encoders here: decodeMirrorInputs, decodeMirrorState, inputsToRecord (the inputs as the engine records
+ * them), compactOutputs / expandOutputs. A value not known yet during a preview is the core's own
+ * UNKNOWN, which each adapter puts in place of the engine's marker before Check and Diff.
  */
 export { UNKNOWN, isUnknown } from "./unknown";
+export type { Unknown } from "./unknown";
 export {
   AUTH_METHODS,
   GITLAB_ATTRIBUTES,
@@ -23,15 +25,15 @@ export {
 } from "./fields";
 export type { AuthMethod, FieldMeta, GitLabAttribute, InputField, MirrorInputs, MirrorOutputOnly, OutputMeta, OutputOnlyField } from "./fields";
 export {
-  checkedInputs,
+  inputsToRecord,
   decodeMirrorInputs,
   decodePlannedInputs,
   decodeRecordedInputs,
-  failuresForEngine,
-  inputFailures,
-  normaliseInputs,
+  hideSecretProperties,
+  checkInputs,
+  withDefaults,
 } from "./inputs";
-export type { CheckFailure, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
+export type { CheckFailure, GivenInputs, NormalisedInputs, PlannedInputs, RecordedInputs } from "./inputs";
 export { diffMirror } from "./diff";
 export type { MirrorDiff } from "./diff";
 export type { MirrorOutputs } from "./outputs";
@@ -50,6 +52,6 @@ export { createMirror, deleteMirror, readMirror, updateMirror } from "./lifecycl
 export type { CreateResult, ReadResult } from "./lifecycle";
 export { decodeMirrorState } from "./state";
 export type { RecordedMirror } from "./state";
-export { listMirrors } from "./discover";
+export { listMirrors, mirrorInfoSchema } from "./discover";
 export type { MirrorInfo } from "./discover";
 export { MirrorListCache } from "./mirror-lists";

@@ -31,23 +31,40 @@ export interface CheckFailure {
 }
 
 /**
- * Every problem of the resource's own inputs, at once, without any network I/O. Fields holding the
- * preview's unknown sentinel are not validated.
+ * The inputs as a program gave them, decoded by an adapter: any value (Check finds out which are valid),
+ * and a value not known yet during a preview (or one entry of a list) as the core's UNKNOWN, never the
+ * engine's own marker. Keys that are not inputs are ignored.
  */
-export function inputFailures(raw: Record<string, unknown>): CheckFailure[] {
+export type GivenInputs = Readonly<Record<string, unknown>>;
+
+/**
+ * Every problem of the resource's own inputs, at once, without any network I/O. Values that are UNKNOWN
+ * are not validated; a list with an UNKNOWN entry is validated without it (its length still counts).
+ */
+export function checkInputs(given: GivenInputs): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const known: Record<string, unknown> = {};
   const unknownMask: Partial<Record<InputField, true>> = {};
+  const unknownEntries = new Map<InputField, Set<number>>();
   for (const field of INPUT_FIELDS) {
-    const value = raw[field];
+    const value = given[field];
     if (isUnknown(value)) unknownMask[field] = true;
-    else if (value !== undefined && value !== null) known[field] = value;
+    else if (Array.isArray(value) && value.some(isUnknown)) {
+      // Every list input is a list of strings: an unknown entry stands in as an empty string, and nothing
+      // said about it is reported.
+      unknownEntries.set(field, new Set(value.flatMap((entry, index) => (isUnknown(entry) ? [index] : []))));
+      known[field] = value.map((entry) => (isUnknown(entry) ? "" : entry));
+    } else if (value !== undefined && value !== null) known[field] = value;
   }
   // Building a partial schema costs more than validating: only preview's unknown values need one.
   const schema = Object.keys(unknownMask).length === 0 ? mirrorInputsSchema : mirrorInputsSchema.partial(unknownMask);
   const result = schema.safeParse(known);
   if (!result.success) {
-    for (const issue of result.error.issues) failures.push(failureOf(issue, known));
+    for (const issue of result.error.issues) {
+      const [property, index] = issue.path;
+      if (typeof index === "number" && unknownEntries.get(property as InputField)?.has(index)) continue;
+      failures.push(failureOf(issue, known));
+    }
   }
   failures.push(...crossFieldFailures(known, result.success ? (result.data as Record<string, unknown>) : undefined));
   return failures;
@@ -62,12 +79,12 @@ function failureOf(issue: z.core.$ZodIssue, known: Record<string, unknown>): Che
 }
 
 // Rules that involve two fields; each runs only when both fields are known and individually valid.
-// `validated` is the whole object when it validated, which spares parsing each field again.
-function crossFieldFailures(known: Record<string, unknown>, validated?: Record<string, unknown>): CheckFailure[] {
+// `parsedWhole` is the whole object, parsed, when it passed its schema, which spares parsing each field again.
+function crossFieldFailures(known: Record<string, unknown>, parsedWhole?: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const shape = mirrorInputsSchema.shape;
   const valid = <K extends InputField>(field: K): MirrorInputs[K] | undefined => {
-    if (validated !== undefined) return validated[field] as MirrorInputs[K] | undefined;
+    if (parsedWhole !== undefined) return parsedWhole[field] as MirrorInputs[K] | undefined;
     const parsed = shape[field].safeParse(known[field]);
     return parsed.success ? (parsed.data as MirrorInputs[K]) : undefined;
   };
@@ -98,7 +115,7 @@ function crossFieldFailures(known: Record<string, unknown>, validated?: Record<s
  * reason. A reason may quote a value (a regex's syntax error quotes the regex): every string of a secret
  * input is masked in every reason.
  */
-export function failuresForEngine(
+export function hideSecretProperties(
   failures: readonly CheckFailure[],
   secretInputs: Iterable<string> = [],
   values: Record<string, unknown> = {},
@@ -128,7 +145,7 @@ function stringsIn(value: unknown): string[] {
  * Unknown (preview) values are passed through unchanged so the diff can treat them as "may change".
  * Idempotent: normalising a normalised value changes nothing.
  */
-export function normaliseField(field: InputField, value: unknown, siblings: Record<string, unknown> = {}): unknown {
+export function fieldWithDefault(field: InputField, value: unknown, siblings: GivenInputs = {}): unknown {
   if (isUnknown(value)) return UNKNOWN;
   const absent = value === undefined || value === null;
   switch (field) {
@@ -144,11 +161,11 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
       // Check refuses anything but a list of strings; a recorded state may still hold something else
       // (edited by hand, or damaged). It is read as no keys: GitLab's fingerprints then show the drift.
       if (absent || !Array.isArray(value)) return [];
-      return value.flatMap((k) => (isUnknown(k) ? [k] : typeof k === "string" ? [k.trim()] : []));
+      return value.flatMap((k): Array<string | Unknown> => (isUnknown(k) ? [k] : typeof k === "string" ? [k.trim()] : []));
     case "onlyProtectedBranches": {
       if (!absent) return value;
       // Protected branches only, unless a regex chooses the branches (GitLab refuses both together).
-      const regex = normaliseField("mirrorBranchRegex", siblings.mirrorBranchRegex);
+      const regex = fieldWithDefault("mirrorBranchRegex", siblings.mirrorBranchRegex);
       return isUnknown(regex) ? UNKNOWN : regex === null;
     }
     default:
@@ -161,26 +178,28 @@ export function normaliseField(field: InputField, value: unknown, siblings: Reco
  * already validated them in the engine; this keeps a direct caller's bad values from becoming requests.
  */
 export function decodeMirrorInputs(raw: Record<string, unknown>): NormalisedInputs {
-  const [first] = inputFailures(raw);
+  const [first] = checkInputs(raw);
   if (first !== undefined) throw new InvalidInputError(first.property, first.reason);
-  return normaliseInputs(raw);
+  return withDefaults(raw);
 }
 
 /** Normalises every input field of a validated, fully known input object. */
-export function normaliseInputs(inputs: Record<string, unknown>): NormalisedInputs {
+export function withDefaults(inputs: Record<string, unknown>): NormalisedInputs {
   return decodePlannedInputs(inputs) as NormalisedInputs;
 }
 
-/** The inputs as the engine plans them: during a preview any of them, or one host key, may be unknown. */
-export type PlannedInputs = { [K in InputField]: NormalisedInputs[K] | Unknown };
+/** The inputs as the engine plans them: during a preview any of them, or one host key, may be UNKNOWN. */
+export type PlannedInputs = { [K in Exclude<InputField, "hostKeys">]: NormalisedInputs[K] | Unknown } & {
+  hostKeys: Array<NormalisedInputs["hostKeys"][number] | Unknown> | Unknown;
+};
 
 /** What a diff compares planned inputs with: the recorded inputs, and the project id they resolved to. */
 export type RecordedInputs = PlannedInputs & { projectId?: number };
 
-/** The planned inputs of a diff from the engine's plain values, checked or not: normalised, unknowns kept. */
-export function decodePlannedInputs(raw: Record<string, unknown>): PlannedInputs {
+/** The planned inputs of a diff from the given (decoded) values, checked or not: normalised, UNKNOWN kept. */
+export function decodePlannedInputs(raw: GivenInputs): PlannedInputs {
   const result: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) result[field] = normaliseField(field, raw[field], raw);
+  for (const field of INPUT_FIELDS) result[field] = fieldWithDefault(field, raw[field], raw);
   return result as PlannedInputs;
 }
 
@@ -203,10 +222,10 @@ export function decodeRecordedInputs(raw: Record<string, unknown>): RecordedInpu
  * each recorded value is one more the engine rewrites for every mirror at every checkpoint); unset
  * optional fields left out; unknown values kept.
  */
-export function checkedInputs(raw: Record<string, unknown>): Record<string, unknown> {
+export function inputsToRecord(raw: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of INPUT_FIELDS) {
-    const value = normaliseField(field, raw[field], raw);
+    const value = fieldWithDefault(field, raw[field], raw);
     if (value === null || value === undefined || isSteeringDefault(field, value)) continue;
     result[field] = value;
   }

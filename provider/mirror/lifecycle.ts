@@ -12,9 +12,9 @@ import { redactAll } from "../redact";
 import { createAttributes, UPDATABLE_GITLAB_INPUTS, updateAttributes } from "./attributes";
 import { MirrorContext, scrubbingLogger } from "./context";
 import { diffMirror } from "./diff";
-import { decodeRecordedInputs, NormalisedInputs, normaliseInputs } from "./inputs";
+import { decodeRecordedInputs, NormalisedInputs, withDefaults } from "./inputs";
 import { locate } from "./locate";
-import { observedInputs } from "./observed";
+import { inputsFromGitLab } from "./observed";
 import { buildOutputs, MirrorOutputs, resourceId } from "./outputs";
 import { resolveProjectId } from "./project";
 import type { RecordedMirror } from "./state";
@@ -120,7 +120,7 @@ export async function createMirror(baseCtx: MirrorContext, inputs: NormalisedInp
 
   const id = resourceId(projectId, mirror.id);
   // Until the PUT below succeeds, an adopted or recovered mirror is recorded as GitLab has it.
-  let outputs = buildOutputs(observedInputs(inputs, mirror), projectId, mirror, undefined, scrub);
+  let outputs = buildOutputs(inputsFromGitLab(inputs, mirror), projectId, mirror, undefined, scrub);
   try {
     // An adopted or recovered mirror may differ from the inputs; one we just created matches them.
     const changed = existing ? diffMirror(outputs, inputs).updates.filter((f) => UPDATABLE_GITLAB_INPUTS.includes(f)) : [];
@@ -185,7 +185,7 @@ export async function readMirror(baseCtx: MirrorContext, id: string, recorded: R
   }
   const importing = recorded === undefined;
   const stored: NormalisedInputs = recorded ?? (await importedInputs(ctx, projectId, mirror));
-  const observed = observedInputs(stored, mirror);
+  const observed = inputsFromGitLab(stored, mirror);
   // GitLab keeps a mirror's key pair until its auth method changes: ask only when none is recorded or
   // the method changed outside Pulumi.
   const storedKey = stored.authMethod === observed.authMethod ? recorded?.publicKey : undefined;
@@ -210,7 +210,7 @@ async function importedInputs(ctx: MirrorContext, projectId: number, mirror: Rem
     throw new InvalidInputError("id", `GitLab returned no URL for mirror ${mirror.id} of project ${projectId}, so it cannot be imported`);
   }
   const project = await ctx.client.projects.get(projectId);
-  return normaliseInputs({ project: project.pathWithNamespace, url: mirror.url });
+  return withDefaults({ project: project.pathWithNamespace, url: mirror.url });
 }
 
 /**

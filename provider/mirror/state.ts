@@ -1,5 +1,5 @@
 import { MirrorOutputOnly, mirrorOutputOnlySchema, OUTPUT_ONLY_FIELDS } from "./fields";
-import { NormalisedInputs, normaliseInputs } from "./inputs";
+import { NormalisedInputs, withDefaults } from "./inputs";
 import { locate } from "./locate";
 
 /**
@@ -17,7 +17,7 @@ export type RecordedMirror = NormalisedInputs & Partial<MirrorOutputOnly> & { sy
 export function decodeMirrorState(id: string, raw: Record<string, unknown>): RecordedMirror | undefined {
   locate(id, raw);
   if (typeof raw.url !== "string") return undefined;
-  const state: RecordedMirror = normaliseInputs(raw);
+  const state: RecordedMirror = withDefaults(raw);
   const outputs = state as Record<string, unknown>;
   for (const field of OUTPUT_ONLY_FIELDS) {
     if (raw[field] === undefined) continue;

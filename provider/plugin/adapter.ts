@@ -9,7 +9,7 @@ import { PROVIDER_ARGUMENT_NAMES, type SettingNames, stackConfigNames } from "..
 import { ProviderError, settingError } from "../errors";
 import {
   CheckFailure,
-  checkedInputs,
+  inputsToRecord,
   compactOutputs,
   connectionFailures,
   createMirror,
@@ -22,8 +22,8 @@ import {
   deleteMirror,
   diffMirror,
   expandOutputs,
-  failuresForEngine,
-  inputFailures,
+  hideSecretProperties,
+  checkInputs,
   listMirrors,
   MirrorContext,
   MirrorLogger,
@@ -43,8 +43,9 @@ import { GET_REMOTE_MIRRORS_TOKEN, PACKAGE_NAME } from "./schema";
 type Props = Record<string, unknown>;
 
 export interface Settings {
-  baseUrl?: string;
-  token?: string;
+  /** As given: a string, or the core's UNKNOWN during a preview. */
+  baseUrl?: unknown;
+  token?: unknown;
   /** true, false, or the text of a stack config value ("false"); see earlyAuthCheckEnabled. */
   earlyAuthCheck?: unknown;
 }
@@ -113,6 +114,8 @@ function recordedInputs(oldInputs: Props | undefined): Props | undefined {
 
 export class RemoteMirrorPlugin {
   private settings: { baseUrl?: string; token?: string } = {};
+  /** A setting was not known yet when the engine configured the provider (preview). */
+  private settingUnknown = false;
   private urn = "";
   private earlyAuthCheck = true;
   /** Resources read for an import in this run (URN -> id), until their diff: see `warnOfImportDiff`. */
@@ -132,7 +135,9 @@ export class RemoteMirrorPlugin {
 
   /** CheckConfig: every problem of the provider's settings, at preview, naming what the user sets. */
   checkConfig(urn: string, news: Props): CheckFailure[] {
-    const failures = failuresForEngine(connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)));
+    // A setting not known yet (preview) cannot be judged; the early token check skips it too.
+    const judged = connectionFailures(withEnvironmentFallback(news, this.env), settingNamesFor(urn)).filter((failure) => !isUnknown(news[failure.setting]));
+    const failures = hideSecretProperties(judged);
     if (!isSwitch(news.earlyAuthCheck) && !isUnknown(news.earlyAuthCheck)) {
       const name = isDefaultProvider(urn) ? `${PACKAGE_NAME}:earlyAuthCheck` : "the provider's earlyAuthCheck";
       failures.push({ property: "", reason: `${name} must be true or false` });
@@ -149,6 +154,7 @@ export class RemoteMirrorPlugin {
   configure(urn: string, given: Settings): void {
     this.urn = urn;
     this.settings = withEnvironmentFallback(given, this.env);
+    this.settingUnknown = isUnknown(given.baseUrl) || isUnknown(given.token);
     this.earlyAuthCheck = earlyAuthCheckEnabled(given.earlyAuthCheck, this.env);
   }
 
@@ -161,7 +167,7 @@ export class RemoteMirrorPlugin {
   async checkToken(): Promise<void> {
     const { baseUrl, token } = this.settings;
     if (!this.earlyAuthCheck || baseUrl === undefined || token === undefined) return;
-    if (isUnknown(baseUrl) || isUnknown(token) || connectionFailures({ baseUrl, token }, settingNamesFor(this.urn)).length > 0) return;
+    if (this.settingUnknown || connectionFailures({ baseUrl, token }, settingNamesFor(this.urn)).length > 0) return;
     try {
       await this.context(this.urn).client.users.current();
     } catch (err) {
@@ -189,8 +195,8 @@ export class RemoteMirrorPlugin {
 
   /** `secretInputs`: the inputs the program marked secret; their values never appear in a failure. */
   check(news: Props, secretInputs: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
-    const failures = failuresForEngine(inputFailures(news), secretInputs, news);
-    return { inputs: failures.length > 0 ? news : checkedInputs(news), failures };
+    const failures = hideSecretProperties(checkInputs(news), secretInputs, news);
+    return { inputs: failures.length > 0 ? news : inputsToRecord(news), failures };
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined, urn?: string): PluginDiff {
@@ -218,7 +224,7 @@ export class RemoteMirrorPlugin {
     if (result.gone) return { id: "" };
     if (Object.keys(props).length === 0 && Object.keys(inputs).length === 0) this.imports.set(urn, id);
     // Without inputs in the answer the engine keeps the recorded ones: a mirror as recorded costs no more.
-    const found = checkedInputs(result.inputs);
+    const found = inputsToRecord(result.inputs);
     const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(found, inputs);
     return { id: result.id, props: compactOutputs({ ...result.state }), inputs: unchanged ? undefined : found };
   }

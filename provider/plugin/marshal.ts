@@ -1,8 +1,12 @@
 /**
  * Property values between the engine's wire form and plain JavaScript. The plugin tells the engine it
  * accepts secrets, so a secret arrives wrapped in an object carrying Pulumi's secret signature, and
- * leaves wrapped the same way: the engine marks nothing secret on the way back by itself.
+ * leaves wrapped the same way: the engine marks nothing secret on the way back by itself. A value the
+ * engine does not know yet (preview) arrives as its unknown marker and is handed on as the core's
+ * (provider/mirror/unknown.ts), and leaves as the engine's again.
  */
+import { ENGINE_UNKNOWN, encodeUnknowns } from "../engine-unknowns";
+import { UNKNOWN } from "../mirror/unknown";
 
 /** The special-signature key and the secret's signature value (Pulumi's property-value encoding). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -28,6 +32,7 @@ function unwrapValue(value: unknown, path: string, found: Set<string>): unknown 
     found.add(path);
     return unwrapValue(value.value, path, found);
   }
+  if (value === ENGINE_UNKNOWN) return UNKNOWN;
   if (Array.isArray(value)) return value.map((item) => unwrapValue(item, `${path}[]`, found));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapValue(v, `${path}.${k}`, found)]));
@@ -35,7 +40,7 @@ function unwrapValue(value: unknown, path: string, found: Set<string>): unknown 
   return value;
 }
 
-/** Plain values, and where the secrets were. */
+/** Plain values (the engine's unknowns as the core's marker), and where the secrets were. */
 export function unwrapSecrets(properties: Record<string, unknown> | undefined): Unwrapped {
   const secretKeys = new Set<string>();
   const secretPaths = new Set<string>();
@@ -67,7 +72,7 @@ function wrapAt(value: unknown, rest: string): unknown {
 
 /**
  * The properties with the named keys, or paths (`mirrors[].url`), wrapped as secrets; undefined values
- * dropped. A key that is secret as a whole needs no path below it.
+ * dropped; the core's unknowns as the engine's. A key that is secret as a whole needs no path below it.
  */
 export function wrapSecrets(properties: Record<string, unknown>, secretPaths: Iterable<string>): Record<string, unknown> {
   const byKey = new Map<string, string[]>();
@@ -76,8 +81,9 @@ export function wrapSecrets(properties: Record<string, unknown>, secretPaths: It
     byKey.set(key, [...(byKey.get(key) ?? []), path.slice(key.length)]);
   }
   const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(properties)) {
-    if (value === undefined) continue;
+  for (const [key, plain] of Object.entries(properties)) {
+    if (plain === undefined) continue;
+    const value = encodeUnknowns(plain);
     const below = byKey.get(key) ?? [];
     result[key] = below.includes("") ? wrap(value) : below.reduce<unknown>((acc, rest) => wrapAt(acc, rest), value);
   }

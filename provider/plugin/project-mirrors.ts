@@ -6,15 +6,15 @@ import { isDeepStrictEqual } from "node:util";
 import type { CheckFailure, MirrorContext } from "../mirror";
 import {
   createProjectMirrors,
-  decodeInputs,
+  decodeProjectMirrorsInputs,
   decodeState,
   deleteProjectMirrors,
   diffProjectMirrors,
-  failuresForEngine,
+  hideEntryProperties,
   ProjectMirrorsState,
-  projectMirrorsFailures,
+  checkProjectMirrorsInputs,
   readProjectMirrors,
-  recordedInputs,
+  projectMirrorsInputsToRecord,
   Recorded,
   updateProjectMirrors,
 } from "../project-mirrors";
@@ -57,8 +57,8 @@ export class ProjectMirrorsResource {
   /** `secretPaths`: where the program marked values secret (`mirrors[].mirrorBranchRegex`); no reason quotes them. */
   check(news: Props, secretPaths: Iterable<string> = []): { inputs: Props; failures: CheckFailure[] } {
     const hidden = [...secretPaths].flatMap((path) => valuesAt(news, path));
-    const failures = failuresForEngine(projectMirrorsFailures(news)).map((failure) => ({ ...failure, reason: redactSecrets(failure.reason, hidden) }));
-    return { inputs: failures.length > 0 ? news : recordedInputs(news), failures };
+    const failures = hideEntryProperties(checkProjectMirrorsInputs(news)).map((failure) => ({ ...failure, reason: redactSecrets(failure.reason, hidden) }));
+    return { inputs: failures.length > 0 ? news : projectMirrorsInputsToRecord(news), failures };
   }
 
   diff(olds: Props, news: Props, oldInputs: Props | undefined): PluginDiff {
@@ -73,21 +73,21 @@ export class ProjectMirrorsResource {
   }
 
   async create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }> {
-    const result = await createProjectMirrors(decodeInputs(inputs), this.contextFor(urn)).catch(inEngineFormOfState);
+    const result = await createProjectMirrors(decodeProjectMirrorsInputs(inputs), this.contextFor(urn)).catch(inEngineFormOfState);
     return { id: result.id, outs: asProps(result.state) };
   }
 
   /** Refresh, and import (no properties and no inputs: every mirror of the project becomes an entry). */
   async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
     const result = await readProjectMirrors(id, recorded(props, inputs), this.contextFor(urn));
-    const found = recordedInputs(result.inputs);
+    const found = projectMirrorsInputsToRecord(result.inputs);
     const unchanged = Object.keys(inputs).length > 0 && isDeepStrictEqual(found, inputs);
     return { id: String(result.state.projectId), props: asProps(result.state), inputs: unchanged ? undefined : found };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<{ outs: Props }> {
     const before = recorded(olds, oldInputs) ?? { inputs: oldInputs, state: { projectId: Number(id), mirrors: [], unmanagedMirrors: [] } };
-    const state = await updateProjectMirrors(id, before, decodeInputs(news), this.contextFor(urn)).catch(inEngineFormOfState);
+    const state = await updateProjectMirrors(id, before, decodeProjectMirrorsInputs(news), this.contextFor(urn)).catch(inEngineFormOfState);
     return { outs: asProps(state) };
   }
 

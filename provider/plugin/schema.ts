@@ -8,6 +8,7 @@ import {
   fieldMeta,
   INPUT_FIELDS,
   InputField,
+  mirrorInfoSchema,
   mirrorInputsSchema,
   mirrorOutputOnlySchema,
   OUTPUT_ONLY_FIELDS,
@@ -157,20 +158,19 @@ const ALWAYS_PRESENT = [
   "hostKeyFingerprints",
 ];
 
-const MIRROR_INFO_PROPERTIES: Record<string, PropertySpec> = {
-  id: { type: "integer", description: "GitLab's id of the mirror within the project." },
-  url: { type: "string", description: "The URL as GitLab shows it, credentials masked." },
-  enabled: { type: "boolean", description: "Whether GitLab pushes to the mirror." },
-  authMethod: { type: "string", description: "`password` or `ssh_public_key`." },
-  onlyProtectedBranches: { type: "boolean", description: "Whether only protected branches are mirrored." },
-  keepDivergentRefs: { type: "boolean", description: "Whether diverged refs on the target are left alone." },
-  mirrorBranchRegex: { type: "string", description: "The branch filter, where GitLab reports one." },
-  updateStatus: { type: "string", description: "GitLab's `update_status`." },
-  lastError: { type: "string", description: "GitLab's last push error, credentials masked." },
-  lastUpdateAt: { type: "string", description: "When the last push ended." },
-  lastSuccessfulUpdateAt: { type: "string", description: "When the last successful push ended." },
-  resourceId: { type: "string", description: "The id to import the mirror with: `<projectId>:<mirrorId>`." },
-};
+/** An object type's properties and required ones from its zod declaration: each field's type and its description. */
+function objectType(schema: z.ZodObject): { properties: Record<string, PropertySpec>; required: string[] } {
+  const properties: Record<string, PropertySpec> = {};
+  const required: string[] = [];
+  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    properties[name] = { ...typeOf(field), description: (field.meta() as { description: string }).description };
+    if (!field.safeParse(undefined).success) required.push(name);
+  }
+  return { properties, required };
+}
+
+/** `getRemoteMirrors`' mirrors, from the declaration that also gives their TypeScript type (provider/mirror/discover.ts). */
+const MIRROR_INFO = objectType(mirrorInfoSchema);
 
 /** The whole package schema, as `pulumi package get-schema` prints it. */
 export function packageSchema(version: string): Record<string, unknown> {
@@ -268,8 +268,8 @@ export function packageSchema(version: string): Record<string, unknown> {
       [MIRROR_INFO_TOKEN]: {
         type: "object",
         description: "A push mirror as GitLab reports it.",
-        properties: MIRROR_INFO_PROPERTIES,
-        required: ["id", "url", "enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "updateStatus", "resourceId"],
+        properties: MIRROR_INFO.properties,
+        required: MIRROR_INFO.required,
       },
     },
     language: {

@@ -10,7 +10,6 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { ProviderError } from "../errors";
-import { UNKNOWN } from "../mirror";
 import { partialStateOf } from "../partial-state";
 import { entryKey } from "../project-mirrors";
 import { Unwrapped, unwrapSecrets, wrapSecrets } from "./marshal";
@@ -142,11 +141,11 @@ interface ResourceType {
 }
 
 function knownProject(value: unknown): number | string | undefined {
-  return typeof value === "number" || (typeof value === "string" && value !== UNKNOWN) ? value : undefined;
+  return typeof value === "number" || typeof value === "string" ? value : undefined;
 }
 
 function declaration(path: string, url: unknown): Declaration[] {
-  return typeof url === "string" && url !== UNKNOWN ? [{ path, target: entryKey(url) }] : [];
+  return typeof url === "string" ? [{ path, target: entryKey(url) }] : [];
 }
 
 function resourceTypes(plugin: RemoteMirrorPlugin): Map<string, ResourceType> {

@@ -4,10 +4,10 @@
  * refresh said) and with the recorded state (what GitLab held after the last step, which differs when a
  * step failed halfway). A change of an entry's credentials replaces that mirror inside an update of the set.
  */
-import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, normaliseInputs } from "../mirror";
+import { decodePlannedInputs, decodeRecordedInputs, diffMirror, isUnknown, REPORTED_INPUT_FIELDS, withDefaults } from "../mirror";
 import { fingerprintOfEntry, sameFingerprints } from "../mirror/host-keys";
 import { parseMirrorUrl } from "../mirror/url";
-import { ENTRY_FIELDS, EntryField, entryKey, normaliseEntry } from "./inputs";
+import { ENTRY_FIELDS, EntryField, entryKey, entryWithDefaults } from "./inputs";
 import type { EntryState, ProjectMirrorsState } from "./state";
 
 export type DiffKind = "add" | "update" | "delete" | "update-replace";
@@ -28,8 +28,8 @@ export interface ProjectMirrorsDiff {
 
 type Props = Record<string, unknown>;
 
-/** GitLab's attributes that the state records as GitLab reports them. */
-const REPORTED: readonly EntryField[] = ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex"];
+/** GitLab's attributes that the state records as GitLab reports them: the table's `reported` inputs. */
+const REPORTED = REPORTED_INPUT_FIELDS as readonly EntryField[];
 
 function entriesOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
@@ -41,7 +41,7 @@ function keyOf(entry: unknown): string | undefined {
   return typeof url === "string" && parseMirrorUrl(url).ok ? entryKey(url) : undefined;
 }
 
-/** Whether every value of the entry is known (preview sends unknown values as a sentinel). */
+/** Whether every value of the entry is known (during a preview any of them may be UNKNOWN). */
 function fullyKnown(entry: Props): boolean {
   return ENTRY_FIELDS.every((name) => {
     const value = entry[name];
@@ -51,10 +51,11 @@ function fullyKnown(entry: Props): boolean {
 
 /** The fields of a new entry that differ from what GitLab holds according to the state. */
 function stateChanges(state: EntryState, entry: Props): EntryField[] {
-  const declared = normaliseEntry(entry);
+  const declared = entryWithDefaults(entry);
   const changed: EntryField[] = [];
-  const held: Record<string, unknown> = { ...state, mirrorBranchRegex: state.mirrorBranchRegex ?? null };
-  for (const name of REPORTED) if (held[name] !== declared[name]) changed.push(name);
+  // The state leaves out what GitLab reports as unset; the declared entry holds null there.
+  const held: Partial<Record<EntryField, unknown>> = state;
+  for (const name of REPORTED) if ((held[name] ?? null) !== declared[name]) changed.push(name);
   const declaredFingerprints = declared.hostKeys.map(fingerprintOfEntry);
   const heldFingerprints = state.hostKeyFingerprints ?? [];
   if (declaredFingerprints.every((fp): fp is string => fp !== null) && !sameFingerprints(declaredFingerprints, heldFingerprints)) {
@@ -155,5 +156,5 @@ export function credentialsChanged(oldEntry: Props | undefined, newEntry: { url:
 
 /** The project as the inputs give it, normalised. */
 export function projectOf(raw: Props): number | string {
-  return normaliseInputs({ project: raw.project, url: "" }).project;
+  return withDefaults({ project: raw.project, url: "" }).project;
 }

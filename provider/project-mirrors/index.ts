@@ -1,13 +1,13 @@
 /** ProjectMirrors: a project's push mirrors as one resource. Typed inputs and state; no engine marker. */
 export {
-  decodeInputs,
+  decodeProjectMirrorsInputs,
   ENTRY_FIELDS,
   entryKey,
   EXCLUSIVE_DESCRIPTION,
-  failuresForEngine,
+  hideEntryProperties,
   MAX_ENABLED_MIRRORS,
-  projectMirrorsFailures,
-  recordedInputs,
+  checkProjectMirrorsInputs,
+  projectMirrorsInputsToRecord,
 } from "./inputs";
 export type { EntryField, MirrorEntry, ProjectMirrorsInputs } from "./inputs";
 export { diffProjectMirrors } from "./diff";

@@ -6,14 +6,14 @@
  */
 import {
   CheckFailure,
-  checkedInputs,
+  inputsToRecord,
   fieldMeta,
   INPUT_FIELDS,
   InputField,
-  inputFailures,
+  checkInputs,
   isUnknown,
   mirrorInputsSchema,
-  normaliseInputs,
+  withDefaults,
   NormalisedInputs,
 } from "../mirror";
 import { credentialFreeUrl, parseMirrorUrl } from "../mirror/url";
@@ -53,7 +53,7 @@ function isObject(value: unknown): value is Props {
  * Every problem of a set's inputs at once, without network I/O, tolerant of the preview's unknown values.
  * An entry's problems are named by their path (`mirrors[3].enabled`).
  */
-export function projectMirrorsFailures(raw: Props): CheckFailure[] {
+export function checkProjectMirrorsInputs(raw: Props): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const project = raw.project;
   const projectKnown = project !== undefined && project !== null && !isUnknown(project);
@@ -96,7 +96,7 @@ export function projectMirrorsFailures(raw: Props): CheckFailure[] {
       }
     }
     const known = Object.fromEntries(ENTRY_FIELDS.map((name) => [name, entry[name]]));
-    for (const failure of inputFailures({ ...known, project: entryProject })) {
+    for (const failure of checkInputs({ ...known, project: entryProject })) {
       if (failure.property === "project") continue;
       failures.push({ property: `${at}.${failure.property}`, reason: failure.reason });
     }
@@ -125,22 +125,22 @@ export function projectMirrorsFailures(raw: Props): CheckFailure[] {
  * The engine prints a failing property's value beside the reason and looks it up as a top-level key: an
  * entry's failure is reported with its path in the reason, so nothing of a secret URL is printed.
  */
-export function failuresForEngine(failures: readonly CheckFailure[]): CheckFailure[] {
+export function hideEntryProperties(failures: readonly CheckFailure[]): CheckFailure[] {
   return failures.map((failure) =>
     failure.property === "project" || failure.property === "exclusive" ? failure : { property: "", reason: `${failure.property} ${failure.reason}` },
   );
 }
 
 /** One entry with its defaults, from a known, valid entry. */
-export function normaliseEntry(entry: Props): MirrorEntry {
-  const { project: _p, adopt: _a, ...rest } = normaliseInputs({ ...entry, project: 1 });
+export function entryWithDefaults(entry: Props): MirrorEntry {
+  const { project: _p, adopt: _a, ...rest } = withDefaults({ ...entry, project: 1 });
   return rest;
 }
 
 /** The typed inputs of a checked, fully known set. */
-export function decodeInputs(raw: Props): ProjectMirrorsInputs {
-  const project = normaliseInputs({ project: raw.project, url: "" }).project;
-  const mirrors = Array.isArray(raw.mirrors) ? raw.mirrors.map((entry) => normaliseEntry(entry as Props)) : [];
+export function decodeProjectMirrorsInputs(raw: Props): ProjectMirrorsInputs {
+  const project = withDefaults({ project: raw.project, url: "" }).project;
+  const mirrors = Array.isArray(raw.mirrors) ? raw.mirrors.map((entry) => entryWithDefaults(entry as Props)) : [];
   return { project, mirrors, exclusive: raw.exclusive === true };
 }
 
@@ -149,9 +149,9 @@ export function decodeInputs(raw: Props): ProjectMirrorsInputs {
  * each entry as RemoteMirror records its inputs (GitLab's defaults written out, the provider's own
  * settings only where they differ from their defaults), `exclusive` only when set. Unknown values are kept.
  */
-export function recordedInputs(raw: Props): Props {
+export function projectMirrorsInputsToRecord(raw: Props): Props {
   const result: Props = {};
-  if (raw.project !== undefined) result.project = isUnknown(raw.project) ? raw.project : normaliseInputs({ project: raw.project, url: "" }).project;
+  if (raw.project !== undefined) result.project = isUnknown(raw.project) ? raw.project : withDefaults({ project: raw.project, url: "" }).project;
   if (isUnknown(raw.mirrors) || !Array.isArray(raw.mirrors)) result.mirrors = raw.mirrors;
   else result.mirrors = raw.mirrors.map((entry) => (isObject(entry) ? recordedEntry(entry) : entry));
   if (raw.exclusive === true || isUnknown(raw.exclusive)) result.exclusive = raw.exclusive;
@@ -159,7 +159,7 @@ export function recordedInputs(raw: Props): Props {
 }
 
 function recordedEntry(entry: Props): Props {
-  const { project: _p, adopt: _a, ...rest } = checkedInputs({ ...entry, project: 1 });
+  const { project: _p, adopt: _a, ...rest } = inputsToRecord({ ...entry, project: 1 });
   return rest;
 }
 

@@ -8,8 +8,8 @@ import { InvalidInputError, isMirrorNotFound, StepFailedAfterChangeError } from 
 import type { RemoteMirror } from "../gitlab";
 import { MirrorContext, scrubbingLogger } from "../mirror/context";
 import { createAttributes, updateAttributes } from "../mirror/attributes";
-import { diffMirror, NormalisedInputs, normaliseInputs } from "../mirror";
-import { observedInputs } from "../mirror/observed";
+import { diffMirror, NormalisedInputs, REPORTED_INPUT_FIELDS, withDefaults } from "../mirror";
+import { inputsFromGitLab } from "../mirror/observed";
 import { resolveProjectId } from "../mirror/project";
 import { requestSync, syncMirror } from "../mirror/sync";
 import { isSshUrl, urlSecrets } from "../mirror/url";
@@ -221,7 +221,7 @@ async function reconcile(
 
 /** What a PUT must send to bring a mirror GitLab holds to the declared settings (nothing when it has them). */
 function attributesToPut(mirror: RemoteMirror, wanted: NormalisedInputs) {
-  return updateAttributes(diffMirror(observedInputs(wanted, mirror), wanted).updates, wanted);
+  return updateAttributes(diffMirror(inputsFromGitLab(wanted, mirror), wanted).updates, wanted);
 }
 
 /** Declared mirrors are created, updated or synced a few at a time: GitLab answers each quickly, the engine runs few sets at once. */
@@ -383,10 +383,10 @@ export async function readProjectMirrors(id: string, recorded: Recorded | undefi
   const mirrors = oldEntries.map((entry) => {
     const held = typeof entry?.url === "string" ? kept.get(entryKey(entry.url)) : undefined;
     if (held === undefined) return entry;
-    const normalised = normaliseInputs({ ...entry, project: projectId });
-    const observed = observedInputs(normalised, mirrorOfState(held));
+    const normalised = withDefaults({ ...entry, project: projectId });
+    const observed = inputsFromGitLab(normalised, mirrorOfState(held));
     const result: Props = { ...entry };
-    for (const name of ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex", "hostKeys"] as const) {
+    for (const name of [...REPORTED_INPUT_FIELDS, "hostKeys"] as const) {
       const value = observed[name];
       if (value === null) delete result[name];
       else result[name] = value;
@@ -422,9 +422,9 @@ async function importSet(s: Scoped, projectId: number, live: readonly RemoteMirr
   for (const mirror of [...live].sort((a, b) => a.id - b.id)) {
     const target = targetOf(mirror);
     if (mirror.url === null || target === null || kept.has(target)) continue;
-    const observed = observedInputs(normaliseInputs({ project: projectId, url: mirror.url }), mirror);
+    const observed = inputsFromGitLab(withDefaults({ project: projectId, url: mirror.url }), mirror);
     const entry: Props = { url: mirror.url };
-    for (const name of ["enabled", "authMethod", "onlyProtectedBranches", "keepDivergentRefs", "mirrorBranchRegex"] as const) {
+    for (const name of REPORTED_INPUT_FIELDS) {
       if (observed[name] !== null) entry[name] = observed[name];
     }
     entries.push(entry);

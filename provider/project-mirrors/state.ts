@@ -4,7 +4,8 @@
  * what it did (the engine keeps the new inputs with a partial state) and the next diff sees what is left.
  */
 import type { RemoteMirror } from "../gitlab";
-import { AUTH_METHODS, AuthMethod } from "../mirror";
+import type { AuthMethod } from "../mirror";
+import { reportedSettings, type ReportedSettings } from "../mirror/observed";
 import { credentialFreeMaskedUrl } from "../mirror/url";
 
 /**
@@ -13,16 +14,13 @@ import { credentialFreeMaskedUrl } from "../mirror/url";
  */
 export type PendingWork = "replace" | "sync";
 
-export interface EntryState {
+/** GitLab's settings of the mirror (`enabled`, `authMethod`, ...) come from the one rule in provider/mirror/observed.ts. */
+export interface EntryState extends ReportedSettings {
   /** The URL without credentials: the entry's identity. */
   target: string;
   mirrorId: number;
   maskedUrl: string | null;
-  enabled: boolean;
   authMethod: AuthMethod;
-  onlyProtectedBranches: boolean;
-  keepDivergentRefs: boolean;
-  mirrorBranchRegex?: string;
   updateStatus: string;
   lastError?: string;
   lastUpdateAt?: string;
@@ -49,17 +47,16 @@ export interface ProjectMirrorsState {
 
 /** A mirror as the state records it. Nulls and empty lists are left out: each byte is rewritten at every checkpoint. */
 export function entryStateOf(mirror: RemoteMirror, target: string, scrub: (text: string) => string, publicKey?: string): EntryState {
+  const settings = reportedSettings(mirror);
   const state: EntryState = {
     target,
     mirrorId: mirror.id,
     maskedUrl: mirror.url === null ? null : scrub(mirror.url),
-    enabled: mirror.enabled,
-    authMethod: (AUTH_METHODS as readonly string[]).includes(mirror.authMethod) ? (mirror.authMethod as AuthMethod) : "password",
-    onlyProtectedBranches: mirror.onlyProtectedBranches,
-    keepDivergentRefs: mirror.keepDivergentRefs ?? false,
+    ...settings,
+    // An auth method this provider does not know is recorded as the default.
+    authMethod: settings.authMethod ?? "password",
     updateStatus: mirror.updateStatus,
   };
-  if (typeof mirror.mirrorBranchRegex === "string" && mirror.mirrorBranchRegex !== "") state.mirrorBranchRegex = mirror.mirrorBranchRegex;
   if (mirror.lastError !== null) state.lastError = scrub(mirror.lastError);
   if (mirror.lastUpdateAt !== null) state.lastUpdateAt = mirror.lastUpdateAt;
   if (mirror.lastUpdateStartedAt !== null) state.lastUpdateStartedAt = mirror.lastUpdateStartedAt;

@@ -1,4 +1,5 @@
 import * as handlers from "../../provider/dynamic/handlers";
+import { ENGINE_UNKNOWN } from "../../provider/engine-unknowns";
 
 const GOOD = { project: "demo/app", url: "https://bot:pw@git.example.com/app.git" };
 const config = (values: Record<string, string>) => ({ config: { get: (key: string) => values[key] } });
@@ -58,5 +59,25 @@ describe("dynamic handlers: connection settings", () => {
       replaces: ["url"],
       deleteBeforeReplace: true,
     });
+  });
+});
+
+describe("dynamic handlers: the preview's unknown values", () => {
+  beforeEach(() => handlers.configure(config({ "gitlab:baseUrl": "https://gitlab.example.com", "gitlab:token": "glpat-x" })));
+  afterEach(() => handlers.configure(config({})));
+
+  it("check passes the engine's unknowns to the core as its marker and returns them as the engine's", async () => {
+    const result = await handlers.check({}, { ...GOOD, url: ENGINE_UNKNOWN, enabled: ENGINE_UNKNOWN, hostKeys: [ENGINE_UNKNOWN], syncTrigger: ENGINE_UNKNOWN });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs).toMatchObject({ url: ENGINE_UNKNOWN, enabled: ENGINE_UNKNOWN, hostKeys: [ENGINE_UNKNOWN], syncTrigger: ENGINE_UNKNOWN });
+    // No core marker (a symbol, which JSON drops silently) is left anywhere in what the engine gets.
+    expect(JSON.stringify(result.inputs)).toBe(JSON.stringify(result.inputs, (_key, value) => (typeof value === "symbol" ? "a symbol" : value)));
+  });
+
+  it("diff counts an unknown input as a change, and an unknown URL as a replacement", async () => {
+    const recorded = { ...GOOD, projectId: 1, enabled: true };
+    expect(await handlers.diff("1:2", recorded, { ...GOOD, enabled: ENGINE_UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff("1:2", recorded, { ...GOOD, url: ENGINE_UNKNOWN })).toMatchObject({ changes: true, replaces: ["url"], deleteBeforeReplace: true });
+    expect(await handlers.diff("1:2", recorded, GOOD)).toMatchObject({ changes: false });
   });
 });

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { remoteMirrorProvider } from "../../provider/dynamic/serialized-provider";
-import { UNKNOWN } from "../../provider/mirror";
+import { ENGINE_UNKNOWN } from "../../provider/engine-unknowns";
 
 const providerPb = require("@pulumi/pulumi/proto/provider_pb");
 const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -174,7 +174,7 @@ describe("the dynamic provider through Pulumi's dynamic-provider host over gRPC"
       { property: "", reason: "url scp-style addresses (user@host:path) are not URLs and GitLab rejects them; write it as ssh://git@127.0.0.1/backup/app.git" },
       { property: "enabled", reason: "must be true or false" },
     ]);
-    const preview = await check({ project: "demo/app", url: UNKNOWN, enabled: UNKNOWN });
+    const preview = await check({ project: "demo/app", url: ENGINE_UNKNOWN, enabled: ENGINE_UNKNOWN });
     expect(preview.failures).toEqual([]);
     expect(preview.inputs.__provider).toBe(providerText);
   });

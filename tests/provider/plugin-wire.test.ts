@@ -5,7 +5,9 @@
 import { closeAll } from "../../provider/gitlab";
 import { servePlugin, type RunningPlugin } from "../../provider/plugin/main";
 import { FakeGitLab } from "../unit/gitlab-fake-server";
-import { wrapSecrets } from "../../provider/plugin/marshal";
+import { unwrapSecrets, wrapSecrets } from "../../provider/plugin/marshal";
+import { ENGINE_UNKNOWN } from "../../provider/engine-unknowns";
+import { UNKNOWN } from "../../provider/mirror/unknown";
 import { pulumiRpc } from "../../provider/pulumi-rpc";
 
 const HUGE = "x".repeat(1024 * 1024);
@@ -88,6 +90,43 @@ it("Create's error never quotes an input the request marked secret", async () =>
   expect(err.details).toContain("mirrorBranchRegex");
   expect(err.details).not.toContain("glpat-regex-wire");
   expect(err.details).not.toContain("pw-wire");
+});
+
+/** The answer of a call that must succeed. */
+function answerOf(method: string, request: unknown): Promise<any> {
+  return new Promise((resolve, reject) => client[method](request, { deadline: Date.now() + 20_000 }, (err, response) => (err ? reject(err) : resolve(response))));
+}
+
+// Issue 20, item 1: the engine's unknown marker is decoded at the wire into the core's own, and encoded back.
+describe("the preview's unknown values on the wire", () => {
+  const SET_URN = "urn:pulumi:dev::proj::gitlab-mirrors:index:ProjectMirrors::s";
+  const checkOf = async (urn: string, news: Record<string, unknown>) => {
+    const rpc = pulumiRpc();
+    const request = new rpc.provider.CheckRequest();
+    request.setUrn(urn);
+    request.setNews(rpc.Struct.fromJavaScript(news as never));
+    const response = await answerOf("check", request);
+    const raw = response.getInputs().toJavaScript();
+    return { failures: response.getFailuresList().map((f: any) => f.getReason()), raw, inputs: unwrapSecrets(raw) };
+  };
+
+  it("a RemoteMirror's unknown inputs pass Check and come back as the engine's unknowns", async () => {
+    const { failures, raw, inputs } = await checkOf(MIRROR_URN, { project: "g/app", url: ENGINE_UNKNOWN, enabled: ENGINE_UNKNOWN, hostKeys: [ENGINE_UNKNOWN] });
+    expect(failures).toEqual([]);
+    expect(raw).toMatchObject({ enabled: ENGINE_UNKNOWN, hostKeys: [ENGINE_UNKNOWN] });
+    expect(inputs.value).toMatchObject({ project: "g/app", url: UNKNOWN, enabled: UNKNOWN, hostKeys: [UNKNOWN] });
+    expect([...inputs.secretKeys]).toEqual(["url"]);
+  });
+
+  it("a set's unknown project, entries and list pass Check and come back as the engine's unknowns", async () => {
+    const entries = await checkOf(SET_URN, { project: ENGINE_UNKNOWN, mirrors: [{ url: ENGINE_UNKNOWN }, ENGINE_UNKNOWN] });
+    expect(entries.failures).toEqual([]);
+    expect(entries.raw).toMatchObject({ project: ENGINE_UNKNOWN, mirrors: [{}, ENGINE_UNKNOWN] });
+    expect(entries.inputs.value).toMatchObject({ project: UNKNOWN, mirrors: [{ url: UNKNOWN, enabled: true }, UNKNOWN] });
+    const list = await checkOf(SET_URN, { project: 1, mirrors: ENGINE_UNKNOWN });
+    expect(list.failures).toEqual([]);
+    expect(list.inputs.value).toEqual({ project: 1, mirrors: UNKNOWN });
+  });
 });
 
 /**

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_SEED, startEmulator, type EmulatorSeed, type RunningEmulator } from "../../emulator";
 import { closeAll } from "../../provider/gitlab";
+import { UNKNOWN } from "../../provider/mirror";
 import { partialStateOf } from "../../provider/partial-state";
 import { ProjectMirrorsResource } from "../../provider/plugin/project-mirrors";
 import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
@@ -96,8 +97,8 @@ describe("Check", () => {
     ]);
   });
 
-  it("tolerates the preview's unknown values", () => {
-    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  it("tolerates the preview's unknown values (decoded by the wire layer into the core's marker)", () => {
+    const unknown = UNKNOWN;
     expect(sets.check({ project: unknown, mirrors: [{ url: unknown }, unknown] }).failures).toEqual([]);
     expect(sets.check({ project: 1, mirrors: unknown }).failures).toEqual([]);
   });

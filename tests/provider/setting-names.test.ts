@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { ENVIRONMENT_NAMES } from "../../provider/connection-settings";
 import * as handlers from "../../provider/dynamic/handlers";
 import { closeAll } from "../../provider/gitlab";
-import { connectionFailures, createMirrorContext, failuresForEngine } from "../../provider/mirror";
+import { connectionFailures, createMirrorContext, hideSecretProperties } from "../../provider/mirror";
 import { readMirror } from "../support/mirror-core";
 import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
 
@@ -96,7 +96,7 @@ const environment: AdapterPath = {
   token: "GITLAB_TOKEN",
   setToken: "set GITLAB_TOKEN to a token with the api scope",
   async checkReasons(settings) {
-    return failuresForEngine(connectionFailures(settings, ENVIRONMENT_NAMES)).map((f) => f.reason);
+    return hideSecretProperties(connectionFailures(settings, ENVIRONMENT_NAMES)).map((f) => f.reason);
   },
   async failedRead(settings) {
     const ctx = () => createMirrorContext({ ...settings, settingNames: ENVIRONMENT_NAMES, logger: { debug: () => {}, info: () => {}, warn: () => {} } });

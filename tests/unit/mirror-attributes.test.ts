@@ -1,6 +1,6 @@
 import { createAttributes, updateAttributes } from "../../provider/mirror/attributes";
 import { GITLAB_ATTRIBUTES, INPUT_FIELDS } from "../../provider/mirror/fields";
-import { InputField, normaliseInputs } from "../../provider/mirror/inputs";
+import { InputField, withDefaults } from "../../provider/mirror/inputs";
 import type { RemoteMirrorCreate } from "../../provider/gitlab";
 import { toMirrorRequestBody } from "../../provider/gitlab/schemas";
 
@@ -23,7 +23,7 @@ describe("createAttributes (POST body)", () => {
     ["an empty regex is not sent", { mirrorBranchRegex: "" }, DEFAULT_BODY],
     ["host keys when given", { hostKeys: [` ${KEY} `] }, { ...DEFAULT_BODY, hostKeys: [KEY] }],
   ])("%s", (_title, extra, expected) => {
-    expect(createAttributes(normaliseInputs({ ...BASE, ...extra }))).toEqual(expected);
+    expect(createAttributes(withDefaults({ ...BASE, ...extra }))).toEqual(expected);
   });
 });
 
@@ -40,7 +40,7 @@ describe("updateAttributes (PUT body)", () => {
     ["protected-only off", ["onlyProtectedBranches"], { onlyProtectedBranches: false }, { onlyProtectedBranches: false }],
     ["protected-only back to its default", ["onlyProtectedBranches"], {}, { onlyProtectedBranches: true }],
   ])("%s", (_title, changed, extra, expected) => {
-    expect(updateAttributes(changed, normaliseInputs({ ...BASE, ...extra }))).toEqual(expected);
+    expect(updateAttributes(changed, withDefaults({ ...BASE, ...extra }))).toEqual(expected);
   });
 });
 
@@ -51,7 +51,7 @@ describe("the GitLab payload follows the field table", () => {
   });
 
   it("a PUT carries exactly the changed inputs that GitLab knows, under the table's names", () => {
-    const inputs = normaliseInputs({ ...BASE, enabled: false, keepDivergentRefs: false, syncOnApply: true });
+    const inputs = withDefaults({ ...BASE, enabled: false, keepDivergentRefs: false, syncOnApply: true });
     const body = toMirrorRequestBody(updateAttributes([...INPUT_FIELDS], inputs));
     const expected = GITLAB_ATTRIBUTES.filter(([name]) => name !== "url" && name !== "mirrorBranchRegex").map(([, gitlab]) => gitlab);
     expect(Object.keys(body).sort()).toEqual([...expected].sort());

@@ -1,6 +1,6 @@
 import { diffMirror } from "../support/mirror-core";
 import { fieldMeta, INPUT_FIELDS, InputField } from "../../provider/mirror/fields";
-import { normaliseInputs } from "../../provider/mirror/inputs";
+import { withDefaults } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
@@ -12,7 +12,7 @@ const INPUTS = { project: "demo/app", url: "https://bot:pass-1@git.example.com/b
 /** Stored outputs as create writes them: every normalised input plus the computed fields. */
 function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    ...normaliseInputs({ ...INPUTS, ...extra }),
+    ...withDefaults({ ...INPUTS, ...extra }),
     projectId: 1,
     mirrorId: 7,
     maskedUrl: "https://*****:*****@git.example.com/backup/app.git",
@@ -142,7 +142,7 @@ describe("diffMirror", () => {
     [{ url: "ssh://git@h.example/app.git", authMethod: "ssh_public_key", waitForSync: true }],
   ])("diff(x, x) has no changes (%#)", (extra) => {
     const inputs = { ...INPUTS, ...extra };
-    const outputs = { ...normaliseInputs(inputs), projectId: typeof inputs.project === "number" ? inputs.project : 1 };
+    const outputs = { ...withDefaults(inputs), projectId: typeof inputs.project === "number" ? inputs.project : 1 };
     expect(diffMirror(outputs, inputs)).toEqual(NONE);
     expect(diffMirror(inputs, inputs)).toEqual(NONE);
   });

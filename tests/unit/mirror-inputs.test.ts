@@ -1,6 +1,7 @@
 import { fieldMeta, INPUT_FIELDS } from "../../provider/mirror/fields";
-import { checkedInputs, failuresForEngine, inputFailures, normaliseField, normaliseInputs } from "../../provider/mirror/inputs";
+import { inputsToRecord, hideSecretProperties, checkInputs, fieldWithDefault, withDefaults } from "../../provider/mirror/inputs";
 import { UNKNOWN } from "../../provider/mirror/unknown";
+import { ENGINE_UNKNOWN } from "../../provider/engine-unknowns";
 import { diffMirror } from "../support/mirror-core";
 import { updateAttributes } from "../../provider/mirror/attributes";
 
@@ -10,10 +11,10 @@ const BEYOND_EXACT =
 const GOOD = { project: "demo/app", url: "https://mirror-bot:s3cret-pass@git.example.com/backup/app.git" };
 
 function check(extra: Record<string, unknown>) {
-  return inputFailures({ ...GOOD, ...extra });
+  return checkInputs({ ...GOOD, ...extra });
 }
 
-describe("inputFailures", () => {
+describe("checkInputs", () => {
   it("accepts minimal and complete valid inputs", () => {
     expect(check({})).toEqual([]);
     expect(
@@ -62,9 +63,9 @@ describe("inputFailures", () => {
   // Regression (issue 21, item 20): YAML reads 20261207 as a number even with `type: string` declared.
   it("takes a number given as syncTrigger as its text", () => {
     expect(check({ syncTrigger: 20261207 })).toEqual([]);
-    expect(checkedInputs({ ...GOOD, syncTrigger: 20261207 }).syncTrigger).toBe("20261207");
-    expect(diffMirror({ ...checkedInputs({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, checkedInputs({ ...GOOD, syncTrigger: 20261207 })).changes).toBe(false);
-    expect(diffMirror({ ...checkedInputs({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, checkedInputs({ ...GOOD, syncTrigger: 20261208 })).updates).toEqual(["syncTrigger"]);
+    expect(inputsToRecord({ ...GOOD, syncTrigger: 20261207 }).syncTrigger).toBe("20261207");
+    expect(diffMirror({ ...inputsToRecord({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, inputsToRecord({ ...GOOD, syncTrigger: 20261207 })).changes).toBe(false);
+    expect(diffMirror({ ...inputsToRecord({ ...GOOD, syncTrigger: "20261207" }), projectId: 1 }, inputsToRecord({ ...GOOD, syncTrigger: 20261208 })).updates).toEqual(["syncTrigger"]);
   });
 
   it("ignores keys it does not know, such as the dynamic provider's __provider", () => {
@@ -114,7 +115,7 @@ describe("inputFailures", () => {
   });
 
   it("reports every problem at once", () => {
-    const failures = inputFailures({ project: "", url: "git@h.example.com:x.git", enabled: "on", hostKeys: ["x"], syncTimeoutSeconds: -1 });
+    const failures = checkInputs({ project: "", url: "git@h.example.com:x.git", enabled: "on", hostKeys: ["x"], syncTimeoutSeconds: -1 });
     expect(failures.map((f) => f.property)).toEqual(["project", "url", "enabled", "hostKeys", "syncTimeoutSeconds"]);
   });
 
@@ -134,7 +135,7 @@ describe("inputFailures", () => {
 
   it("tolerates the preview's unknown sentinel in any field, even booleans and lists", () => {
     const allUnknown = Object.fromEntries(INPUT_FIELDS.map((f) => [f, UNKNOWN]));
-    expect(inputFailures(allUnknown)).toEqual([]);
+    expect(checkInputs(allUnknown)).toEqual([]);
     expect(check({ hostKeys: [ED25519, UNKNOWN] })).toEqual([]);
     expect(check({ url: UNKNOWN, authMethod: "ssh_public_key" })).toEqual([]);
     expect(check({ onlyProtectedBranches: UNKNOWN, mirrorBranchRegex: "^main$" })).toEqual([]);
@@ -143,11 +144,25 @@ describe("inputFailures", () => {
   it("still validates the known fields next to unknown ones", () => {
     expect(check({ url: UNKNOWN, enabled: "nope" })).toEqual([{ property: "enabled", reason: "must be true or false" }]);
   });
+
+  it("validates the known entries of a list next to an unknown one, and counts them all", () => {
+    expect(check({ hostKeys: ["not a key", UNKNOWN] })).toEqual([{ property: "hostKeys", reason: expect.stringMatching(/^entry 1 /) }]);
+    expect(check({ hostKeys: [UNKNOWN, "not a key"] })).toEqual([{ property: "hostKeys", reason: expect.stringMatching(/^entry 2 /) }]);
+    expect(check({ hostKeys: Array.from({ length: 11 }, () => UNKNOWN) })).toEqual([{ property: "hostKeys", reason: "has 11 entries; GitLab accepts at most 10" }]);
+  });
+
+  it("knows only the core's own marker: the engine's unknown is an ordinary, wrong value (adapters decode it)", () => {
+    expect(typeof UNKNOWN).not.toBe("string");
+    expect(check({ enabled: ENGINE_UNKNOWN })).toEqual([{ property: "enabled", reason: "must be true or false" }]);
+    expect(check({ url: ENGINE_UNKNOWN }).map((f) => f.property)).toEqual(["url"]);
+    expect(check({ hostKeys: [ED25519, ENGINE_UNKNOWN] }).map((f) => f.property)).toEqual(["hostKeys"]);
+    expect(fieldWithDefault("enabled", ENGINE_UNKNOWN)).toBe(ENGINE_UNKNOWN);
+  });
 });
 
 describe("normalisation", () => {
   it("applies the documented defaults", () => {
-    expect(normaliseInputs(GOOD)).toEqual({
+    expect(withDefaults(GOOD)).toEqual({
       ...GOOD,
       enabled: true,
       authMethod: "password",
@@ -165,15 +180,15 @@ describe("normalisation", () => {
 
   // Regression (issue 10, item 16): two different large ids became the same number and compared equal.
   it("keeps digits beyond an exact id as written, so two different large ids never compare equal", () => {
-    expect(normaliseInputs({ ...GOOD, project: "99999999999999999999" }).project).toBe("99999999999999999999");
-    expect(normaliseInputs({ ...GOOD, project: "99999999999999999998" }).project).not.toBe(
-      normaliseInputs({ ...GOOD, project: "99999999999999999999" }).project,
+    expect(withDefaults({ ...GOOD, project: "99999999999999999999" }).project).toBe("99999999999999999999");
+    expect(withDefaults({ ...GOOD, project: "99999999999999999998" }).project).not.toBe(
+      withDefaults({ ...GOOD, project: "99999999999999999999" }).project,
     );
-    expect(normaliseInputs({ ...GOOD, project: String(Number.MAX_SAFE_INTEGER) }).project).toBe(Number.MAX_SAFE_INTEGER);
+    expect(withDefaults({ ...GOOD, project: String(Number.MAX_SAFE_INTEGER) }).project).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it("turns a numeric project string into a number, an empty regex into none and trims host keys", () => {
-    const normalised = normaliseInputs({ ...GOOD, project: "42", mirrorBranchRegex: "", hostKeys: [`  ${ED25519} `] });
+    const normalised = withDefaults({ ...GOOD, project: "42", mirrorBranchRegex: "", hostKeys: [`  ${ED25519} `] });
     expect(normalised.project).toBe(42);
     expect(normalised.mirrorBranchRegex).toBeNull();
     expect(normalised.hostKeys).toEqual([ED25519]);
@@ -185,29 +200,29 @@ describe("normalisation", () => {
     [{ ...GOOD, project: "7", enabled: false, mirrorBranchRegex: "", hostKeys: [` ${ED25519}`], syncTrigger: "" }],
     [{ ...GOOD, authMethod: "ssh_public_key", syncTimeoutSeconds: 10, syncTrigger: "x", adopt: true }],
   ])("normalising twice changes nothing (%#)", (inputs) => {
-    const once = normaliseInputs(inputs);
-    expect(normaliseInputs(once as unknown as Record<string, unknown>)).toEqual(once);
+    const once = withDefaults(inputs);
+    expect(withDefaults(once as unknown as Record<string, unknown>)).toEqual(once);
   });
 
   it("passes unknown values through", () => {
-    for (const field of INPUT_FIELDS) expect(normaliseField(field, UNKNOWN)).toBe(UNKNOWN);
+    for (const field of INPUT_FIELDS) expect(fieldWithDefault(field, UNKNOWN)).toBe(UNKNOWN);
   });
 
   it.each(INPUT_FIELDS.filter((field) => fieldMeta(field).default !== undefined))("%s defaults to the field table's value", (field) => {
-    expect(normaliseInputs(GOOD)[field]).toEqual(fieldMeta(field).default);
+    expect(withDefaults(GOOD)[field]).toEqual(fieldMeta(field).default);
   });
 
   // Terraform's resource and pulumi-gitlab default the same way: users migrate from them.
   it("protected branches only by default, unless a regex chooses the branches", () => {
-    expect(normaliseInputs(GOOD).onlyProtectedBranches).toBe(true);
-    expect(normaliseInputs({ ...GOOD, mirrorBranchRegex: "^release/" }).onlyProtectedBranches).toBe(false);
-    expect(normaliseField("onlyProtectedBranches", undefined, { mirrorBranchRegex: UNKNOWN })).toBe(UNKNOWN);
+    expect(withDefaults(GOOD).onlyProtectedBranches).toBe(true);
+    expect(withDefaults({ ...GOOD, mirrorBranchRegex: "^release/" }).onlyProtectedBranches).toBe(false);
+    expect(fieldWithDefault("onlyProtectedBranches", undefined, { mirrorBranchRegex: UNKNOWN })).toBe(UNKNOWN);
   });
 });
 
-describe("checkedInputs: the inputs as the engine records them", () => {
+describe("inputsToRecord: the inputs as the engine records them", () => {
   it("spells out the defaults of GitLab's attributes, and leaves out unset optional fields and the steering settings at their defaults", () => {
-    expect(checkedInputs(GOOD)).toEqual({
+    expect(inputsToRecord(GOOD)).toEqual({
       ...GOOD,
       enabled: true,
       authMethod: "password",
@@ -219,34 +234,34 @@ describe("checkedInputs: the inputs as the engine records them", () => {
 
   it("keeps a steering setting given with another value than its default", () => {
     const given = { ...GOOD, syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60, adopt: true, syncTrigger: "v2" };
-    expect(checkedInputs(given)).toMatchObject({ syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60, adopt: true, syncTrigger: "v2" });
-    expect(checkedInputs({ ...GOOD, syncOnApply: false, syncTimeoutSeconds: 300 })).toEqual(checkedInputs(GOOD));
+    expect(inputsToRecord(given)).toMatchObject({ syncOnApply: true, waitForSync: true, syncTimeoutSeconds: 60, adopt: true, syncTrigger: "v2" });
+    expect(inputsToRecord({ ...GOOD, syncOnApply: false, syncTimeoutSeconds: 300 })).toEqual(inputsToRecord(GOOD));
   });
 
   it("a steering setting returned to its default is a change the diff sees, with nothing sent to GitLab", () => {
-    const diff = diffMirror(checkedInputs({ ...GOOD, syncOnApply: true }), checkedInputs(GOOD));
+    const diff = diffMirror(inputsToRecord({ ...GOOD, syncOnApply: true }), inputsToRecord(GOOD));
     expect(diff).toMatchObject({ changes: true, updates: ["syncOnApply"], replaces: [] });
-    expect(updateAttributes(diff.updates, normaliseInputs(GOOD))).toEqual({});
+    expect(updateAttributes(diff.updates, withDefaults(GOOD))).toEqual({});
   });
 
   it("keeps what the program gave and unknown values", () => {
     const given = { ...GOOD, enabled: false, mirrorBranchRegex: "^r/", syncTrigger: UNKNOWN };
-    expect(checkedInputs(given)).toMatchObject({ enabled: false, mirrorBranchRegex: "^r/", onlyProtectedBranches: false, syncTrigger: UNKNOWN });
+    expect(inputsToRecord(given)).toMatchObject({ enabled: false, mirrorBranchRegex: "^r/", onlyProtectedBranches: false, syncTrigger: UNKNOWN });
   });
 
   it("is what normalising leaves, so a read's inputs and a program's inputs compare equal", () => {
-    expect(checkedInputs(checkedInputs(GOOD))).toEqual(checkedInputs(GOOD));
+    expect(inputsToRecord(inputsToRecord(GOOD))).toEqual(inputsToRecord(GOOD));
   });
 });
 
-describe("failuresForEngine", () => {
+describe("hideSecretProperties", () => {
   // The engine prints a failing property's value next to the reason, even a secret one.
   it("moves a secret input's name into the reason, so the engine prints no value", () => {
-    expect(failuresForEngine([{ property: "url", reason: "has no host" }])).toEqual([{ property: "", reason: "url has no host" }]);
+    expect(hideSecretProperties([{ property: "url", reason: "has no host" }])).toEqual([{ property: "", reason: "url has no host" }]);
   });
 
   it("does the same for keys that are not inputs (configuration), and keeps plain inputs", () => {
-    expect(failuresForEngine([{ property: "gitlab:token", reason: "is not set" }, { property: "enabled", reason: "must be true or false" }])).toEqual([
+    expect(hideSecretProperties([{ property: "gitlab:token", reason: "is not set" }, { property: "enabled", reason: "must be true or false" }])).toEqual([
       { property: "", reason: "gitlab:token is not set" },
       { property: "enabled", reason: "must be true or false" },
     ]);

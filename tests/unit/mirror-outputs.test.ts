@@ -1,4 +1,4 @@
-import { checkedInputs, compactOutputs, expandOutputs } from "../../provider/mirror";
+import { inputsToRecord, compactOutputs, expandOutputs } from "../../provider/mirror";
 import { INPUT_FIELDS, REPORTED_INPUT_FIELDS } from "../../provider/mirror/fields";
 
 const URL = "ssh://git@mirror.example.com/group/app.git";
@@ -6,7 +6,7 @@ const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabg
 
 /** Full outputs as the lifecycle makes them: the checked inputs, then what GitLab reports. */
 function fullOutputs(given: Record<string, unknown>): { inputs: Record<string, unknown>; outputs: Record<string, unknown> } {
-  const inputs = checkedInputs(given);
+  const inputs = inputsToRecord(given);
   const outputs = {
     mirrorBranchRegex: null,
     syncTrigger: null,

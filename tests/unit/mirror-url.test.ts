@@ -1,5 +1,5 @@
 import { titledByFirstCell } from "../support/titles";
-import { inputFailures } from "../../provider/mirror/inputs";
+import { checkInputs } from "../../provider/mirror/inputs";
 import {
   credentialFreeMaskedUrl,
   credentialFreeUrl,
@@ -122,7 +122,7 @@ describe("mirror URL parsing", () => {
   });
 
   it("an imported mirror's masked URL passes Check, and a create with it is refused naming url", () => {
-    expect(inputFailures({ project: "g/app", url: "https://*****:*****@host.example/p.git" })).toEqual([]);
+    expect(checkInputs({ project: "g/app", url: "https://*****:*****@host.example/p.git" })).toEqual([]);
     expect(maskedCredentialsProblem("https://*****:*****@host.example/p.git")).toMatch(/GitLab's mask/);
     expect(maskedCredentialsProblem("https://bot:pw@host.example/p.git")).toBeNull();
   });

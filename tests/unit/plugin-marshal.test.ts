@@ -1,4 +1,5 @@
 import { unwrapSecrets, wrapSecrets } from "../../provider/plugin/marshal";
+import { UNKNOWN } from "../../provider/mirror/unknown";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -37,5 +38,27 @@ describe("secrets between the engine's wire form and plain values", () => {
     const value = { mirrors: [{ mirrorId: 1, publicKey: "ssh-rsa AAA" }, { mirrorId: 2 }], projectId: 3 };
     expect(wrapSecrets(value, ["mirrors[].publicKey"])).toEqual({ mirrors: [{ mirrorId: 1, publicKey: secret("ssh-rsa AAA") }, { mirrorId: 2 }], projectId: 3 });
     expect(wrapSecrets(value, ["mirrors[].publicKey", "mirrors"])).toEqual({ mirrors: secret(value.mirrors), projectId: 3 });
+  });
+});
+
+describe("the preview's unknown values between the engine's marker and the core's", () => {
+  const ENGINE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+  it("hands the core its own marker wherever the engine sent its unknown, also inside a secret", () => {
+    const { value, secretKeys } = unwrapSecrets({ project: ENGINE, url: secret(ENGINE), hostKeys: ["ssh-ed25519 AAA", ENGINE], mirrors: [{ url: ENGINE }, ENGINE] });
+    expect(value).toEqual({ project: UNKNOWN, url: UNKNOWN, hostKeys: ["ssh-ed25519 AAA", UNKNOWN], mirrors: [{ url: UNKNOWN }, UNKNOWN] });
+    expect([...secretKeys]).toEqual(["url"]);
+  });
+
+  it("answers with the engine's marker, secrets wrapped as usual, and round-trips", () => {
+    expect(wrapSecrets({ url: UNKNOWN, enabled: UNKNOWN, hostKeys: [UNKNOWN], mirrors: [{ url: UNKNOWN }] }, ["url", "mirrors[].url"])).toEqual({
+      url: secret(ENGINE),
+      enabled: ENGINE,
+      hostKeys: [ENGINE],
+      mirrors: [{ url: secret(ENGINE) }],
+    });
+    const wire = { project: ENGINE, url: secret(ENGINE), hostKeys: [ENGINE] };
+    const { value, secretKeys } = unwrapSecrets(wire);
+    expect(wrapSecrets(value, secretKeys)).toEqual(wire);
   });
 });

@@ -1,4 +1,5 @@
 import { RemoteMirrorPlugin } from "../../provider/plugin/adapter";
+import { UNKNOWN } from "../../provider/mirror/unknown";
 import { titledByFirstCell } from "../support/titles";
 
 const DEFAULT_URN = "urn:pulumi:dev::proj::pulumi:providers:gitlab-mirrors::default_0_1_0";
@@ -67,6 +68,12 @@ describe("RemoteMirrorPlugin configuration", () => {
     expect(plugin().plugin.checkConfig(DEFAULT_URN, { ...given, earlyAuthCheck: "maybe" })).toEqual([
       { property: "", reason: "gitlab-mirrors:earlyAuthCheck must be true or false" },
     ]);
+  });
+
+  it("does not judge a setting that is not known yet (preview), and judges the other", () => {
+    expect(plugin().plugin.checkConfig(EXPLICIT_URN, { baseUrl: UNKNOWN, token: "glpat-x" })).toEqual([]);
+    expect(plugin().plugin.checkConfig(EXPLICIT_URN, { baseUrl: UNKNOWN, token: UNKNOWN, earlyAuthCheck: UNKNOWN })).toEqual([]);
+    expect(plugin().plugin.checkConfig(EXPLICIT_URN, { baseUrl: UNKNOWN }).map((f) => f.reason)).toEqual([expect.stringMatching(/token/)]);
   });
 
   it("falls back to GITLAB_BASE_URL and GITLAB_TOKEN", () => {

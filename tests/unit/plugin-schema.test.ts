@@ -4,6 +4,23 @@ import { packageSchema, REMOTE_MIRROR_TOKEN } from "../../provider/plugin/schema
 import * as path from "node:path";
 import { PROJECT_MIRRORS_DOC, README, REFERENCE_PAGES, withReference } from "../../harness/reference-docs";
 import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION } from "../../provider/project-mirrors";
+import { mirrorInfoOf } from "../../provider/mirror/discover";
+import type { RemoteMirror } from "../../provider/gitlab";
+
+const GITLAB_MIRROR: RemoteMirror = {
+  id: 7,
+  enabled: true,
+  url: "https://*****:*****@example.com/group/app.git",
+  updateStatus: "finished",
+  lastUpdateAt: null,
+  lastUpdateStartedAt: null,
+  lastSuccessfulUpdateAt: null,
+  lastError: null,
+  onlyProtectedBranches: true,
+  keepDivergentRefs: null,
+  authMethod: "password",
+  hostKeys: [],
+};
 
 type Spec = Record<string, any>;
 const schema = packageSchema("1.2.3") as Spec;
@@ -55,6 +72,16 @@ describe("the plugin's schema follows the field table", () => {
     expect(schema.provider.inputProperties).toEqual(schema.config.variables);
     expect(schema.functions["gitlab-mirrors:index:getRemoteMirrors"].inputs.required).toEqual(["project"]);
     expect(schema.types["gitlab-mirrors:index:RemoteMirrorInfo"].properties.resourceId.type).toBe("string");
+  });
+
+  it("types getRemoteMirrors' mirrors as discovery builds them: every field it fills, required when always there", () => {
+    const info = schema.types["gitlab-mirrors:index:RemoteMirrorInfo"] as Spec;
+    const scrub = (text: string) => text;
+    const full = mirrorInfoOf(3, { ...GITLAB_MIRROR, mirrorBranchRegex: "^main$", lastError: "x", lastUpdateAt: "t", lastSuccessfulUpdateAt: "t" }, scrub);
+    const bare = mirrorInfoOf(3, GITLAB_MIRROR, scrub);
+    expect(Object.keys(full).sort()).toEqual(Object.keys(info.properties).sort());
+    expect(Object.keys(bare).sort()).toEqual([...info.required].sort());
+    for (const [name, value] of Object.entries(full)) expect(info.properties[name].type).toBe(typeof value === "number" ? "integer" : typeof value);
   });
 });
 

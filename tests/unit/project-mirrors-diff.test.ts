@@ -1,6 +1,6 @@
 import { DeclaredTargets } from "../../provider/plugin/declared-targets";
 import { UNKNOWN } from "../../provider/mirror";
-import { diffProjectMirrors, EntryState, ProjectMirrorsState, recordedInputs } from "../../provider/project-mirrors";
+import { diffProjectMirrors, EntryState, ProjectMirrorsState, projectMirrorsInputsToRecord } from "../../provider/project-mirrors";
 
 const url = (name: string, password = "pw") => `https://bot:${password}@mirror.example.com/${name}.git`;
 const target = (name: string) => `https://mirror.example.com/${name}.git`;
@@ -19,7 +19,7 @@ function held(name: string, mirrorId: number, extra: Partial<EntryState> = {}): 
   };
 }
 
-const recordedAB = recordedInputs({ project: 1, mirrors: [{ url: url("a") }, { url: url("b") }] });
+const recordedAB = projectMirrorsInputsToRecord({ project: 1, mirrors: [{ url: url("a") }, { url: url("b") }] });
 const stateAB: ProjectMirrorsState = { projectId: 1, mirrors: [held("a", 10), held("b", 11)], unmanagedMirrors: [] };
 
 describe("diffProjectMirrors", () => {
@@ -32,7 +32,7 @@ describe("diffProjectMirrors", () => {
     ["one entry's credentials changed", [{ url: url("a", "new") }, { url: url("b") }], { "mirrors[0].url": "update" }],
     ["an entry whose URL is not known yet", [{ url: url("a") }, { url: UNKNOWN }], { "mirrors[1]": "add" }],
   ])("%s", (_title, mirrors, expected) => {
-    const news = recordedInputs({ project: 1, mirrors });
+    const news = projectMirrorsInputsToRecord({ project: 1, mirrors });
     const diff = diffProjectMirrors(recordedAB, stateAB, news);
     expect(Object.fromEntries(Object.entries(diff.detailed).map(([path, change]) => [path, change.kind]))).toEqual(expected);
     expect(diff.replaces).toEqual([]);
@@ -45,15 +45,15 @@ describe("diffProjectMirrors", () => {
   });
 
   it("takes GitLab's masked credentials of an imported entry as unknown, not different", () => {
-    const imported = recordedInputs({ project: "g/app", mirrors: [{ url: "https://*****:*****@mirror.example.com/a.git" }] });
+    const imported = projectMirrorsInputsToRecord({ project: "g/app", mirrors: [{ url: "https://*****:*****@mirror.example.com/a.git" }] });
     const state: ProjectMirrorsState = { projectId: 1, mirrors: [held("a", 10)], unmanagedMirrors: [] };
-    expect(diffProjectMirrors(imported, state, recordedInputs({ project: "g/app", mirrors: [{ url: url("a", "real") }] })).changes).toBe(false);
+    expect(diffProjectMirrors(imported, state, projectMirrorsInputsToRecord({ project: "g/app", mirrors: [{ url: url("a", "real") }] })).changes).toBe(false);
   });
 
   it("deletes the undeclared mirrors of an exclusive set, as a change of the recorded state", () => {
     const state: ProjectMirrorsState = { ...stateAB, unmanagedMirrors: [{ id: 99, url: "https://*****@leak.example.com/x.git", enabled: true }] };
     expect(diffProjectMirrors(recordedAB, state, recordedAB).changes).toBe(false);
-    const exclusive = recordedInputs({ ...recordedAB, exclusive: true });
+    const exclusive = projectMirrorsInputsToRecord({ ...recordedAB, exclusive: true });
     expect(diffProjectMirrors(recordedAB, state, exclusive).detailed).toEqual({
       exclusive: { kind: "update", inputDiff: true },
       "unmanagedMirrors[0]": { kind: "delete", inputDiff: false },

@@ -185,8 +185,7 @@ export class AutomationStack implements StackDriver {
 
 /**
  * A stack of one compiled Node.js program run inline by the Automation API in this process: no program
- * start-up per operation, and the program module's state stays in this process between operations.
- * Engine output goes to `onOutput`; the result's `log` is empty.
+ * start-up per operation. Engine output goes to `onOutput` as it comes, and into the result's `log`.
  */
 export class InlineStack implements StackDriver {
   private stack: Stack | undefined;
@@ -227,28 +226,32 @@ export class InlineStack implements StackDriver {
     const envVars = (stack.workspace as LocalWorkspace).envVars;
     const saved = { ...envVars };
     Object.assign(envVars, options.env);
-    const onOutput = this.options.onOutput;
+    let log = "";
+    const onOutput = (text: string): void => {
+      log += text;
+      this.options.onOutput?.(text);
+    };
     try {
       switch (operation) {
         case "up": {
           const result = await stack.up({ onOutput });
-          return { ok: true, changes: counted(result.summary.resourceChanges), outputs: result.outputs, log: "" };
+          return { ok: true, changes: counted(result.summary.resourceChanges), outputs: result.outputs, log };
         }
         case "preview":
-          return { ok: true, changes: counted((await stack.preview({ onOutput })).changeSummary), log: "" };
+          return { ok: true, changes: counted((await stack.preview({ onOutput })).changeSummary), log };
         case "refresh": {
           const result = await stack.refresh({ onOutput });
-          return { ok: true, changes: counted(result.summary.resourceChanges), ...(options.outputs === false ? {} : { outputs: await stack.outputs() }), log: "" };
+          return { ok: true, changes: counted(result.summary.resourceChanges), ...(options.outputs === false ? {} : { outputs: await stack.outputs() }), log };
         }
         case "destroy":
-          return { ok: true, changes: counted((await stack.destroy({ onOutput })).summary.resourceChanges), log: "" };
+          return { ok: true, changes: counted((await stack.destroy({ onOutput })).summary.resourceChanges), log };
         case "export":
-          return { ok: true, deployment: await exportStoredState(stack), log: "" };
+          return { ok: true, deployment: await exportStoredState(stack), log };
         default:
           throw new Error(`unknown operation ${operation as string}`);
       }
     } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err), log: "" };
+      return { ok: false, error: err instanceof Error ? err.message : String(err), log };
     } finally {
       for (const key of Object.keys(envVars)) if (!(key in saved)) delete envVars[key];
       Object.assign(envVars, saved);

@@ -1,7 +1,8 @@
 /**
  * Stacks of Node.js programs run by the Automation API: `openStack` opens one in this process (the
- * demo, the fleet benchmark, scripts/stack-cli.ts), and `AutomationStack` is the StackDriver that runs
- * each operation in a child process through scripts/stack-cli.ts, as the tests need.
+ * demo, scripts/stack-cli.ts); two StackDrivers run them: `AutomationStack` runs each operation in a
+ * child process through scripts/stack-cli.ts, as the tests need, and `InlineStack` runs them in this
+ * process, as the fleet benchmark measures the inline path (no program start-up).
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,7 +11,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { pulumiBinDir, repoRoot } from "./pulumi-cli";
-import { type ConfigEntry, expectOk, lastLineResult, type Operation, type StackDriver, type StackResult } from "./stack-driver";
+import { type ConfigEntry, expectOk, lastLineResult, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
 
 export type { ConfigEntry } from "./stack-driver";
 
@@ -70,8 +71,44 @@ export async function openStack(options: StackOptions): Promise<Stack> {
       },
     },
   );
-  await stack.setAllConfig(options.config);
+  await setConfigValues(stack, options.config);
   return stack;
+}
+
+/**
+ * Sets config values on a stack the Automation API opened. Its setConfig would put a secret on the CLI's
+ * command line: each secret goes to `pulumi config set --secret` on standard input instead.
+ */
+export async function setConfigValues(stack: Stack, config: Record<string, ConfigEntry>): Promise<void> {
+  const entries = Object.entries(config);
+  const plain = entries.filter(([, entry]) => !entry.secret);
+  if (plain.length > 0) await stack.setAllConfig(Object.fromEntries(plain));
+  const workspace = stack.workspace as LocalWorkspace;
+  for (const [key, { value }] of entries.filter(([, entry]) => entry.secret)) {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile(
+        path.join(pulumiBinDir(), "pulumi"),
+        ["config", "set", "--secret", "--stack", stack.name, key, "--non-interactive"],
+        { cwd: workspace.workDir, env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" } },
+        (error, _stdout, stderr) => (error ? reject(new Error(`pulumi config set --secret ${key} failed: ${stderr.trim()}`)) : resolve()),
+      );
+      child.stdin?.end(value);
+    });
+  }
+}
+
+/**
+ * The deployment as stored, secrets encrypted, as `pulumi stack export` prints it: the Automation API's
+ * exportStack() adds --show-secrets.
+ */
+export async function exportStoredState(stack: Stack): Promise<StackResult["deployment"]> {
+  const workspace = stack.workspace as LocalWorkspace;
+  const { stdout } = await execFileAsync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], {
+    cwd: workspace.workDir,
+    env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as StackResult["deployment"];
 }
 
 /**
@@ -121,24 +158,118 @@ export class AutomationStack implements StackDriver {
     if (!fs.existsSync(stackCli)) throw new Error(`${stackCli} is missing: run 'npx tsc -p tsconfig.json' (make test does)`);
   }
 
-  async run(operation: Operation): Promise<StackResult> {
+  /** Nothing to do ahead: every operation's process opens the stack and sets its config afresh. */
+  async prepare(): Promise<void> {}
+
+  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
     fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
     const args = [stackCli, operation, "--program", this.program, "--project", this.project, "--stack", "e2e",
       "--state-dir", this.stateDir, "--config-file", this.configFile];
     const { stdout, stderr } = await execFileAsync(process.execPath, args, {
       cwd: repoRoot,
-      env: { ...process.env, PULUMI_BIN_DIR: this.binDir },
+      env: { ...process.env, ...options.env, PULUMI_BIN_DIR: this.binDir },
       timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     return lastLineResult(stdout, stderr);
   }
 
-  expectOk(operation: Operation): Promise<StackResult> {
-    return expectOk(this, operation);
+  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
+    return expectOk(this, operation, options);
   }
 
   dispose(): void {
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A stack of one compiled Node.js program run inline by the Automation API in this process: no program
+ * start-up per operation. Engine output goes to `onOutput` as it comes, and into the result's `log`.
+ */
+export class InlineStack implements StackDriver {
+  private stack: Stack | undefined;
+  private applied: Record<string, ConfigEntry> = {};
+
+  constructor(
+    private readonly options: Omit<StackOptions, "config"> & {
+      /** Set in the workspace's environment for every operation (PULUMI_SKIP_CHECKPOINTS, ...). */
+      env?: Record<string, string>;
+      onOutput?: (text: string) => void;
+    },
+    public config: Record<string, ConfigEntry>,
+  ) {}
+
+  /** The checkpoint file the file backend writes for this stack. */
+  get stateFile(): string {
+    return path.join(this.options.stateDir, "backend", ".pulumi", "stacks", this.options.projectName, `${this.options.stackName}.json`);
+  }
+
+  async prepare(): Promise<void> {
+    if (this.stack === undefined) {
+      this.stack = await openStack({ ...this.options, config: this.config });
+      this.applied = { ...this.config };
+      Object.assign((this.stack.workspace as LocalWorkspace).envVars, this.options.env);
+      return;
+    }
+    const changed = Object.fromEntries(
+      Object.entries(this.config).filter(([key, entry]) => this.applied[key]?.value !== entry.value || this.applied[key]?.secret !== entry.secret),
+    );
+    if (Object.keys(changed).length > 0) await setConfigValues(this.stack, changed);
+    for (const key of Object.keys(this.applied)) if (!(key in this.config)) await this.stack.removeConfig(key);
+    this.applied = { ...this.config };
+  }
+
+  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
+    await this.prepare();
+    const stack = this.stack!;
+    const envVars = (stack.workspace as LocalWorkspace).envVars;
+    const saved = { ...envVars };
+    Object.assign(envVars, options.env);
+    let log = "";
+    const onOutput = (text: string): void => {
+      log += text;
+      this.options.onOutput?.(text);
+    };
+    try {
+      switch (operation) {
+        case "up": {
+          const result = await stack.up({ onOutput });
+          return { ok: true, changes: counted(result.summary.resourceChanges), outputs: result.outputs, log };
+        }
+        case "preview":
+          return { ok: true, changes: counted((await stack.preview({ onOutput })).changeSummary), log };
+        case "refresh": {
+          const result = await stack.refresh({ onOutput });
+          return { ok: true, changes: counted(result.summary.resourceChanges), ...(options.outputs === false ? {} : { outputs: await stack.outputs() }), log };
+        }
+        case "destroy":
+          return { ok: true, changes: counted((await stack.destroy({ onOutput })).summary.resourceChanges), log };
+        case "export":
+          return { ok: true, deployment: await exportStoredState(stack), log };
+        default:
+          throw new Error(`unknown operation ${operation as string}`);
+      }
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err), log };
+    } finally {
+      for (const key of Object.keys(envVars)) if (!(key in saved)) delete envVars[key];
+      Object.assign(envVars, saved);
+    }
+  }
+
+  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
+    return expectOk(this, operation, options);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.options.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** The engine's counts without the operations it did not do. */
+function counted(summary: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(summary ?? {})) if (n > 0) out[op] = n;
+  return out;
 }

@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type ConfigEntry, expectOk, type Operation, type StackDriver, type StackResult } from "./stack-driver";
+import { type ConfigEntry, expectOk, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
 
 const PASSPHRASE = "gitlab-mirrors-cli-stack";
 
@@ -47,7 +47,8 @@ const OPERATION_ARGS: Record<Operation, string[]> = {
   preview: ["preview"],
   refresh: ["refresh", "--yes", "--skip-preview"],
   destroy: ["destroy", "--yes", "--skip-preview"],
-  export: ["stack", "export", "--show-secrets"],
+  // As stored, secrets encrypted, as every driver's export answers.
+  export: ["stack", "export"],
 };
 
 export class CliStack implements StackDriver {
@@ -136,8 +137,11 @@ export class CliStack implements StackDriver {
 
   async init(stack: string, config: Record<string, ConfigEntry>): Promise<void> {
     await this.ok(["stack", "init", stack]);
-    if (stack === this.stackName) this.initialised = true;
     for (const [key, { value, secret }] of Object.entries(config)) await this.setConfig(key, value, secret, stack);
+    if (stack === this.stackName) {
+      this.initialised = true;
+      this.applied = { ...config };
+    }
   }
 
   /** The value travels on standard input, never on a command line. */
@@ -157,19 +161,19 @@ export class CliStack implements StackDriver {
     return path.join(this.backendDir, ".pulumi", "stacks", project, `${stack}.json`);
   }
 
-  async run(operation: Operation): Promise<StackResult> {
-    await this.applyConfig();
-    const result = await this.pulumi([...OPERATION_ARGS[operation], "--stack", this.stackName]);
+  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
+    await this.prepare();
+    const result = await this.pulumi([...OPERATION_ARGS[operation], "--stack", this.stackName], { env: options.env });
     if (result.code !== 0) {
       return { ok: false, error: result.stderr.trim() || result.stdout.trimEnd().split("\n").slice(-20).join("\n"), log: result.log };
     }
     if (operation === "export") return { ok: true, deployment: JSON.parse(result.stdout) as StackResult["deployment"], log: result.log };
-    const outputs = operation === "up" || operation === "refresh" ? await this.outputs() : undefined;
+    const outputs = (operation === "up" || operation === "refresh") && options.outputs !== false ? await this.outputs() : undefined;
     return { ok: true, changes: parseResourceSummary(result.stdout), ...(outputs ? { outputs } : {}), log: result.log };
   }
 
-  expectOk(operation: Operation): Promise<StackResult> {
-    return expectOk(this, operation);
+  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
+    return expectOk(this, operation, options);
   }
 
   dispose(): void {
@@ -177,7 +181,7 @@ export class CliStack implements StackDriver {
   }
 
   /** Creates the stack on first use and sets the config values that changed since the last operation. */
-  private async applyConfig(): Promise<void> {
+  async prepare(): Promise<void> {
     if (!this.initialised) {
       await this.ok(["stack", "init", this.stackName]);
       this.initialised = true;

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "./pulumi-cli";
-import { type ConfigEntry, expectOk, lastLineResult, type Operation, type StackDriver, type StackResult } from "./stack-driver";
+import { type ConfigEntry, expectOk, lastLineResult, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
 
 export const execFileAsync = promisify(execFile);
 
@@ -128,20 +128,23 @@ export class SdkStack implements StackDriver {
     public config: Record<string, ConfigEntry>,
   ) {}
 
-  async run(operation: Operation): Promise<StackResult> {
+  /** Nothing to do ahead: every operation's driver process opens the stack and sets its config afresh. */
+  async prepare(): Promise<void> {}
+
+  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
     fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
     const { file, args, env } = this.driver.command(operation, this.program, { stateDir: this.stateDir, configFile: this.configFile });
     const { stdout, stderr } = await execFileAsync(file, args, {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...options.env, ...env },
       timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     return lastLineResult(stdout, stderr);
   }
 
-  expectOk(operation: Operation): Promise<StackResult> {
-    return expectOk(this, operation);
+  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
+    return expectOk(this, operation, options);
   }
 
   dispose(): void {

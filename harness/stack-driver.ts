@@ -12,6 +12,17 @@ export interface ConfigEntry {
 
 export type Operation = "up" | "preview" | "refresh" | "destroy" | "export";
 
+/** How one operation runs, beyond the stack's config. */
+export interface RunOptions {
+  /** Added to the environment of the processes this operation starts (a benchmark's profiler, ...). */
+  env?: Record<string, string>;
+  /**
+   * False: do not read the stack's outputs after `up` or `refresh`. A driver that must ask the CLI for
+   * them again (CliStack) then runs the operation alone, as a benchmark times it.
+   */
+  outputs?: boolean;
+}
+
 /** What one operation reports: the same shape for every driver. */
 export interface StackResult {
   ok: boolean;
@@ -28,17 +39,22 @@ export interface StackResult {
 export interface StackDriver {
   /** Applied before every operation: change it between operations to change the stack's config. */
   config: Record<string, ConfigEntry>;
+  /**
+   * Creates the stack and applies its config now, so that the first operation does only its own work
+   * (a benchmark times it). Optional: the first operation prepares the stack when nothing did.
+   */
+  prepare(): Promise<void>;
   /** Runs an operation; a failed one resolves with `ok: false` and the engine's words. */
-  run(operation: Operation): Promise<StackResult>;
+  run(operation: Operation, options?: RunOptions): Promise<StackResult>;
   /** Runs an operation that must succeed, failing with the engine's words otherwise. */
-  expectOk(operation: Operation): Promise<StackResult>;
+  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult>;
   /** Removes the stack's state, backend and scratch files. */
   dispose(): void;
 }
 
 /** `expectOk` for every driver: one failure message, whoever ran the operation. */
-export async function expectOk(driver: Pick<StackDriver, "run">, operation: Operation): Promise<StackResult> {
-  const result = await driver.run(operation);
+export async function expectOk(driver: Pick<StackDriver, "run">, operation: Operation, options?: RunOptions): Promise<StackResult> {
+  const result = await driver.run(operation, options);
   if (!result.ok) throw new Error(`pulumi ${operation} failed: ${result.error}\n${result.log.slice(-4000)}`);
   return result;
 }

@@ -35,8 +35,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
-import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { CliStack, parseResourceSummary } from "../harness/cli-stack";
+import { CliStack } from "../harness/cli-stack";
+import type { ConfigEntry, StackDriver } from "../harness/stack-driver";
 import { Counters, Emulator, readCounters, resetCounters, ROOT_TOKEN, startEmulatorProcess } from "./bench/emulator";
 import { measureGrpcCalls, printGrpcCalls } from "./bench/grpc-calls";
 import { NOOP_PACKAGE, NOOP_STATE_ENV, noopStateFrom, type NoopState } from "../harness/bench/noop-plugin/provider";
@@ -46,7 +46,7 @@ import { analyseProfiles, printProfile, ProfileAnalysis } from "../harness/bench
 import { FLEET_PROJECT, PER_PROJECT, writeNodeProject, writeYamlProject } from "../harness/bench/programs";
 import { measureState, StateSize } from "./bench/state";
 import { pulumiBinDir, repoRoot } from "../harness/pulumi-cli";
-import { openStack } from "../harness/automation-stack";
+import { InlineStack } from "../harness/automation-stack";
 
 const MAX_COUNT = 2000;
 const MAX_ROUNDS = 9;
@@ -55,8 +55,6 @@ const SYNC_ROUTE = "POST /projects/:id/remote_mirrors/:mirror_id/sync";
 /** The engine counts the stack itself in its change summaries. */
 const STACK_RESOURCE = 1;
 const TARGET_TOKEN = "fleet-bench-target-token";
-/** harness/automation-stack.ts's passphrase for the inline stacks' secrets. */
-const LOCAL_STACK_PASSPHRASE = "gitlab-mirrors-local-stack";
 /** Per-call costs settle long before this many mirrors. */
 const GRPC_CALLS_MAX = 200;
 /** Shorter profiles are probes, not the process that ran the phase. */
@@ -110,7 +108,7 @@ function print(line: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One stack: ours or its floor, on one path, driven through its phases.
+// One stack: ours or its floor, on one path, driven through its phases as a StackDriver.
 
 interface StackRunner {
   readonly label: string;
@@ -118,23 +116,16 @@ interface StackRunner {
   readonly floor: boolean;
   readonly emulator: Emulator | undefined;
   readonly stateFile: string;
-  /** Runs one phase; `env` goes to the CLI (and so to every process it starts). */
-  run(phase: PhaseName, env: Record<string, string>): Promise<Record<string, number>>;
+  /** Prepared (created, its config set) before any phase is timed. */
+  readonly stack: StackDriver;
 }
-
-const CLI_ARGS: Record<Exclude<PhaseName, "disable">, string[]> = {
-  up: ["up", "--yes", "--skip-preview"],
-  preview: ["preview"],
-  refresh: ["refresh", "--yes", "--skip-preview"],
-  destroy: ["destroy", "--yes", "--skip-preview"],
-};
 
 /**
  * The stack's config: the fleet's (a JavaScript program also reads its size from it; a YAML program is
  * generated at its size), and the GitLab connection under `connection`'s namespace, when it has one.
  */
 function fleetConfig(count: number, program: "node" | "yaml", connection: { namespace: "gitlab" | "gitlab-mirrors"; emulator: Emulator } | undefined) {
-  const config: Record<string, { value: string; secret?: boolean }> = {
+  const config: Record<string, ConfigEntry> = {
     [`${FLEET_PROJECT}:enabled`]: { value: "true" },
     [`${FLEET_PROJECT}:targetToken`]: { value: TARGET_TOKEN, secret: true },
   };
@@ -149,6 +140,7 @@ function fleetConfig(count: number, program: "node" | "yaml", connection: { name
   return config;
 }
 
+/** A project directory run by the `pulumi` CLI (harness/cli-stack.ts). */
 async function cliRunner(
   label: string,
   pathName: PathName,
@@ -174,70 +166,38 @@ async function cliRunner(
   }
   const env: Record<string, string> = mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
   if (floor && pathName === "plugin") env[NOOP_STATE_ENV] = floorState;
-  const stack = new CliStack({ projectDir, binDir: pulumiBinDir(), env, passphrase: "gitlab-mirrors-bench", timeoutMs: 0 });
   const yaml = pathName === "plugin" || pathName === "sets";
   const namespace = yaml ? "gitlab-mirrors" : "gitlab";
-  await stack.init(STACK, fleetConfig(count, yaml ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator }));
-  return {
-    label,
-    path: pathName,
-    floor,
-    emulator,
-    stateFile: stack.stateFile(FLEET_PROJECT, STACK),
-    async run(phase, env) {
-      if (phase === "disable") {
-        await stack.setConfig(`${FLEET_PROJECT}:enabled`, "false");
-        return parseResourceSummary((await stack.ok(CLI_ARGS.up, { env })).stdout);
-      }
-      return parseResourceSummary((await stack.ok(CLI_ARGS[phase], { env })).stdout);
-    },
-  };
+  const config = fleetConfig(count, yaml ? "yaml" : "node", emulator === undefined ? undefined : { namespace, emulator });
+  const stack = new CliStack({ projectDir, binDir: pulumiBinDir(), env, passphrase: "gitlab-mirrors-bench", stack: STACK, config, timeoutMs: 0 });
+  await stack.prepare();
+  return { label, path: pathName, floor, emulator, stateFile: stack.stateFile(FLEET_PROJECT, STACK), stack };
 }
 
+/** examples/fleet (or its floor) run inline by the Automation API in this process (harness/automation-stack.ts). */
 async function inlineRunner(label: string, floor: boolean, dir: string, count: number, mode: CheckpointMode, emulator: Emulator | undefined): Promise<StackRunner> {
   const logFile = path.join(dir, "pulumi.log");
-  const onOutput = (text: string): void => fs.appendFileSync(logFile, text);
-  const stateDir = path.join(dir, "pulumi");
-  const config = Object.entries(fleetConfig(count, "node", emulator === undefined ? undefined : { namespace: "gitlab", emulator }));
-  const stack: Stack = await openStack({
-    programPath: floor ? path.join(repoRoot, "dist", "scripts", "bench", "noop-dynamic.js") : path.join(repoRoot, "dist", "examples", "fleet", "index.js"),
-    projectName: FLEET_PROJECT,
-    stackName: STACK,
-    stateDir,
-    config: Object.fromEntries(config.filter(([, entry]) => !entry.secret)),
-  });
-  // The Automation API would put secret values on the CLI's command line: they go through standard
-  // input instead, into the same workspace, backend and PULUMI_HOME as openStack's.
-  const workspace = new CliStack({ projectDir: path.join(stateDir, "workspace"), binDir: pulumiBinDir(), passphrase: LOCAL_STACK_PASSPHRASE, timeoutMs: 0 });
-  for (const [key, entry] of config) if (entry.secret) await workspace.setConfig(key, entry.value, true, STACK);
-  if (mode === "skip") (stack.workspace as LocalWorkspace).envVars.PULUMI_SKIP_CHECKPOINTS = "true";
-  const changes = (summary: Record<string, number> | undefined): Record<string, number> => {
-    const out: Record<string, number> = {};
-    for (const [op, n] of Object.entries(summary ?? {})) if (n > 0) out[op] = n;
-    return out;
-  };
-  return {
-    label,
-    path: "inline",
-    floor,
-    emulator,
-    stateFile: path.join(stateDir, "backend", ".pulumi", "stacks", FLEET_PROJECT, `${STACK}.json`),
-    async run(phase) {
-      switch (phase) {
-        case "up":
-          return changes((await stack.up({ onOutput })).summary.resourceChanges);
-        case "preview":
-          return changes((await stack.preview({ onOutput })).changeSummary);
-        case "refresh":
-          return changes((await stack.refresh({ onOutput })).summary.resourceChanges);
-        case "disable":
-          await stack.setConfig(`${FLEET_PROJECT}:enabled`, { value: "false" });
-          return changes((await stack.up({ onOutput })).summary.resourceChanges);
-        case "destroy":
-          return changes((await stack.destroy({ onOutput })).summary.resourceChanges);
-      }
+  const stack = new InlineStack(
+    {
+      programPath: floor ? path.join(repoRoot, "dist", "scripts", "bench", "noop-dynamic.js") : path.join(repoRoot, "dist", "examples", "fleet", "index.js"),
+      projectName: FLEET_PROJECT,
+      stackName: STACK,
+      stateDir: path.join(dir, "pulumi"),
+      env: mode === "skip" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
+      onOutput: (text) => fs.appendFileSync(logFile, text),
     },
-  };
+    fleetConfig(count, "node", emulator === undefined ? undefined : { namespace: "gitlab", emulator }),
+  );
+  await stack.prepare();
+  return { label, path: "inline", floor, emulator, stateFile: stack.stateFile, stack };
+}
+
+/** Runs one phase: the disable phase is the fleet's `enabled` config set to false, then `up`. */
+async function runStackPhase(stack: StackDriver, phase: PhaseName, env: Record<string, string>): Promise<Record<string, number>> {
+  if (phase === "disable") stack.config = { ...stack.config, [`${FLEET_PROJECT}:enabled`]: { value: "false" } };
+  // Outputs are not read: the phase is the operation alone.
+  const result = await stack.expectOk(phase === "disable" ? "up" : phase, { env, outputs: false });
+  return result.changes ?? {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +240,7 @@ async function runPhase(runner: StackRunner, phase: PhaseName, count: number, id
   let changes: Record<string, number>;
   let usage: ProcessUsage;
   try {
-    changes = await runner.run(phase, env);
+    changes = await runStackPhase(runner.stack, phase, env);
   } finally {
     // Stopped on failure too, or its timer keeps the process alive.
     usage = sampler.stop();

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
+import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "../harness/demo-gitlab";
 import { pulumiBinDir } from "../harness/pulumi-cli";
 import { prepareDriver, QUICKSTART_PROJECTS, SdkLanguage, SdkStack } from "../harness/sdk-stack";
 

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "./lib/demo-gitlab";
+import { countingRequests, describeChanges, showTargetRefs, startDemoGitLab, step } from "../harness/demo-gitlab";
 import { openExampleStack } from "../harness/automation-stack";
 
 async function main(): Promise<void> {

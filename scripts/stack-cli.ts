@@ -8,16 +8,11 @@
  *   node dist/scripts/stack-cli.js <up|preview|refresh|destroy|export> --program FILE
  *     --project NAME --stack NAME --state-dir DIR --config-file FILE
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseArgs, promisify } from "node:util";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { pulumiBinDir } from "../harness/pulumi-cli";
-import { ConfigEntry, openStack } from "../harness/automation-stack";
+import { parseArgs } from "node:util";
+import { ConfigEntry, exportStoredState, openStack } from "../harness/automation-stack";
 import type { Operation } from "../harness/stack-driver";
 
-const execFileAsync = promisify(execFile);
 const OPERATIONS: readonly Operation[] = ["up", "preview", "refresh", "destroy", "export"];
 
 async function run(): Promise<unknown> {
@@ -62,16 +57,8 @@ async function run(): Promise<unknown> {
       const result = await stack.destroy({ onOutput });
       return { changes: result.summary.resourceChanges };
     }
-    case "export": {
-      // The CLI's own `pulumi stack export`: the Automation API's exportStack() adds --show-secrets.
-      const workspace = stack.workspace as LocalWorkspace;
-      const { stdout } = await execFileAsync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], {
-        cwd: workspace.workDir,
-        env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { deployment: JSON.parse(stdout) as unknown };
-    }
+    case "export":
+      return { deployment: await exportStoredState(stack) };
   }
 }
 

@@ -7,6 +7,7 @@ import { withCredentials } from "../../harness/git";
 import { CliStack } from "../../harness/cli-stack";
 import { nodeProgramStack } from "./node-program";
 import { GitLabActor } from "./support";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(600_000);
 
@@ -15,6 +16,8 @@ const PROJECT_ID = 1;
 const URL = withCredentials("https://git.example.com/backup/app.git", "bot", "move-password");
 
 describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
+  // Each test builds on the ones before it: a step run alone first runs those.
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let stack: CliStack;
@@ -54,7 +57,7 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     await gitlab?.close();
   });
 
-  test("1. retainOnDelete on the dynamic resource is recorded without a GitLab write", async () => {
+  step("1. retainOnDelete on the dynamic resource is recorded without a GitLab write", async () => {
     await stack.setConfig("move:stage", "retain");
     await actor.resetCounters();
     await stack.ok(["up", "--yes", "--skip-preview"]);
@@ -63,7 +66,7 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     expect((mirror as { retainOnDelete?: boolean }).retainOnDelete).toBe(true);
   });
 
-  test("2. the plugin's settings, then the plugin's resource imports the same mirror and the dynamic one is forgotten", async () => {
+  step("2. the plugin's settings, then the plugin's resource imports the same mirror and the dynamic one is forgotten", async () => {
     await stack.setConfig("gitlab-mirrors:baseUrl", gitlab.baseUrl);
     await stack.setConfig("gitlab-mirrors:token", ROOT_TOKEN, true);
     const id = JSON.parse((await stack.ok(["stack", "output", "mirrorResourceId", "--json"])).stdout) as string;
@@ -82,7 +85,7 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     expect(outputs).toMatchObject({ mirrorResourceId: id, mirrorId });
   });
 
-  test("3. without the import option the program previews clean with 0 requests, and the mirror is still the same", async () => {
+  step("3. without the import option the program previews clean with 0 requests, and the mirror is still the same", async () => {
     await stack.setConfig("move:stage", "plugin");
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
@@ -93,7 +96,7 @@ describe("moving a stack from the dynamic RemoteMirror to the plugin's", () => {
     expect((await actor.mirrors(PROJECT_ID)).map((m) => [m.id, m.enabled])).toEqual([[mirrorId, false]]);
   });
 
-  test("4. the plugin now owns it: destroy deletes that mirror", async () => {
+  step("4. the plugin now owns it: destroy deletes that mirror", async () => {
     await stack.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
   });

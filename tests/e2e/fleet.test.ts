@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(600_000);
 
@@ -40,6 +41,8 @@ interface Run {
 }
 
 describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per group", () => {
+  // Each test builds on the ones before it: a step run alone first runs those.
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let workDir: string;
@@ -111,7 +114,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
 
   const START = { "ops/a": ["one", "two"], "ops/b": ["one"], "web/a": ["one"], "web/b": ["one", "two"] };
 
-  test("plan of a new fleet: every mirror to add, per stack, nothing to delete, GitLab untouched", async () => {
+  step("plan of a new fleet: every mirror to add, per stack, nothing to delete, GitLab untouched", async () => {
     const stdout = await ok(["plan"], inventoryYaml(START));
     const lines = stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^fleet plan: 6 mirrors in 2 groups; 2 stack\(s\) at a time; state in /);
@@ -122,7 +125,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(await urlsByProject()).toEqual({ "ops/a": [], "ops/b": [], "web/a": [], "web/b": [] });
   });
 
-  test("apply creates exactly the inventory's mirrors, with a line per stack at start and end", async () => {
+  step("apply creates exactly the inventory's mirrors, with a line per stack at start and end", async () => {
     const stdout = await ok(["apply"], inventoryYaml(START));
     expect(await urlsByProject()).toEqual(Object.fromEntries(Object.entries(START).map(([p, repos]) => [p, repos.map((r) => url(p, r)).sort()])));
     expect(stdout).toMatch(/^start ops: apply: \+3 -0 mirrors \(\d running\)$/m);
@@ -130,7 +133,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(stdout.trim().split("\n").pop()).toMatch(/^fleet apply: 2 stacks done in \d+\.\d s$/);
   });
 
-  test("a setting changed: the plan names the set and the property the engine will update, and deletes nothing", async () => {
+  step("a setting changed: the plan names the set and the property the engine will update, and deletes nothing", async () => {
     const changed = inventoryYaml(START).replace(`          - url: ${url("ops/a", "two")}\n`, `          - url: ${url("ops/a", "two")}\n            enabled: false\n`);
     const stdout = await ok(["plan"], changed);
     expect(stdout).toMatch(/^  update ops: ops\/a \(mirrors.*\)$/m);
@@ -138,7 +141,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(stdout).toMatch(/^plan: 0 mirrors to add, 0 mirrors to delete, in 2 stacks/m);
   });
 
-  test("a group gone and a line removed: plan names every mirror deleted; apply refuses beyond --max-deletes, then applies", async () => {
+  step("a group gone and a line removed: plan names every mirror deleted; apply refuses beyond --max-deletes, then applies", async () => {
     const next = inventoryYaml({ "ops/a": ["one"], "ops/b": ["one"] });
     const plan = await fleet(["plan", "--json"], next);
     expect(plan.code).toBe(0);
@@ -159,7 +162,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(await urlsByProject()).toEqual({ "ops/a": [url("ops/a", "one")], "ops/b": [url("ops/b", "one")], "web/a": [], "web/b": [] });
   });
 
-  test("a wrong token: each stack's failure is said once, naming GITLAB_TOKEN", async () => {
+  step("a wrong token: each stack's failure is said once, naming GITLAB_TOKEN", async () => {
     const run = await fleet(["apply", "--max-deletes", "0"], inventoryYaml({ "ops/a": ["one", "three"], "ops/b": ["one", "two"] }), { GITLAB_TOKEN: "glpat-wrong-token-0000" });
     expect(run.code).toBe(1);
     const fail = run.stdout.split("\n").filter((l) => l.startsWith("FAIL  ops:"));
@@ -170,7 +173,7 @@ describe("gitlab-mirrors fleet: an inventory as one ProjectMirrors stack per gro
     expect(run.stdout).not.toContain("glpat-wrong-token-0000");
   });
 
-  test("destroy deletes every mirror of the fleet (within --max-deletes)", async () => {
+  step("destroy deletes every mirror of the fleet (within --max-deletes)", async () => {
     const inventory = inventoryYaml({ "ops/a": ["one"], "ops/b": ["one"] });
     expect((await fleet(["destroy"], inventory)).code).toBe(1);
     await ok(["destroy", "--max-deletes", "2"], inventory);

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { RunningEmulator, startEmulator } from "../../emulator";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(600_000);
 
@@ -30,6 +31,8 @@ interface Job {
 const ci = parse(fs.readFileSync(path.join(EXAMPLE, ".gitlab-ci.yml"), "utf8")) as { variables: Record<string, string>; plan: Job; apply: Job };
 
 describe("examples/gitops/.gitlab-ci.yml, its jobs run as written", () => {
+  // Each test builds on the ones before it: a step run alone first runs those.
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let root: string;
@@ -112,7 +115,7 @@ describe("examples/gitops/.gitlab-ci.yml, its jobs run as written", () => {
     expect(ci.apply.needs).toEqual(["plan"]);
   });
 
-  test("a merge request plans (artifact kept) and changes nothing; the merge applies exactly the plan", async () => {
+  step("a merge request plans (artifact kept) and changes nothing; the merge applies exactly the plan", async () => {
     const inventory = fs.readFileSync(path.join(EXAMPLE, "inventory.yaml"), "utf8");
     const mr = await pipeline(inventory, "merge_request");
     expect(mr.plan.totals).toMatchObject({ adds: 3, deletes: 0, failed: 0 });
@@ -124,7 +127,7 @@ describe("examples/gitops/.gitlab-ci.yml, its jobs run as written", () => {
     expect(await mirrorCounts()).toEqual([1, 1, 1]);
   });
 
-  test("a merge that removes a group deletes its mirrors, allowed by the count its plan showed", async () => {
+  step("a merge that removes a group deletes its mirrors, allowed by the count its plan showed", async () => {
     const inventory = fs.readFileSync(path.join(EXAMPLE, "inventory.yaml"), "utf8").replace(/  data:\n[\s\S]*$/, "");
     const mr = await pipeline(inventory, "merge_request");
     expect(mr.plan.totals).toMatchObject({ adds: 0, deletes: 1, retiring: 1 });

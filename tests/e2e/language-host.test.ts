@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CliStack } from "../../harness/cli-stack";
 import { scenario } from "../support/scenario";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -19,6 +20,7 @@ interface Outcome {
   stderr: string;
 }
 
+/** Builds the stand-in host with Go. */
 function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -78,11 +80,8 @@ exports.noteLength = note.length;
 describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the local Pulumi CLI", () => {
   const { step } = scenario();
   let workDir = "";
-  let projectDir = "";
-  let pulumi = "";
-  let env: NodeJS.ProcessEnv = {};
-
-  const cli = (args: string[]): Promise<Outcome> => run(pulumi, args, projectDir, env, 120_000);
+  // The CLI copied beside the host built here: the engine takes a language host from beside its executable first.
+  let stack: CliStack;
 
   beforeAll(async () => {
     const binDir = process.env.PULUMI_BIN_DIR;
@@ -96,15 +95,13 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
     await mkdir(path.join(repoRoot, ".tmp"), { recursive: true });
     workDir = await mkdtemp(path.join(repoRoot, ".tmp", "language-host-e2e-"));
     const testBin = path.join(workDir, "bin");
-    projectDir = path.join(workDir, "project");
+    const projectDir = path.join(workDir, "project");
     await mkdir(testBin);
     await mkdir(projectDir);
-    await mkdir(path.join(workDir, "state"));
 
     // A copy, not a symlink: the engine looks for bundled plugins beside its real
     // executable, and this test must exercise the host it just built.
-    pulumi = path.join(testBin, "pulumi");
-    await copyFile(path.join(binDir, "pulumi"), pulumi);
+    await copyFile(path.join(binDir, "pulumi"), path.join(testBin, "pulumi"));
     await copyFile(dynamicProviderShim, path.join(testBin, "pulumi-resource-pulumi-nodejs"));
     const build = await run("go", ["build", "-o", path.join(testBin, "pulumi-language-nodejs"), "."], hostSource,
       process.env, 300_000).catch((err: Error) => {
@@ -118,24 +115,9 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
       "name: lh-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
     await writeFile(path.join(projectDir, "index.js"), program);
 
-    env = {
-      ...process.env,
-      PATH: `${testBin}${path.delimiter}${process.env.PATH ?? ""}`,
-      PULUMI_HOME: path.join(workDir, "pulumi-home"),
-      PULUMI_CONFIG_PASSPHRASE: "test-only-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    };
-    for (const args of [
-      ["login", `file://${path.join(workDir, "state")}`],
-      ["stack", "init", "dev"],
-      ["config", "set", "text", "hello"],
-    ]) {
-      const outcome = await cli(args);
-      if (outcome.code !== 0) {
-        throw new Error(`pulumi ${args.join(" ")} failed:\n${outcome.stdout}\n${outcome.stderr}`);
-      }
-    }
+    // Backend and PULUMI_HOME beside the project, under workDir.
+    stack = new CliStack({ binDir: testBin, projectDir, passphrase: "test-only-passphrase", timeoutMs: 120_000, config: { "lh-e2e:text": { value: "hello" } } });
+    await stack.prepare();
   }, 420_000);
 
   afterAll(async () => {
@@ -145,50 +127,48 @@ describe("pulumi-language-nodejs (devtools/pulumi-language-nodejs) with the loca
   });
 
   step("creates the dynamic resource on pulumi up", async () => {
-    const up = await cli(["up", "--yes", "--skip-preview"]);
+    // The CLI itself, to see its standard error apart.
+    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stderr).toBe("");
     expect(up.code).toBe(0);
 
-    const outputs = await cli(["stack", "output", "--json"]);
+    const outputs = await stack.ok(["stack", "output", "--json"]);
     expect(JSON.parse(outputs.stdout)).toEqual({ noteId: "note-5", noteLength: 5 });
   }, 120_000);
 
   step("previews no changes on a second run", async () => {
-    const preview = await cli(["preview", "--expect-no-changes"]);
-    expect(preview.code).toBe(0);
-    expect(preview.stdout).toContain("2 unchanged");
+    const preview = await stack.run("preview");
+    expect(preview.ok).toBe(true);
+    expect(preview.changes).toEqual({ same: 2 });
   }, 120_000);
 
   step("updates in place when config changes", async () => {
-    expect((await cli(["config", "set", "text", "hello again"])).code).toBe(0);
-    const up = await cli(["up", "--yes", "--skip-preview"]);
-    expect(up.code).toBe(0);
-    expect(up.stdout).toContain("[diff: ~text]");
-
-    const outputs = await cli(["stack", "output", "--json"]);
-    expect(JSON.parse(outputs.stdout)).toEqual({ noteId: "note-5", noteLength: 11 });
+    stack.config = { "lh-e2e:text": { value: "hello again" } };
+    const up = await stack.run("up");
+    expect(up.ok).toBe(true);
+    expect(up.log).toContain("[diff: ~text]");
+    expect(up.outputs).toEqual({ noteId: { value: "note-5", secret: false }, noteLength: { value: 11, secret: false } });
   }, 120_000);
 
   step("reports a throwing program once, through the harness, and fails the preview", async () => {
-    expect((await cli(["config", "set", "text", "fail"])).code).toBe(0);
-    const preview = await cli(["preview"]);
-    expect(preview.code).not.toBe(0);
-    const output = preview.stdout + preview.stderr;
-    expect(output).toContain("Error: deliberate program failure");
+    stack.config = { "lh-e2e:text": { value: "fail" } };
+    const preview = await stack.run("preview");
+    expect(preview.ok).toBe(false);
+    expect(preview.log).toContain("Error: deliberate program failure");
     // Exit code 32 means "already reported": the host bails instead of adding its own message.
-    expect(output).not.toContain("the Node.js program");
-    expect((await cli(["config", "set", "text", "hello again"])).code).toBe(0);
+    expect(preview.log).not.toContain("the Node.js program");
+    stack.config = { "lh-e2e:text": { value: "hello again" } };
   }, 120_000);
 
   step("deletes everything on pulumi destroy", async () => {
-    const destroy = await cli(["destroy", "--yes", "--skip-preview"]);
-    expect(destroy.code).toBe(0);
-    expect(destroy.stdout).toContain("2 deleted");
+    const destroy = await stack.run("destroy");
+    expect(destroy.ok).toBe(true);
+    expect(destroy.changes).toEqual({ delete: 2 });
 
-    const exported = await cli(["stack", "export"]);
-    const deployment = JSON.parse(exported.stdout) as { deployment: { resources?: unknown[] } };
+    const exported = await stack.expectOk("export");
+    const deployment = exported.deployment as { deployment: { resources?: unknown[] } };
     expect(deployment.deployment.resources ?? []).toEqual([]);
-    const stateFile = await readFile(path.join(workDir, "state", ".pulumi", "stacks", "lh-e2e", "dev.json"), "utf8");
+    const stateFile = await readFile(stack.stateFile("lh-e2e", "dev"), "utf8");
     expect(stateFile).not.toContain("pulumi-nodejs:dynamic:Resource");
   }, 120_000);
 });

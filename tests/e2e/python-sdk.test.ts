@@ -2,8 +2,9 @@
  * examples/python through the generated Python SDK (pip-installed from sdk/python), the provider
  * plugin from this checkout and the real pulumi CLI, run inline by Python's Automation API.
  */
-import { describeSdkLifecycle } from "../sdk/lifecycle";
+import { describeLifecycle } from "../support/lifecycle";
+import { sdkPath } from "../support/lifecycle-paths";
 
 jest.setTimeout(300_000);
 
-describeSdkLifecycle("examples/python with the generated SDK and the real pulumi CLI", "python");
+describeLifecycle("examples/python with the generated SDK and the real pulumi CLI", sdkPath("python"));

@@ -18,6 +18,7 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { copyOfCheckout, npmPack } from "../support/checkout-copy";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
+import { scenario } from "../support/scenario";
 
 const execFileAsync = promisify(execFile);
 
@@ -60,6 +61,8 @@ const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
 const blocks = sectionBlocks(readme, "### Your first stack, against the local emulator");
 
 describe("README: Your first stack, run as written", () => {
+  // Each test builds on the ones before it: a step run alone first runs those.
+  const { step } = scenario();
   let workDir = "";
   let projectDir = "";
   let binDir = "";
@@ -168,7 +171,7 @@ describe("README: Your first stack, run as written", () => {
     expect(blocks[emulatorIndex + 1].lead).toContain("export GITLAB_URL=http://127.0.0.1:");
   });
 
-  it("runs every block in order: pulumi up creates the mirror and its push lands in the target", async () => {
+  step("runs every block in order: pulumi up creates the mirror and its push lands in the target", async () => {
     const actor = () => new GitLabActor(gitlabUrl, "glpat-emulator-root-token");
     for (const block of blocks) {
       if (block.lang === "ts") {
@@ -200,14 +203,14 @@ describe("README: Your first stack, run as written", () => {
     expect(await actor().mirrors(1)).toEqual([]);
   }, 900_000);
 
-  it("shows the reader the finished push: the status and the branch and tag in the target", () => {
+  step("shows the reader the finished push: the status and the branch and tag in the target", async () => {
     const shown = outputs.find((output) => output.includes("refs/heads/main"));
     expect(shown).toBeDefined();
     expect(shown).toContain("finished");
     expect(shown).toContain("refs/tags/v0.1.0");
   });
 
-  it("prints no credential of the mirror or the token", () => {
+  step("prints no credential of the mirror or the token", async () => {
     for (const output of outputs) {
       expect(output).not.toContain("emulator-target-password");
       expect(output).not.toContain("glpat-emulator-root-token");

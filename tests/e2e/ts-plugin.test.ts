@@ -8,6 +8,7 @@ import { withCredentials } from "../../harness/git";
 import { CliStack, StateResource } from "../../harness/cli-stack";
 import { nodeProgramStack } from "./node-program";
 import { GitLabActor } from "./support";
+import { scenario } from "../support/scenario";
 
 jest.setTimeout(600_000);
 
@@ -22,6 +23,8 @@ function mirrorsIn(resources: StateResource[]): StateResource[] {
 }
 
 describe("a TypeScript program on the plugin path", () => {
+  // Each test builds on the ones before it: a step run alone first runs those.
+  const { step } = scenario();
   let gitlab: RunningEmulator;
   let actor: GitLabActor;
   let stack: CliStack;
@@ -43,7 +46,7 @@ describe("a TypeScript program on the plugin path", () => {
     await gitlab?.close();
   });
 
-  test("up creates the mirror through the plugin, recorded as the plugin's resource", async () => {
+  step("up creates the mirror through the plugin, recorded as the plugin's resource", async () => {
     const result = await stack.ok(["up", "--yes", "--skip-preview"]);
     const mirrors = await actor.mirrors(PROJECT_ID);
     expect(mirrors).toHaveLength(1);
@@ -60,14 +63,14 @@ describe("a TypeScript program on the plugin path", () => {
     expect(resources.some((r) => r.type.startsWith("pulumi-nodejs:"))).toBe(false);
   });
 
-  test("a second preview reports no changes and makes no mirror request", async () => {
+  step("a second preview reports no changes and makes no mirror request", async () => {
     await actor.resetCounters();
     await stack.ok(["preview", "--expect-no-changes"]);
     // No mirror request: only the provider's early token check.
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("the diff is detailed: a mirror disabled out of band shows enabled false => true, and up repairs it in place", async () => {
+  step("the diff is detailed: a mirror disabled out of band shows enabled false => true, and up repairs it in place", async () => {
     expect((await actor.api("PUT", `/projects/${PROJECT_ID}/remote_mirrors/${mirrorId}`, { enabled: false })).status).toBe(200);
     await stack.ok(["refresh", "--yes", "--skip-preview"]);
     const preview = await stack.ok(["preview", "--diff"]);
@@ -85,7 +88,7 @@ describe("a TypeScript program on the plugin path", () => {
     await stack.setConfig("plugin:enabled", "true");
   });
 
-  test("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
+  step("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
     const importedUrl = withCredentials("https://git.example.com/backup/imported.git", "bot", "imported-password");
     const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
       url: importedUrl,
@@ -108,7 +111,7 @@ describe("a TypeScript program on the plugin path", () => {
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("a ProjectMirrors set from TypeScript creates its entries, sees the others as unmanaged, and previews clean", async () => {
+  step("a ProjectMirrors set from TypeScript creates its entries, sees the others as unmanaged, and previews clean", async () => {
     const urls = ["a", "b"].map((name) => withCredentials(`https://git.example.com/backup/set-${name}.git`, "bot", "set-password"));
     await stack.setConfig("plugin:setUrls", JSON.stringify(urls), true);
     const before = (await actor.mirrors(PROJECT_ID)).map((m) => m.id);
@@ -129,7 +132,7 @@ describe("a TypeScript program on the plugin path", () => {
     expect((await actor.counters()).routes).toEqual({ "GET /user": 1 });
   });
 
-  test("destroy removes every mirror from GitLab", async () => {
+  step("destroy removes every mirror from GitLab", async () => {
     await stack.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await actor.mirrors(PROJECT_ID)).toEqual([]);
     expect(mirrorsIn((await stack.exportState()).resources)).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * Every StackDriver answers the same scenario in the same shape: the Automation API (a compiled
  * Node.js program) and the `pulumi` CLI (the same program in YAML). The SDK drivers (Python, Go) run
- * the quickstart's whole life in tests/sdk.
+ * the quickstart's whole life (tests/support/lifecycle.ts, the e2e suites); InlineStack, which runs the
+ * program in the calling process and so not under jest's module sandbox, runs in the fleet benchmark.
  */
 import * as path from "node:path";
 import { AutomationStack } from "../../harness/automation-stack";

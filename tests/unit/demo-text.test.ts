@@ -1,5 +1,5 @@
 /** What the demos print for a person (issue 21, item 23: the SDK demo printed a raw JSON line). */
-import { describeChanges, describeRequests } from "../../scripts/lib/demo-gitlab";
+import { describeChanges, describeRequests } from "../../harness/demo-gitlab";
 
 it("a step summary reads as words", () => {
   expect(describeChanges({ create: 2, same: 1 })).toBe("2 created, 1 unchanged");

@@ -4,8 +4,8 @@
  * and the API requests an operation made. Used by scripts/demo.ts and scripts/demo-sdk.ts.
  */
 import * as path from "node:path";
-import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
-import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "../../harness/git";
+import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../emulator";
+import { listRemoteRefs, makeSampleRepository, pushAll, withCredentials } from "./git";
 
 export function step(message: string): void {
   process.stdout.write(`[demo] ${message}\n`);

@@ -4,6 +4,7 @@ import { withDefaults } from "../../provider/mirror/inputs";
 import { inputsFromGitLab, reportedByGitLab } from "../../provider/mirror/observed";
 import { mirrorInfoOf } from "../../provider/mirror/discover";
 import { entryStateOf } from "../../provider/project-mirrors/state";
+import { gitlabMirror } from "../support/gitlab-mirror";
 
 /**
  * A field added to the table as `reported` must be taken from GitLab by the one rule in observed.ts
@@ -21,21 +22,13 @@ const GITLAB_SAYS: Partial<Record<InputField, { mirror: Partial<RemoteMirror>; o
   mirrorBranchRegex: { mirror: { mirrorBranchRegex: "^release/" }, observed: "^release/" },
 };
 
-const AS_STORED: RemoteMirror = {
-  id: 7,
+const AS_STORED = gitlabMirror({
   enabled: STORED.enabled,
-  url: "https://*****:*****@example.com/group/app.git",
-  updateStatus: "finished",
-  lastUpdateAt: null,
-  lastUpdateStartedAt: null,
-  lastSuccessfulUpdateAt: null,
-  lastError: null,
   onlyProtectedBranches: STORED.onlyProtectedBranches,
   keepDivergentRefs: STORED.keepDivergentRefs,
   authMethod: STORED.authMethod,
-  hostKeys: [],
   mirrorBranchRegex: STORED.mirrorBranchRegex,
-};
+});
 
 describe("inputsFromGitLab and the field table", () => {
   it("a mirror as stored is observed as stored", () => {

@@ -5,22 +5,9 @@ import * as path from "node:path";
 import { PROJECT_MIRRORS_DOC, README, REFERENCE_PAGES, withReference } from "../../harness/reference-docs";
 import { ENTRY_FIELDS, EXCLUSIVE_DESCRIPTION } from "../../provider/project-mirrors";
 import { mirrorInfoOf } from "../../provider/mirror/discover";
-import type { RemoteMirror } from "../../provider/gitlab";
+import { gitlabMirror } from "../support/gitlab-mirror";
 
-const GITLAB_MIRROR: RemoteMirror = {
-  id: 7,
-  enabled: true,
-  url: "https://*****:*****@example.com/group/app.git",
-  updateStatus: "finished",
-  lastUpdateAt: null,
-  lastUpdateStartedAt: null,
-  lastSuccessfulUpdateAt: null,
-  lastError: null,
-  onlyProtectedBranches: true,
-  keepDivergentRefs: null,
-  authMethod: "password",
-  hostKeys: [],
-};
+const GITLAB_MIRROR = gitlabMirror();
 
 type Spec = Record<string, any>;
 const schema = packageSchema("1.2.3") as Spec;

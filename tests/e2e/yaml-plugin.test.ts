@@ -8,7 +8,7 @@ import { RunningEmulator, startEmulator } from "../../emulator";
 import { withCredentials } from "../../harness/git";
 import { CliStack, StateResource } from "../../harness/cli-stack";
 import { GitLabActor, pulumiBinDirForTests, QUICKSTART_PROJECT_ID as PROJECT_ID, repoRoot } from "./support";
-import { describeLifecycle, ROOT_TOKEN, TARGET } from "../support/lifecycle";
+import { describeLifecycle, LifecycleContext, ROOT_TOKEN, TARGET } from "../support/lifecycle";
 import { yamlExample, yamlPath } from "../support/lifecycle-paths";
 
 jest.setTimeout(600_000);
@@ -21,6 +21,22 @@ function mirrorsIn(resources: StateResource[]): StateResource[] {
 
 /** Resources the import steps add to the program, after the quickstart's mirror. */
 let extraResources = "";
+
+/**
+ * A mirror made through GitLab's API, as someone would by hand, to target `<TARGET>-<name>` with the password
+ * `<name>-password`; its URL, credentials included, becomes the stack's secret config `<name>Url`.
+ */
+async function mirrorMadeByHand(
+  { actor, gitlab, stack }: LifecycleContext<CliStack>,
+  name: string,
+  attributes: { only_protected_branches: boolean; keep_divergent_refs: boolean },
+): Promise<number> {
+  const url = withCredentials(`${gitlab.baseUrl}/-/targets/${TARGET.path}-${name}.git`, TARGET.username, `${name}-password`);
+  const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, { url, enabled: true, ...attributes });
+  expect(made.status).toBe(201);
+  await stack.setConfig(`${name}Url`, url, true);
+  return (made.body as { id: number }).id;
+}
 
 describeLifecycle("examples/yaml: the provider plugin from a YAML program", yamlPath(), {
   afterCreate(step, ctx) {
@@ -59,16 +75,8 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
 
   beforeDestroy(step, ctx) {
     step("pulumi import adopts a mirror made through the API, and the declared resource then previews clean", async () => {
-      const { actor, gitlab, stack } = ctx;
-      const importedTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-imported.git`;
-      const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
-        url: withCredentials(importedTarget, TARGET.username, "imported-password"),
-        enabled: true,
-        only_protected_branches: true,
-        keep_divergent_refs: true,
-      });
-      expect(made.status).toBe(201);
-      const madeId = (made.body as { id: number }).id;
+      const { actor, stack } = ctx;
+      const madeId = await mirrorMadeByHand(ctx, "imported", { only_protected_branches: true, keep_divergent_refs: true });
       const imported = await stack.ok(["import", MIRROR_TYPE, "imported", `${PROJECT_ID}:${madeId}`, "--yes", "--generate-code=false"]);
       ctx.resources += 1;
       expect(imported.log).not.toContain("imported-password");
@@ -78,7 +86,6 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
       expect(state?.inputs).toMatchObject({ project: "demo/app", enabled: true });
 
       // GitLab never returns credentials: a declared URL with the same target is no change.
-      await stack.setConfig("importedUrl", withCredentials(importedTarget, TARGET.username, "imported-password"), true);
       extraResources += `  imported:
     type: ${MIRROR_TYPE}
     properties:
@@ -91,16 +98,8 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
     });
 
     step("the import resource option takes over an existing mirror without changing it", async () => {
-      const { actor, gitlab, stack } = ctx;
-      const optionTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-option.git`;
-      const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
-        url: withCredentials(optionTarget, TARGET.username, "option-password"),
-        enabled: true,
-        only_protected_branches: true,
-        keep_divergent_refs: true,
-      });
-      const madeId = (made.body as { id: number }).id;
-      await stack.setConfig("optionUrl", withCredentials(optionTarget, TARGET.username, "option-password"), true);
+      const { actor, stack } = ctx;
+      const madeId = await mirrorMadeByHand(ctx, "option", { only_protected_branches: true, keep_divergent_refs: true });
       extraResources += `  adopted:
     type: ${MIRROR_TYPE}
     properties:
@@ -123,16 +122,8 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
     // Issue 21, item 19: declared inputs that differ from GitLab's do not stop the import option; the engine
     // imports, then updates in the same run, and the preview says so.
     step("the import option over a mirror that differs: the preview warns, and up imports then updates", async () => {
-      const { actor, gitlab, stack } = ctx;
-      const differingTarget = `${gitlab.baseUrl}/-/targets/${TARGET.path}-differing.git`;
-      const made = await actor.api("POST", `/projects/${PROJECT_ID}/remote_mirrors`, {
-        url: withCredentials(differingTarget, TARGET.username, "differing-password"),
-        enabled: true,
-        only_protected_branches: false,
-        keep_divergent_refs: false,
-      });
-      const madeId = (made.body as { id: number }).id;
-      await stack.setConfig("differingUrl", withCredentials(differingTarget, TARGET.username, "differing-password"), true);
+      const { actor, stack } = ctx;
+      const madeId = await mirrorMadeByHand(ctx, "differing", { only_protected_branches: false, keep_divergent_refs: false });
       extraResources += `  differing:
     type: ${MIRROR_TYPE}
     properties:

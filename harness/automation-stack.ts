@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { pulumiBinDir, repoRoot } from "./pulumi-cli";
-import { type ConfigEntry, expectOk, lastLineResult, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
+import { DriverProcessStack, type DriverCommand } from "./driver-process-stack";
+import { type ConfigEntry, expectOk, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
 
 export type { ConfigEntry } from "./stack-driver";
 
@@ -145,41 +146,24 @@ const stackCli = path.join(repoRoot, "dist", "scripts", "stack-cli.js");
  * A stack of one compiled Node.js program on a fresh local file backend, each operation run by
  * scripts/stack-cli.ts in a child process (a program's module state never leaks between operations).
  */
-export class AutomationStack implements StackDriver {
-  readonly stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-e2e-"));
-  private readonly configFile = path.join(this.stateDir, "config.json");
-
+export class AutomationStack extends DriverProcessStack {
   constructor(
     private readonly program: string,
     private readonly project: string,
-    public config: Record<string, ConfigEntry>,
+    config: Record<string, ConfigEntry>,
     private readonly binDir: string = pulumiBinDir(),
   ) {
+    super(config, "gitlab-mirrors-e2e-");
     if (!fs.existsSync(stackCli)) throw new Error(`${stackCli} is missing: run 'npx tsc -p tsconfig.json' (make test does)`);
   }
 
-  /** Nothing to do ahead: every operation's process opens the stack and sets its config afresh. */
-  async prepare(): Promise<void> {}
-
-  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
-    fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
-    const args = [stackCli, operation, "--program", this.program, "--project", this.project, "--stack", "e2e",
-      "--state-dir", this.stateDir, "--config-file", this.configFile];
-    const { stdout, stderr } = await execFileAsync(process.execPath, args, {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env, PULUMI_BIN_DIR: this.binDir },
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return lastLineResult(stdout, stderr);
-  }
-
-  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
-    return expectOk(this, operation, options);
-  }
-
-  dispose(): void {
-    fs.rmSync(this.stateDir, { recursive: true, force: true });
+  protected command(operation: Operation): DriverCommand {
+    return {
+      file: process.execPath,
+      args: [stackCli, operation, "--program", this.program, "--project", this.project, "--stack", "e2e",
+        "--state-dir", this.stateDir, "--config-file", this.configFile],
+      env: { PULUMI_BIN_DIR: this.binDir },
+    };
   }
 }
 

@@ -11,7 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "./pulumi-cli";
-import { type ConfigEntry, expectOk, lastLineResult, type Operation, type RunOptions, type StackDriver, type StackResult } from "./stack-driver";
+import { DriverProcessStack, type DriverCommand } from "./driver-process-stack";
+import { type ConfigEntry, type Operation } from "./stack-driver";
 
 export const execFileAsync = promisify(execFile);
 
@@ -55,12 +56,6 @@ export async function installPythonSdk(python: string, scratch: string): Promise
   await execFileAsync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
     "--no-build-isolation", "--no-cache-dir", "--target", target, source], { timeout: 180_000 });
   return target;
-}
-
-interface DriverCommand {
-  file: string;
-  args: string[];
-  env: Record<string, string>;
 }
 
 /** A driver, ready to run: the SDK installed (Python) or the driver built (Go) in a scratch directory. */
@@ -118,36 +113,16 @@ export async function prepareDriver(language: SdkLanguage, pulumiBinDir: string)
 }
 
 /** A stack of one program on a fresh local file backend, run by a language's driver. */
-export class SdkStack implements StackDriver {
-  readonly stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gitlab-mirrors-sdk-stack-"));
-  private readonly configFile = path.join(this.stateDir, "config.json");
-
+export class SdkStack extends DriverProcessStack {
   constructor(
     private readonly driver: SdkDriver,
     private readonly program: SdkProgram,
-    public config: Record<string, ConfigEntry>,
-  ) {}
-
-  /** Nothing to do ahead: every operation's driver process opens the stack and sets its config afresh. */
-  async prepare(): Promise<void> {}
-
-  async run(operation: Operation, options: RunOptions = {}): Promise<StackResult> {
-    fs.writeFileSync(this.configFile, JSON.stringify(this.config), { mode: 0o600 });
-    const { file, args, env } = this.driver.command(operation, this.program, { stateDir: this.stateDir, configFile: this.configFile });
-    const { stdout, stderr } = await execFileAsync(file, args, {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env, ...env },
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return lastLineResult(stdout, stderr);
+    config: Record<string, ConfigEntry>,
+  ) {
+    super(config, "gitlab-mirrors-sdk-stack-");
   }
 
-  expectOk(operation: Operation, options?: RunOptions): Promise<StackResult> {
-    return expectOk(this, operation, options);
-  }
-
-  dispose(): void {
-    fs.rmSync(this.stateDir, { recursive: true, force: true });
+  protected command(operation: Operation): DriverCommand {
+    return this.driver.command(operation, this.program, { stateDir: this.stateDir, configFile: this.configFile });
   }
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
-import { alive, descendants, killPid } from "../support/process-tree";
+import { killMidway } from "../support/process-tree";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
@@ -29,13 +29,6 @@ for (const group of ["ops", "web"]) {
   }
 }
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("gitlab-mirrors fleet apply killed midway", () => {
   let gitlab: RunningEmulator;
@@ -90,22 +83,7 @@ describe("gitlab-mirrors fleet apply killed midway", () => {
     });
     await actor.resetCounters();
     const child: ChildProcess = spawn(process.execPath, args("apply"), { cwd: workDir, env: env(), detached: true, stdio: "ignore" });
-    let done = false;
-    const exited = new Promise<void>((resolve) => child.on("exit", () => ((done = true), resolve())));
-    let started: number[] = [];
-    try {
-      await until(async () => {
-        if (done) throw new Error("fleet apply ended before it was killed");
-        started = [...new Set([...started, ...descendants(child.pid!)])];
-        return ((await actor.counters()).routes[CREATE_ROUTE] ?? 0) >= 3;
-      }, "3 creates");
-    } finally {
-      started = [...new Set([...started, ...descendants(child.pid!)])];
-      if (!done) process.kill(-child.pid!, "SIGKILL");
-      for (const pid of started) killPid(pid);
-      await exited;
-    }
-    await until(async () => started.every((pid) => !alive(pid)), "the killed run's processes to end", 10_000);
+    await killMidway(child, async () => ((await actor.counters()).routes[CREATE_ROUTE] ?? 0) >= 3, "3 creates", { timeoutMs: 180_000 });
     await fetch(`${gitlab.baseUrl}/-/emulator/faults`, { method: "DELETE" });
     await gitlab.idle();
     const partial = await mirrorUrls();

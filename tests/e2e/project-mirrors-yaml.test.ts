@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_SEED, EmulatorSeed, RunningEmulator, startEmulator } from "../../emulator";
 import { CliStack, StateResource } from "../../harness/cli-stack";
-import { descendants, killPid } from "../support/process-tree";
+import { killMidway } from "../support/process-tree";
 import { scenario } from "../support/scenario";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
@@ -188,13 +188,10 @@ describe("ProjectMirrors from a YAML program", () => {
       detached: true,
       stdio: "ignore",
     });
-    for (let i = 0; i < 600 && (await held(3)).length < 3; i += 1) await new Promise((r) => setTimeout(r, 50));
-    const created = (await held(3)).length;
+    let created = 0;
+    await killMidway(child, async () => (created = (await held(3)).length) >= 3, "3 mirrors of the set", { timeoutMs: 30_000 });
     expect(created).toBeGreaterThanOrEqual(3);
     expect(created).toBeLessThan(KILLED_COUNT);
-    const tree = descendants(child.pid!);
-    process.kill(-child.pid!, "SIGKILL");
-    for (const pid of tree) killPid(pid);
     await fetch(`${gitlab.baseUrl}/-/emulator/faults`, { method: "DELETE" });
 
     await stack.ok(["cancel", "--yes"]);

@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { DEFAULT_SEED, RunningEmulator, startEmulator } from "../../emulator";
 import { CliStack } from "../../harness/cli-stack";
-import { alive, descendants, killPid } from "../support/process-tree";
+import { killMidway } from "../support/process-tree";
 import { GitLabActor, pulumiBinDirForTests, repoRoot } from "./support";
 
 jest.setTimeout(600_000);
@@ -107,13 +107,6 @@ function nodeProject(): Record<string, string> {
 
 
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * Starts `pulumi up` in its own process group, waits until the proxy has seen KILL_AFTER_CREATES creates, then
@@ -129,23 +122,10 @@ async function killedUp(stack: CliStack, proxy: SlowCreatesProxy): Promise<{ out
   });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  let done = false;
-  const exited = new Promise<void>((resolve) => child.on("exit", () => ((done = true), resolve())));
-  let started: number[] = [];
-  try {
-    await until(async () => {
-      if (done) throw new Error(`pulumi up ended before it was killed:\n${output.slice(-4000)}`);
-      started = [...new Set([...started, ...descendants(child.pid!)])];
-      return proxy.creates >= KILL_AFTER_CREATES;
-    }, `${KILL_AFTER_CREATES} creates`);
-  } finally {
-    started = [...new Set([...started, ...descendants(child.pid!)])];
-    if (!done) process.kill(-child.pid!, "SIGKILL");
-    for (const pid of started) killPid(pid);
-    await exited;
-  }
   // Nothing the killed run started lingers (the engine's plugins and language host included).
-  await until(async () => started.every((pid) => !alive(pid)), "the killed run's processes to end", 10_000);
+  const started = await killMidway(child, async () => proxy.creates >= KILL_AFTER_CREATES, `${KILL_AFTER_CREATES} creates`, {
+    whyEnded: () => output.slice(-4000),
+  });
   return { output, processes: started.length };
 }
 

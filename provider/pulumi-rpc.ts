@@ -27,22 +27,33 @@ export interface PulumiRpc {
   Any: new () => { pack(serialized: Uint8Array, typeName: string): void };
 }
 
+/**
+ * Where each piece comes from: a module, and the export to take from it (the whole module when none). The
+ * release bundle (scripts/release/bundle-plugin.ts) writes the same table as static requires.
+ */
+export const RPC_MODULES: Readonly<Record<keyof PulumiRpc, readonly [module: string, exported?: string]>> = {
+  grpc: ["@grpc/grpc-js"],
+  provider: ["@pulumi/pulumi/proto/provider_pb"],
+  providerService: ["@pulumi/pulumi/proto/provider_grpc_pb", "ResourceProviderService"],
+  plugin: ["@pulumi/pulumi/proto/plugin_pb"],
+  engine: ["@pulumi/pulumi/proto/engine_pb"],
+  EngineClient: ["@pulumi/pulumi/proto/engine_grpc_pb", "EngineClient"],
+  Struct: ["google-protobuf/google/protobuf/struct_pb", "Struct"],
+  Empty: ["google-protobuf/google/protobuf/empty_pb", "Empty"],
+  Status: ["@pulumi/pulumi/proto/status_pb", "Status"],
+  Any: ["google-protobuf/google/protobuf/any_pb", "Any"],
+};
+
 let loaded: PulumiRpc | undefined;
 
 export function pulumiRpc(): PulumiRpc {
   if (loaded !== undefined) return loaded;
   const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
-  loaded = {
-    grpc: fromPulumi("@grpc/grpc-js"),
-    provider: fromPulumi("@pulumi/pulumi/proto/provider_pb"),
-    providerService: fromPulumi("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderService,
-    plugin: fromPulumi("@pulumi/pulumi/proto/plugin_pb"),
-    engine: fromPulumi("@pulumi/pulumi/proto/engine_pb"),
-    EngineClient: fromPulumi("@pulumi/pulumi/proto/engine_grpc_pb").EngineClient,
-    Struct: fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct,
-    Empty: fromPulumi("google-protobuf/google/protobuf/empty_pb").Empty,
-    Status: fromPulumi("@pulumi/pulumi/proto/status_pb").Status,
-    Any: fromPulumi("google-protobuf/google/protobuf/any_pb").Any,
-  };
+  const pieces: Record<string, unknown> = {};
+  for (const [name, [module, exported]] of Object.entries(RPC_MODULES)) {
+    const loadedModule = fromPulumi(module) as Record<string, unknown>;
+    pieces[name] = exported === undefined ? loadedModule : loadedModule[exported];
+  }
+  loaded = pieces as unknown as PulumiRpc;
   return loaded;
 }

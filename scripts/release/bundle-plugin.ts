@@ -14,26 +14,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type * as Esbuild from "esbuild";
+import { RPC_MODULES } from "../../provider/pulumi-rpc";
 
 const NAMESPACE = "gitlab-mirrors-bundle";
 
-/** What provider/pulumi-rpc.ts loads through createRequire, as static requires. */
-const RPC_MODULE = `
-const grpc = require("@grpc/grpc-js");
-const loaded = {
-  grpc,
-  provider: require("@pulumi/pulumi/proto/provider_pb"),
-  providerService: require("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderService,
-  plugin: require("@pulumi/pulumi/proto/plugin_pb"),
-  engine: require("@pulumi/pulumi/proto/engine_pb"),
-  EngineClient: require("@pulumi/pulumi/proto/engine_grpc_pb").EngineClient,
-  Struct: require("google-protobuf/google/protobuf/struct_pb").Struct,
-  Empty: require("google-protobuf/google/protobuf/empty_pb").Empty,
-  Status: require("@pulumi/pulumi/proto/status_pb").Status,
-  Any: require("google-protobuf/google/protobuf/any_pb").Any,
-};
-exports.pulumiRpc = () => loaded;
-`;
+/** What provider/pulumi-rpc.ts loads through createRequire, as static requires (esbuild bundles those). */
+const RPC_MODULE = [
+  "const loaded = {",
+  ...Object.entries(RPC_MODULES).map(([name, [module, exported]]) => `  ${name}: require(${JSON.stringify(module)})${exported === undefined ? "" : `.${exported}`},`),
+  "};",
+  "exports.pulumiRpc = () => loaded;",
+].join("\n");
 
 function packageRootModule(version: string): string {
   return `exports.packageInfo = () => ({ root: __dirname, version: ${JSON.stringify(version)} });\n`;

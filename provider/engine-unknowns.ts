@@ -13,10 +13,7 @@ export const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** `value` with the engine's unknowns, at any depth, replaced by the core's marker. */
 export function decodeUnknowns(value: unknown): unknown {
-  if (value === ENGINE_UNKNOWN) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(decodeUnknowns);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, decodeUnknowns(item)]));
-  return value;
+  return replaced(value, ENGINE_UNKNOWN, UNKNOWN);
 }
 
 /**
@@ -24,7 +21,7 @@ export function decodeUnknowns(value: unknown): unknown {
  * hold one: anything else (every output) is returned as it is, not copied.
  */
 export function encodeUnknowns(value: unknown): unknown {
-  return holdsUnknown(value) ? replaceUnknowns(value) : value;
+  return holdsUnknown(value) ? replaced(value, UNKNOWN, ENGINE_UNKNOWN) : value;
 }
 
 function holdsUnknown(value: unknown): boolean {
@@ -35,10 +32,11 @@ function holdsUnknown(value: unknown): boolean {
   return false;
 }
 
-function replaceUnknowns(value: unknown): unknown {
-  if (value === UNKNOWN) return ENGINE_UNKNOWN;
-  if (Array.isArray(value)) return value.map(replaceUnknowns);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceUnknowns(item)]));
+/** A copy of `value` with `from`, at any depth of its lists and plain objects, replaced by `to`. */
+function replaced(value: unknown, from: unknown, to: unknown): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((item) => replaced(item, from, to));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaced(item, from, to)]));
   return value;
 }
 

@@ -40,6 +40,23 @@ describe("undici's pieces, loaded narrowly", () => {
     }
   });
 
+  it("fall back to undici's index when a release no longer has them where we look", () => {
+    jest.isolateModules(() => {
+      // Missing when we ask for it by its path; undici's index, which loads it as its own file, still works.
+      let asked = 0;
+      jest.doMock("undici/lib/dispatcher/agent", () => {
+        asked += 1;
+        if (asked === 1) throw Object.assign(new Error("Cannot find module 'undici/lib/dispatcher/agent'"), { code: "MODULE_NOT_FOUND" });
+        return jest.requireActual("undici/lib/dispatcher/agent");
+      });
+      const { loadHttpClient: load } = require("../../provider/gitlab/undici") as typeof import("../../provider/gitlab/undici");
+      const client = load("narrow");
+      expect(asked).toBe(2);
+      expect(client.Agent).toBe((require("undici") as typeof import("undici")).Agent);
+    });
+    jest.dontMock("undici/lib/dispatcher/agent");
+  });
+
   it("do not load undici's index (fetch, WebSocket, mocks, caches)", () => {
     const script = [
       `require(${JSON.stringify(path.join(repoRoot, "dist", "provider", "gitlab", "undici.js"))}).undici();`,

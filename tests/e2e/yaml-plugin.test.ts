@@ -22,6 +22,21 @@ function mirrorsIn(resources: StateResource[]): StateResource[] {
 /** Resources the import steps add to the program, after the quickstart's mirror. */
 let extraResources = "";
 
+/** A RemoteMirror resource of the YAML program that takes over mirror `mirrorId` with the `import` option. */
+function importedByOption(name: string, urlConfig: string, mirrorId: number, properties: string[] = []): string {
+  return [
+    `  ${name}:`,
+    `    type: ${MIRROR_TYPE}`,
+    "    properties:",
+    `      project: ${PROJECT_ID}`,
+    `      url: \${${urlConfig}}`,
+    ...properties.map((line) => `      ${line}`),
+    "    options:",
+    `      import: "${PROJECT_ID}:${mirrorId}"`,
+    "",
+  ].join("\n");
+}
+
 /**
  * A mirror made through GitLab's API, as someone would by hand, to target `<TARGET>-<name>` with the password
  * `<name>-password`; its URL, credentials included, becomes the stack's secret config `<name>Url`.
@@ -100,14 +115,7 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
     step("the import resource option takes over an existing mirror without changing it", async () => {
       const { actor, stack } = ctx;
       const madeId = await mirrorMadeByHand(ctx, "option", { only_protected_branches: true, keep_divergent_refs: true });
-      extraResources += `  adopted:
-    type: ${MIRROR_TYPE}
-    properties:
-      project: ${PROJECT_ID}
-      url: \${optionUrl}
-    options:
-      import: "${PROJECT_ID}:${madeId}"
-`;
+      extraResources += importedByOption("adopted", "optionUrl", madeId);
       stack.write({ "Pulumi.yaml": yamlExample(extraResources) });
       await actor.resetCounters();
       const result = await stack.ok(["up", "--yes", "--skip-preview"]);
@@ -124,15 +132,7 @@ describeLifecycle("examples/yaml: the provider plugin from a YAML program", yaml
     step("the import option over a mirror that differs: the preview warns, and up imports then updates", async () => {
       const { actor, stack } = ctx;
       const madeId = await mirrorMadeByHand(ctx, "differing", { only_protected_branches: false, keep_divergent_refs: false });
-      extraResources += `  differing:
-    type: ${MIRROR_TYPE}
-    properties:
-      project: ${PROJECT_ID}
-      url: \${differingUrl}
-      keepDivergentRefs: false
-    options:
-      import: "${PROJECT_ID}:${madeId}"
-`;
+      extraResources += importedByOption("differing", "differingUrl", madeId, ["keepDivergentRefs: false"]);
       stack.write({ "Pulumi.yaml": yamlExample(extraResources) });
       const preview = await stack.ok(["preview"]);
       expect(preview.log).toContain(`importing mirror ${PROJECT_ID}:${madeId}: the declared inputs differ from the mirror GitLab has (onlyProtectedBranches)`);

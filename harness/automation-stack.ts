@@ -5,6 +5,7 @@
  * process, as the fleet benchmark measures the inline path (no program start-up).
  */
 import { execFile } from "node:child_process";
+import { execFileWithInput } from "./exec-with-input";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -86,15 +87,13 @@ export async function setConfigValues(stack: Stack, config: Record<string, Confi
   if (plain.length > 0) await stack.setAllConfig(Object.fromEntries(plain));
   const workspace = stack.workspace as LocalWorkspace;
   for (const [key, { value }] of entries.filter(([, entry]) => entry.secret)) {
-    await new Promise<void>((resolve, reject) => {
-      const child = execFile(
-        path.join(pulumiBinDir(), "pulumi"),
-        ["config", "set", "--secret", "--stack", stack.name, key, "--non-interactive"],
-        { cwd: workspace.workDir, env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" } },
-        (error, _stdout, stderr) => (error ? reject(new Error(`pulumi config set --secret ${key} failed: ${stderr.trim()}`)) : resolve()),
-      );
-      child.stdin?.end(value);
-    });
+    const { error, stderr } = await execFileWithInput(
+      path.join(pulumiBinDir(), "pulumi"),
+      ["config", "set", "--secret", "--stack", stack.name, key, "--non-interactive"],
+      { cwd: workspace.workDir, env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome ?? "" } },
+      value,
+    );
+    if (error) throw new Error(`pulumi config set --secret ${key} failed: ${stderr.trim()}`);
   }
 }
 

@@ -6,7 +6,7 @@
  * As a StackDriver it runs `up`, `preview`, `refresh`, `destroy` and `export` on one stack; `pulumi()`
  * and `ok()` run any other command (import, stack output, ...).
  */
-import { execFile } from "node:child_process";
+import { execFileWithInput } from "./exec-with-input";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -92,17 +92,14 @@ export class CliStack implements StackDriver {
    */
   pulumi(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
     const env = this.cliEnv(options.env);
-    return new Promise((resolve) => {
-      const child = execFile(
-        path.join(this.binDir, "pulumi"),
-        [...args, "--non-interactive"],
-        { cwd: this.projectDir, env, timeout: options.timeoutMs ?? this.timeoutMs, maxBuffer: 256 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-          resolve({ code, stdout, stderr, log: `${stdout}\n${stderr}` });
-        },
-      );
-      child.stdin?.end(options.input ?? "");
+    return execFileWithInput(
+      path.join(this.binDir, "pulumi"),
+      [...args, "--non-interactive"],
+      { cwd: this.projectDir, env, timeout: options.timeoutMs ?? this.timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      options.input,
+    ).then(({ error, stdout, stderr }) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+      return { code, stdout, stderr, log: `${stdout}\n${stderr}` };
     });
   }
 

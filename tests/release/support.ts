@@ -3,7 +3,7 @@
  * `scripts/dist.sh`), an environment with nothing of the checkout in it, and a command runner whose
  * failures show the command's output with URL credentials masked.
  */
-import { execFile } from "node:child_process";
+import { execFileWithInput } from "../../harness/exec-with-input";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
@@ -58,18 +58,12 @@ export function run(
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      command,
-      args,
-      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error === null) return resolve({ stdout, stderr });
-        reject(new Error(masked(`${path.basename(command)} ${args.join(" ")} failed (${error.message.split("\n")[0]}):\n--- stdout\n${stdout.slice(-6000)}\n--- stderr\n${stderr.slice(-6000)}`)));
-      },
-    );
-    child.stdin?.end(options.input ?? "");
-  });
+  return execFileWithInput(command, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, options.input).then(
+    ({ error, stdout, stderr }) => {
+      if (error === null) return { stdout, stderr };
+      throw new Error(masked(`${path.basename(command)} ${args.join(" ")} failed (${error.message.split("\n")[0]}):\n--- stdout\n${stdout.slice(-6000)}\n--- stderr\n${stderr.slice(-6000)}`));
+    },
+  );
 }
 
 /** A static file server on 127.0.0.1 for one directory, recording the paths asked for. */
